@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Expands what the user named on the command line into a list of media files: files as given,
+// directories searched recursively for media files (by extension, sorted), and list files
+// (*.txt, *.lst: one path per line, '#' comments, paths relative to the list's folder).
+#include <string>
+#include <vector>
+
+namespace sentio::pipeline {
+
+struct InputProblem {
+  std::string input;
+  std::string message;
+};
+
+struct ExpandedInputs {
+  std::vector<std::string> files;
+  std::vector<InputProblem> problems;  // inputs that could not be expanded (e.g. missing)
+};
+
+ExpandedInputs expand_inputs(const std::vector<std::string>& args);
+
+// True for extensions of audio/video containers FFmpeg reads that directory scans pick up.
+bool has_media_extension(const std::string& path);
+
+// "dir/a.b.wav" -> "a.b"
+std::string base_name_without_extension(const std::string& path);
+
+}  // namespace sentio::pipeline

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sentio/pipeline/inputs.hpp"
+
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <fstream>
+
+namespace sentio::pipeline {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+bool is_list_file(const fs::path& p) {
+  const std::string ext = lower(p.extension().string());
+  return ext == ".txt" || ext == ".lst";
+}
+
+void add_directory(const fs::path& dir, ExpandedInputs& out) {
+  std::vector<std::string> found;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+       !ec && it != end; it.increment(ec)) {
+    if (it->is_regular_file(ec) && has_media_extension(it->path().string())) found.push_back(it->path().string());
+  }
+  if (ec) out.problems.push_back({dir.string(), "cannot read directory: " + ec.message()});
+  std::sort(found.begin(), found.end());
+  if (found.empty() && !ec) out.problems.push_back({dir.string(), "directory contains no media files"});
+  out.files.insert(out.files.end(), found.begin(), found.end());
+}
+
+void add_list_file(const fs::path& list, ExpandedInputs& out) {
+  std::ifstream in(list);
+  if (!in) {
+    out.problems.push_back({list.string(), "cannot open list file"});
+    return;
+  }
+  std::string line;
+  while (std::getline(in, line)) {
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
+    const auto first = line.find_first_not_of(" \t");
+    if (first == std::string::npos || line[first] == '#') continue;
+    fs::path p = line.substr(first);
+    if (p.is_relative()) p = list.parent_path() / p;
+    out.files.push_back(p.lexically_normal().string());
+  }
+}
+
+}  // namespace
+
+bool has_media_extension(const std::string& path) {
+  static const std::array<const char*, 22> kExt = {".wav", ".flac", ".mp3", ".ogg", ".opus", ".oga", ".m4a", ".aac",
+                                                   ".wma", ".aif", ".aiff", ".mp4", ".mkv", ".webm", ".mpg",
+                                                   ".mpeg", ".avi", ".mov", ".m4v", ".ts", ".amr", ".au"};
+  const std::string ext = lower(fs::path(path).extension().string());
+  return std::find(kExt.begin(), kExt.end(), ext) != kExt.end();
+}
+
+std::string base_name_without_extension(const std::string& path) { return fs::path(path).stem().string(); }
+
+ExpandedInputs expand_inputs(const std::vector<std::string>& args) {
+  ExpandedInputs out;
+  for (const std::string& a : args) {
+    const fs::path p(a);
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      add_directory(p, out);
+    } else if (fs::is_regular_file(p, ec) && is_list_file(p)) {
+      add_list_file(p, out);
+    } else {
+      // Files (existing or not) go through; the decoder reports missing or unreadable ones per file.
+      out.files.push_back(a);
+    }
+  }
+  return out;
+}
+
+}  // namespace sentio::pipeline

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: Apache-2.0
+// End-to-end: the `sentio features` command on speech it synthesizes itself and on bad inputs.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "test_support.hpp"
+
+namespace fs = std::filesystem;
+using sentio::test::run_command;
+
+namespace {
+
+struct Fixture {
+  fs::path dir;
+  fs::path speech;
+};
+
+// Synthesized once per test binary.
+const Fixture& fixture() {
+  static const Fixture f = [] {
+    Fixture x;
+    x.dir = sentio::test::temp_dir();
+    x.speech = x.dir / "speech.wav";
+    sentio::test::synthesize_speech("The quick brown fox jumps over the lazy dog. I am very happy today.", x.speech);
+    return x;
+  }();
+  return f;
+}
+
+std::string sentio_cmd(const std::string& args) { return "'" + sentio::test::sentio_binary().string() + "' " + args; }
+
+std::vector<std::string> lines_of(const fs::path& p) {
+  std::ifstream in(p);
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(in, l);) lines.push_back(l);
+  return lines;
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  for (std::string c; std::getline(ss, c, sep);) out.push_back(c);
+  return out;
+}
+
+}  // namespace
+
+TEST(FeaturesCli, FunctionalsCsvForOneFile) {
+  const fs::path out = sentio::test::temp_dir() / "out.csv";
+  const auto r = run_command(sentio_cmd("features '" + fixture().speech.string() + "' -o '" + out.string() + "' -q"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  const auto lines = lines_of(out);
+  ASSERT_EQ(lines.size(), 2u);
+  const auto header = split(lines[0], ';');
+  const auto row = split(lines[1], ';');
+  ASSERT_EQ(header.size(), 90u);
+  ASSERT_EQ(row.size(), 90u);
+  EXPECT_EQ(header[0], "name");
+  EXPECT_EQ(header[1], "frameTime");
+  EXPECT_EQ(row[0], "'speech'");
+  EXPECT_EQ(row[1], "0.000000");
+  // espeak-ng's default voice speaks around 100-200 Hz: 12*log2(f/27.5) in [25.5, 37.5] semitones.
+  const double f0_mean = std::stod(row[2]);
+  EXPECT_GT(f0_mean, 25.0);
+  EXPECT_LT(f0_mean, 38.0);
+  const double loudness_mean = std::stod(row[12]);
+  EXPECT_GT(loudness_mean, 0.05);
+  EXPECT_EQ(header[89], "equivalentSoundLevel_dBp");
+  const double leq = std::stod(row[89]);
+  EXPECT_LT(leq, 0.0);
+  EXPECT_GT(leq, -60.0);
+}
+
+TEST(FeaturesCli, JsonOutputFollowsTheSchema) {
+  const auto r = run_command(sentio_cmd("features --format json -q '" + fixture().speech.string() + "' 2>/dev/null"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  const auto j = nlohmann::json::parse(r.output);
+  EXPECT_EQ(j["schema"], "sentio.features/1");
+  EXPECT_EQ(j["feature_set"], "eGeMAPSv02");
+  ASSERT_EQ(j["columns"].size(), 88u);
+  ASSERT_EQ(j["files"].size(), 1u);
+  EXPECT_EQ(j["files"][0]["values"].size(), 88u);
+}
+
+TEST(FeaturesCli, LldRowsEveryTenMilliseconds) {
+  const fs::path out = sentio::test::temp_dir() / "lld.csv";
+  const auto r = run_command(
+      sentio_cmd("features --set egemaps-lld -q '" + fixture().speech.string() + "' -o '" + out.string() + "'"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  const auto lines = lines_of(out);
+  const auto n_samples = sentio::test::load_pcm16_via_sox(fixture().speech).size();
+  const std::size_t n60 = (n_samples - 960) / 160 + 1;
+  ASSERT_EQ(lines.size(), 1 + n60 + 1);  // header, N60 frames, smoother's extra row
+  EXPECT_EQ(split(lines[0], ';').size(), 27u);
+  EXPECT_EQ(split(lines[2], ';')[1], "0.010000");
+}
+
+TEST(FeaturesCli, BatchWithBadFilesKeepsTheGoodResultsAndReportsEachFailure) {
+  const fs::path dir = sentio::test::temp_dir();
+  fs::copy_file(fixture().speech, dir / "a_good.wav");
+  fs::copy_file(fixture().speech, dir / "d_good.wav");
+  std::ofstream(dir / "b_empty.wav").close();
+  std::ofstream(dir / "c_text.mp3") << "this is not audio at all\n";
+  {
+    // the first 2 kB of a FLAC file: a truncated stream
+    const fs::path flac = dir / "e_truncated.flac";
+    run_command("sox '" + fixture().speech.string() + "' '" + (dir / "full.flac").string() + "'");
+    std::ifstream in(dir / "full.flac", std::ios::binary);
+    std::string bytes(2048, '\0');
+    in.read(bytes.data(), 2048);
+    std::ofstream(flac, std::ios::binary) << bytes;
+    fs::remove(dir / "full.flac");
+  }
+  const fs::path out = sentio::test::temp_dir() / "batch.csv";
+  const auto r = run_command(sentio_cmd("features -q -j 2 '" + dir.string() + "' -o '" + out.string() + "'"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  const auto lines = lines_of(out);
+  ASSERT_EQ(lines.size(), 3u) << r.output;
+  EXPECT_EQ(split(lines[1], ';')[0], "'a_good'");
+  EXPECT_EQ(split(lines[2], ';')[0], "'d_good'");
+  EXPECT_NE(r.output.find("b_empty.wav"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("c_text.mp3"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("e_truncated.flac"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("3 input(s) failed"), std::string::npos) << r.output;
+}
+
+TEST(FeaturesCli, MissingFileIsOneClearLine) {
+  const auto r = run_command(sentio_cmd("features -q /no/such/clip.wav"));
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.output.find("'/no/such/clip.wav'"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("not found"), std::string::npos) << r.output;
+}
+
+TEST(FeaturesCli, UnwritableOutputIsAUsageError) {
+  const auto r = run_command(sentio_cmd("features -q '" + fixture().speech.string() + "' -o /no/such/dir/out.csv"));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("cannot open for writing"), std::string::npos) << r.output;
+}
+
+TEST(FeaturesCli, HelpDocumentsEveryOption) {
+  const auto r = run_command(sentio_cmd("features --help"));
+  EXPECT_EQ(r.status, 0);
+  for (const char* opt : {"--set", "--output", "--format", "--jobs", "--quiet", "egemaps-lld"})
+    EXPECT_NE(r.output.find(opt), std::string::npos) << opt;
+}
+
+TEST(FeaturesCli, UnknownFeatureSetIsRejected) {
+  const auto r = run_command(sentio_cmd("features --set compare2016 -q '" + fixture().speech.string() + "'"));
+  EXPECT_EQ(r.status, 2);
+  EXPECT_NE(r.output.find("unknown feature set 'compare2016'"), std::string::npos) << r.output;
+}

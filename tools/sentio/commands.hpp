@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Each subcommand registers its options on the app and returns the function that runs it.
+#include <functional>
+
+#include <CLI/CLI.hpp>
+
+namespace sentio::cli {
+
+using Runner = std::function<int()>;
+
+Runner add_features_command(CLI::App& app);
+
+// Exit codes shared by all commands.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitInputFailed = 1;  // some input could not be processed (others were)
+inline constexpr int kExitUsage = 2;        // bad command line or unusable output path
+
+}  // namespace sentio::cli

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+// The `sentio` command: a thin shell over the libraries. Each subcommand lives in cmd_<name>.cpp.
+#include <cstdio>
+#include <exception>
+#include <map>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.hpp"
+#include "sentio/core/error.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Sentio: emotion recognition from speech, faces and words.\n"
+               "Run 'sentio COMMAND --help' for the options of a command."};
+  app.set_version_flag("--version", std::string("sentio ") + SENTIO_VERSION);
+  app.require_subcommand(1);
+  std::map<std::string, sentio::cli::Runner> runners;
+  runners.emplace("features", sentio::cli::add_features_command(app));
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? sentio::cli::kExitOk : sentio::cli::kExitUsage;
+  }
+  try {
+    for (auto& [name, run] : runners)
+      if (app.got_subcommand(name)) return run();
+  } catch (const sentio::InputError& e) {
+    std::fprintf(stderr, "sentio: error: %s\n", e.what());
+    return sentio::cli::kExitUsage;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "sentio: internal error: %s\n", e.what());
+    return 3;
+  }
+  return sentio::cli::kExitUsage;
+}
