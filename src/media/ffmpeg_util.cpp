@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "ffmpeg_util.hpp"
+
+#include <array>
+#include <filesystem>
+#include <mutex>
+#include <new>
+#include <system_error>
+
+#include "sentio/core/error.hpp"
+
+namespace sentio::media::detail {
+namespace {
+
+// Only the local "file" protocol: a path is never interpreted as a URL (http:, concat:, ...), and a
+// playlist inside a local file cannot make FFmpeg reach the network.
+constexpr const char* kProtocolWhitelist = "file";
+
+// "file:" + path so that a file name with a colon ("take:1.wav") is not taken for a protocol.
+std::string file_url(const std::string& path) { return "file:" + path; }
+
+const char* media_type_word(AVMediaType type) {
+  switch (type) {
+    case AVMEDIA_TYPE_AUDIO: return "audio";
+    case AVMEDIA_TYPE_VIDEO: return "video";
+    default: return "media";
+  }
+}
+
+// After avformat_open_input failed: tell a file whose format FFmpeg recognises from its content
+// (not its name) but cannot parse (damaged, truncated) from a file that is not media at all.
+std::string explain_unreadable(const std::string& path, int err) {
+  const std::string url = file_url(path);
+  AVDictionary* opts = nullptr;
+  av_dict_set(&opts, "protocol_whitelist", kProtocolWhitelist, 0);
+  AVIOContext* pb = nullptr;
+  const int opened = avio_open2(&pb, url.c_str(), AVIO_FLAG_READ, nullptr, &opts);
+  av_dict_free(&opts);
+  if (opened >= 0) {
+    const AVInputFormat* guess = nullptr;
+    const int score = av_probe_input_buffer2(pb, &guess, "", nullptr, 0, 0);  // "": ignore the extension
+    avio_closep(&pb);
+    if (score > AVPROBE_SCORE_RETRY && guess != nullptr)
+      return std::string("damaged or truncated ") + guess->name + " file (" + av_error_text(err) + ")";
+  }
+  return "not a media file (format not recognised)";
+}
+
+[[noreturn]] void throw_open_failure(const std::string& path, int err) {
+  if (err == AVERROR(ENOENT)) throw_input_error(path, "file not found");
+  if (err == AVERROR(EACCES) || err == AVERROR(EPERM)) throw_input_error(path, "permission denied");
+  if (err == AVERROR(ENOMEM)) throw std::bad_alloc();
+  if (err == AVERROR(EIO)) throw_input_error(path, "read error (" + av_error_text(err) + ")");
+  throw_input_error(path, explain_unreadable(path, err));
+}
+
+// Picks a video stream that is not an attached cover picture (av_find_best_stream does not skip those).
+int find_moving_video_stream(AVFormatContext* format, const AVCodec** decoder) {
+  int best = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, decoder, 0);
+  if (best < 0 || !(format->streams[best]->disposition & AV_DISPOSITION_ATTACHED_PIC)) return best;
+  for (unsigned i = 0; i < format->nb_streams; ++i) {
+    const AVStream* st = format->streams[i];
+    if (st->codecpar->codec_type != AVMEDIA_TYPE_VIDEO || (st->disposition & AV_DISPOSITION_ATTACHED_PIC)) continue;
+    if (const AVCodec* dec = avcodec_find_decoder(st->codecpar->codec_id)) {
+      *decoder = dec;
+      return static_cast<int>(i);
+    }
+  }
+  return AVERROR_STREAM_NOT_FOUND;
+}
+
+}  // namespace
+
+PacketPtr make_packet() {
+  PacketPtr p(av_packet_alloc());
+  if (!p) throw std::bad_alloc();
+  return p;
+}
+
+FramePtr make_frame() {
+  FramePtr f(av_frame_alloc());
+  if (!f) throw std::bad_alloc();
+  return f;
+}
+
+std::string av_error_text(int errnum) {
+  std::array<char, AV_ERROR_MAX_STRING_SIZE> buf{};
+  if (av_strerror(errnum, buf.data(), buf.size()) < 0) return "error " + std::to_string(errnum);
+  std::string text(buf.data());
+  for (char& c : text)
+    if (c == '\n' || c == '\r') c = ' ';
+  return text;
+}
+
+void throw_input_error(const std::string& path, const std::string& cause) {
+  throw InputError("'" + path + "': " + cause);
+}
+
+void silence_ffmpeg_logging() {
+  static std::once_flag once;
+  std::call_once(once, [] { av_log_set_level(AV_LOG_QUIET); });
+}
+
+FormatContextPtr open_container(const std::string& path) {
+  namespace fs = std::filesystem;
+  silence_ffmpeg_logging();
+
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (status.type() == fs::file_type::not_found) throw_input_error(path, "file not found");
+  if (ec) throw_input_error(path, "cannot access the file (" + ec.message() + ")");
+  if (fs::is_directory(status)) throw_input_error(path, "is a directory, not a media file");
+  if (fs::is_regular_file(status)) {
+    const auto size = fs::file_size(path, ec);
+    if (!ec && size == 0) throw_input_error(path, "file is empty");
+  }
+
+  const std::string url = file_url(path);
+  AVDictionary* opts = nullptr;
+  av_dict_set(&opts, "protocol_whitelist", kProtocolWhitelist, 0);
+  AVFormatContext* raw = nullptr;
+  const int opened = avformat_open_input(&raw, url.c_str(), nullptr, &opts);
+  av_dict_free(&opts);
+  if (opened < 0) throw_open_failure(path, opened);  // FFmpeg frees `raw` itself on failure
+  FormatContextPtr format(raw);
+  // FFmpeg's "tty" demuxer renders any .txt/.nfo/... file as ANSI-art video; for us it is text.
+  if (std::string(format->iformat->name) == "tty") throw_input_error(path, "is a text file, not a media file");
+
+  const int found = avformat_find_stream_info(format.get(), nullptr);
+  if (found == AVERROR(ENOMEM)) throw std::bad_alloc();
+  if (found < 0)
+    throw_input_error(path, std::string("damaged ") + format->iformat->name +
+                                " file: cannot read its stream information (" + av_error_text(found) + ")");
+  return format;
+}
+
+OpenedStream open_best_stream(AVFormatContext* format, AVMediaType type, const std::string& path) {
+  const std::string word = media_type_word(type);
+  const AVCodec* decoder = nullptr;
+  const int index = type == AVMEDIA_TYPE_VIDEO ? find_moving_video_stream(format, &decoder)
+                                               : av_find_best_stream(format, type, -1, -1, &decoder, 0);
+  if (index == AVERROR_DECODER_NOT_FOUND) {
+    std::string codec = "unknown";
+    for (unsigned i = 0; i < format->nb_streams; ++i)
+      if (format->streams[i]->codecpar->codec_type == type) {
+        codec = avcodec_get_name(format->streams[i]->codecpar->codec_id);
+        break;
+      }
+    throw_input_error(path, word + " codec '" + codec + "' is not supported by this FFmpeg build");
+  }
+  if (index < 0 || decoder == nullptr) throw_input_error(path, "has no " + word + " stream");
+
+  OpenedStream out;
+  out.index = index;
+  out.stream = format->streams[index];
+  for (unsigned i = 0; i < format->nb_streams; ++i)
+    if (static_cast<int>(i) != index) format->streams[i]->discard = AVDISCARD_ALL;
+
+  out.codec.reset(avcodec_alloc_context3(decoder));
+  if (!out.codec) throw std::bad_alloc();
+  const std::string codec_name = avcodec_get_name(out.stream->codecpar->codec_id);
+  int r = avcodec_parameters_to_context(out.codec.get(), out.stream->codecpar);
+  if (r >= 0) {
+    out.codec->pkt_timebase = out.stream->time_base;
+    out.codec->thread_count = 1;  // threads are the caller's business (pipeline-level parallelism)
+    r = avcodec_open2(out.codec.get(), decoder, nullptr);
+  }
+  if (r == AVERROR(ENOMEM)) throw std::bad_alloc();
+  if (r < 0)
+    throw_input_error(path, "cannot decode its " + word + " stream (codec " + codec_name + ": " + av_error_text(r) + ")");
+  return out;
+}
+
+double stream_duration_s(const AVFormatContext* format, const AVStream* stream) {
+  if (stream->duration != AV_NOPTS_VALUE && stream->duration > 0)
+    return static_cast<double>(stream->duration) * av_q2d(stream->time_base);
+  if (format->duration != AV_NOPTS_VALUE && format->duration > 0)
+    return static_cast<double>(format->duration) / AV_TIME_BASE;
+  return 0.0;
+}
+
+}  // namespace sentio::media::detail

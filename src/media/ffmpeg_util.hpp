@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Private to sentio_media: RAII ownership of FFmpeg handles, error text, and opening a container
+// with the checks every media reader shares (missing / directory / empty file, unknown format).
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/imgutils.h>
+#include <libavutil/pixdesc.h>
+#include <libswresample/swresample.h>
+#include <libswscale/swscale.h>
+}
+
+#include <memory>
+#include <string>
+
+namespace sentio::media::detail {
+
+struct FormatContextDeleter {
+  void operator()(AVFormatContext* p) const noexcept { avformat_close_input(&p); }
+};
+struct CodecContextDeleter {
+  void operator()(AVCodecContext* p) const noexcept { avcodec_free_context(&p); }
+};
+struct PacketDeleter {
+  void operator()(AVPacket* p) const noexcept { av_packet_free(&p); }
+};
+struct FrameDeleter {
+  void operator()(AVFrame* p) const noexcept { av_frame_free(&p); }
+};
+struct SwrDeleter {
+  void operator()(SwrContext* p) const noexcept { swr_free(&p); }
+};
+struct SwsDeleter {
+  void operator()(SwsContext* p) const noexcept { sws_freeContext(p); }
+};
+
+using FormatContextPtr = std::unique_ptr<AVFormatContext, FormatContextDeleter>;
+using CodecContextPtr = std::unique_ptr<AVCodecContext, CodecContextDeleter>;
+using PacketPtr = std::unique_ptr<AVPacket, PacketDeleter>;
+using FramePtr = std::unique_ptr<AVFrame, FrameDeleter>;
+using SwrPtr = std::unique_ptr<SwrContext, SwrDeleter>;
+using SwsPtr = std::unique_ptr<SwsContext, SwsDeleter>;
+
+// Allocation helpers; throw std::bad_alloc when FFmpeg cannot allocate.
+PacketPtr make_packet();
+FramePtr make_frame();
+
+// av_strerror as a std::string (one line), e.g. "Invalid data found when processing input".
+std::string av_error_text(int errnum);
+
+// Throws InputError("'<path>': <cause>").
+[[noreturn]] void throw_input_error(const std::string& path, const std::string& cause);
+
+// Turns FFmpeg's own logging off (once per process) so that users see only Sentio's messages.
+void silence_ffmpeg_logging();
+
+// Checks the path (exists, regular file, not empty), opens the container through the "file"
+// protocol only, and reads the stream information. Throws InputError with a plain-words cause.
+FormatContextPtr open_container(const std::string& path);
+
+// Stream of `type` chosen by av_find_best_stream, with an opened single-threaded decoder.
+struct OpenedStream {
+  int index = -1;
+  AVStream* stream = nullptr;
+  CodecContextPtr codec;
+};
+// Throws InputError "has no audio stream" / "has no video stream" / unsupported codec.
+OpenedStream open_best_stream(AVFormatContext* format, AVMediaType type, const std::string& path);
+
+// Duration of a stream in seconds from its own header or, failing that, the container's; 0 if unknown.
+double stream_duration_s(const AVFormatContext* format, const AVStream* stream);
+
+}  // namespace sentio::media::detail

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "frame_source.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <new>
+
+#include "sentio/core/error.hpp"
+
+namespace sentio::media::detail {
+namespace {
+
+// Rule for damaged data. Like the ffmpeg CLI we tolerate a few bad packets (a glitch in a long
+// recording should not cost the whole file), but we fail with a clear message instead of returning
+// garbage or a silently shortened stream:
+//  1. A packet the decoder rejects is skipped and counted; for video, a frame the decoder flags as
+//     corrupt is dropped and counted too (VideoReader::skipped_frames()).
+//  2. Too many: once at least kMinDamagedToJudge are counted, the stream fails when they exceed
+//     kMaxDamagedShare{Audio,Video} of the packets read so far (checked as we go, so a thoroughly
+//     broken file fails early).
+//  3. Nothing decodes: at the end, damage was counted and not one good frame came out.
+//  4. The container itself reports an error other than end of file (a damaged or cut index, an I/O
+//     error): reading stops there and it fails, naming the time reached.
+//  5. Audio only: the stream ends more than max(kTruncationMinS, kTruncationShare x declared) before
+//     the duration its header declares (not a duration guessed from the bit rate). This is how a cut
+//     FLAC, or MP3 with a Xing/LAME header, shows up: the decoder itself sees nothing wrong. (A cut
+//     WAV or Ogg file cannot be told from a shorter one: FFmpeg derives their length from the file
+//     size / last page, so they decode what is there, as with the ffmpeg CLI.)
+//  6. When the container format was only guessed (probe score <= AVPROBE_SCORE_RETRY, FFmpeg's
+//     "misdetection possible", typical of random bytes read as MP3), a single rejected packet means
+//     the file is not media at all.
+constexpr std::int64_t kMinDamagedToJudge = 5;
+constexpr double kMaxDamagedShareAudio = 0.10;
+constexpr double kMaxDamagedShareVideo = 0.50;
+constexpr double kTruncationMinS = 0.25;
+constexpr double kTruncationShare = 0.05;
+
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f s", s);
+  return buf;
+}
+
+}  // namespace
+
+FrameSource::FrameSource(const std::string& path, AVMediaType type)
+    : path_(path), type_(type), format_(open_container(path)) {
+  opened_ = open_best_stream(format_.get(), type, path);
+  packet_ = make_packet();
+  format_guessed_ = format_->probe_score <= AVPROBE_SCORE_RETRY;
+}
+
+std::string FrameSource::position_text() const {
+  if (type_ == AVMEDIA_TYPE_AUDIO) return seconds_text(decoded_s_) + " of audio";
+  return std::to_string(frames_) + " video frames";
+}
+
+std::string FrameSource::describe_damage() const {
+  return std::to_string(damaged_) + " of " + std::to_string(packets_) + " packets damaged, last error: " +
+         av_error_text(last_error_);
+}
+
+void FrameSource::note_damage(int err) {
+  ++damaged_;
+  last_error_ = err;
+  const char* word = type_ == AVMEDIA_TYPE_AUDIO ? "audio" : "video";
+  if (format_guessed_) throw_input_error(path_, "not a media file (format not recognised)");
+  const double share = type_ == AVMEDIA_TYPE_AUDIO ? kMaxDamagedShareAudio : kMaxDamagedShareVideo;
+  if (damaged_ >= kMinDamagedToJudge && static_cast<double>(damaged_) > share * static_cast<double>(packets_))
+    throw_input_error(path_, std::string("corrupt ") + word + " data (" + describe_damage() + ")");
+}
+
+void FrameSource::feed_decoder() {
+  AVCodecContext* codec = opened_.codec.get();
+  int retries = 0;
+  while (!demux_done_) {
+    const int r = av_read_frame(format_.get(), packet_.get());
+    if (r == AVERROR_EOF) {
+      demux_done_ = true;
+      break;
+    }
+    if (r == AVERROR(EAGAIN) && ++retries < 1000) continue;
+    if (r == AVERROR(ENOMEM)) throw std::bad_alloc();
+    if (r < 0)
+      throw_input_error(path_, std::string("damaged or truncated ") + format_->iformat->name + " data after " +
+                                   position_text() + " (" + av_error_text(r) + ")");
+    retries = 0;
+    if (packet_->stream_index != opened_.index) {
+      av_packet_unref(packet_.get());
+      continue;
+    }
+    ++packets_;
+    if (packet_->flags & AV_PKT_FLAG_CORRUPT) {  // the demuxer already knows this one is bad
+      av_packet_unref(packet_.get());
+      note_damage(AVERROR_INVALIDDATA);
+      continue;
+    }
+    const int sent = avcodec_send_packet(codec, packet_.get());
+    av_packet_unref(packet_.get());
+    if (sent == 0) return;
+    if (sent == AVERROR(ENOMEM)) throw std::bad_alloc();
+    note_damage(sent);  // rejected: skip it and read the next packet
+  }
+  if (!flush_sent_) {
+    flush_sent_ = true;
+    avcodec_send_packet(codec, nullptr);  // enter draining mode; the decoder then returns its tail
+  }
+}
+
+bool FrameSource::next(AVFrame* out) {
+  if (ended_) return false;
+  AVCodecContext* codec = opened_.codec.get();
+  for (;;) {
+    av_frame_unref(out);
+    const int r = avcodec_receive_frame(codec, out);
+    if (r == 0) {
+      if (type_ == AVMEDIA_TYPE_VIDEO && ((out->flags & AV_FRAME_FLAG_CORRUPT) || out->decode_error_flags)) {
+        note_damage(AVERROR_INVALIDDATA);
+        continue;
+      }
+      if (type_ == AVMEDIA_TYPE_AUDIO && out->sample_rate > 0)
+        decoded_s_ += static_cast<double>(out->nb_samples) / out->sample_rate;
+      ++frames_;
+      return true;
+    }
+    if (r == AVERROR(EAGAIN)) {
+      if (flush_sent_) {  // a decoder must not ask for more input while draining; treat as its end
+        check_end_of_stream();
+        return false;
+      }
+      feed_decoder();
+      continue;
+    }
+    if (r == AVERROR_EOF) {
+      check_end_of_stream();
+      return false;
+    }
+    if (r == AVERROR(ENOMEM)) throw std::bad_alloc();
+    note_damage(r);  // the decoder failed on a frame; it stays usable for the next one
+  }
+}
+
+void FrameSource::check_end_of_stream() {
+  ended_ = true;
+  const char* word = type_ == AVMEDIA_TYPE_AUDIO ? "audio" : "video";
+  if (frames_ == 0 && damaged_ > 0)
+    throw_input_error(path_, std::string("corrupt ") + word + " data: nothing could be decoded (" +
+                                 describe_damage() + ")");
+  if (type_ != AVMEDIA_TYPE_AUDIO) return;
+  const AVStream* st = opened_.stream;
+  if (format_->duration_estimation_method == AVFMT_DURATION_FROM_BITRATE || st->duration == AV_NOPTS_VALUE ||
+      st->duration <= 0)
+    return;
+  const double declared = static_cast<double>(st->duration) * av_q2d(st->time_base);
+  if (declared - decoded_s_ > std::max(kTruncationMinS, kTruncationShare * declared))
+    throw_input_error(path_, "truncated or corrupt: only " + seconds_text(decoded_s_) +
+                                 " of audio could be decoded, its header declares " + seconds_text(declared));
+}
+
+}  // namespace sentio::media::detail
