@@ -35,6 +35,9 @@ class ShortFrameAnalyzer {
   // frame: kShortLen samples (openSMILE scale). mag_out: kShortBins magnitudes |X[k]| of the
   // Hamming-windowed, zero-padded frame (kept by the caller for spectral flux).
   ShortFrameLld analyze(std::span<const float> frame, std::span<float> mag_out);
+  // The formant root search is warm-started from the previous frame; call this at the start of a
+  // run of frames so results are independent of how frames were split across threads.
+  void reset_warm_start() { formants_.reset_warm_start(); }
 
  private:
   dsp::RealFft fft_;
@@ -42,7 +45,6 @@ class ShortFrameAnalyzer {
   std::vector<float> padded_;
   std::vector<std::complex<float>> spectrum_;
   std::vector<float> power_;
-  // further tables are the implementation's business
   struct Tables;
   std::shared_ptr<const Tables> tables_;
   // Private additions (implementation detail): the process-wide table instance and the LPC stage.
