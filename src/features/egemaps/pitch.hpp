@@ -40,7 +40,7 @@ class LongFrameAnalyzer {
   dsp::RealFft fft_;
   std::vector<float> padded_;
   std::vector<std::complex<float>> spectrum_;
-  std::vector<double> scratch_a_, scratch_b_, scratch_c_;  // linear spectrum, spline work, octave axis
+  std::vector<double> scratch_a_, scratch_b_;  // enhanced spectrum then spline work; smoothed spectrum
   std::vector<float> log_spec_, shs_;  // weighted octave-axis spectrum, SHS sum (513 each)
 };
 
