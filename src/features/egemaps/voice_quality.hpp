@@ -34,16 +34,19 @@ class JitterShimmerTracker {
   JitterShimmer process(std::int64_t frame_index, float f0_hz, const WaveView& wave);
 
  private:
+  double correlation(long start, long p, double sxy) const;
+  long best_period(const float* x, long start, long period_min, long n_lags);
+
   // implementation state (section 3), mirroring openSMILE's cPitchJitter bookkeeping:
   std::int64_t read_pos_ = 0;  // absolute sample index where the next block starts ("lastIdx")
   int leftover_ = 0;           // samples of the previous hop not yet consumed ("lastMis")
   float last_period_ = 0;      // last accepted period in seconds (0 = none since last unvoiced)
   float last_jitter_ = 0;      // previous jitterLocal (repeated when no period is accepted)
   float last_shimmer_ = 0;     // previous shimmerLocal (linear ratio)
-  std::vector<double> block_;      // current block of raw samples
-  std::vector<double> prefix_;     // prefix sums of block_
-  std::vector<double> prefix_sq_;  // prefix sums of block_^2
-  std::vector<double> corr_;       // correlation per candidate period
+  std::vector<double> prefix_;     // prefix sums of the current block of raw samples
+  std::vector<double> prefix_sq_;  // prefix sums of its squares
+  std::vector<double> corr_;       // correlation per candidate period (double)
+  std::vector<double> corr_fast_;  // the same from the float screen
 };
 
 struct HarmonicsLld {
@@ -67,16 +70,29 @@ class HarmonicsAnalyzer {
     float magnitude = 0;     // raw |X| at the peak bin (0 = not found / discarded)
     float freq_interp = 0;   // Hz, parabolic interpolation over (Hz, |X|)
     float mag_interp = 0;    // interpolated peak magnitude
-    float level = 0;         // dB relative to the fundamental's raw magnitude (section 4.2)
+    bool discarded = false;  // same bin as the previous harmonic (section 4.2)
   };
   float hnr_db(std::span<const float> mag, float f0_hz);
-  void find_harmonics(std::span<const float> mag, float f0_hz);
-  int formant_harmonic(float formant_hz) const;
+  float acf_at(long lag);
+  void find_harmonics(std::span<const float> mag, float f0_hz, int count);
+  float level(int h) const;  // L_h in dB (section 4.2)
+  int formant_harmonic(float formant_hz, int count) const;
 
+  // Section 4.1 ACF: evaluated lag by lag (cached per frame) while the peak search needs only a
+  // few lags; after kMaxDirectLags direct evaluations, all lags come from one inverse FFT.
+  static constexpr int kMaxDirectLags = 16;
   dsp::RealFft ifft_;
-  std::vector<std::complex<float>> power_;
-  std::vector<float> acf_;
+  std::vector<std::complex<float>> power_;  // inverse-FFT input
+  std::vector<float> acf_;                  // ACF values (kLongFft for the inverse FFT output)
+  std::vector<float> power_f_;              // |X[k]|^2, kLongBins
+  std::vector<double> cos_table_;           // cos(2 pi j / kLongFft)
+  std::vector<std::uint64_t> acf_stamp_;    // acf_[lag] is valid iff stamp == acf_generation_
+  std::uint64_t acf_generation_ = 0;
+  int acf_direct_count_ = 0;
+  bool acf_full_ = false;
   std::array<Harmonic, 100> harmonics_{};  // index 0 = fundamental
+  float ref_magnitude_ = 0;                 // raw |X| of the fundamental's peak (0 = not found)
+  float ref_log_ = 0;                       // log10(ref_magnitude_), float as openSMILE
 };
 
 }  // namespace sentio::features::egemaps
