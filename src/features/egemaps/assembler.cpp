@@ -75,7 +75,8 @@ std::array<float, 15> pitched_columns(const RawFrame& f, bool gate_formants) {
 // ---------------------------------------------------------------------------------------------
 FunctionalsAssembler::FunctionalsAssembler()
     : short_smooth_(make_smoothers(1 + kMomentShort, false)),
-      pitched_smooth_(make_smoothers(1 + kMomentVq + kMomentVoiced + kMomentUnvoiced, true)),
+      pitched_smooth_(make_smoothers(1 + kMomentVq + kMomentVoiced, true)),
+      unvoiced_smooth_(make_smoothers(kMomentUnvoiced, true)),
       short_moments_(kMomentShort, MomentAccumulator(false)),
       vq_moments_(kMomentVq, MomentAccumulator(true)),
       voiced_moments_(kMomentVoiced, MomentAccumulator(true)),
@@ -97,8 +98,7 @@ void FunctionalsAssembler::take_short_smoothed(const std::array<float, 1 + kMome
 
 void FunctionalsAssembler::add_pitched(const RawFrame& f) {
   const bool voiced = f.f0_semitone > kVoicedThreshold;
-  const bool unvoiced = f.f0_semitone < kVoicedThreshold;
-  std::array<float, 1 + kMomentVq + kMomentVoiced + kMomentUnvoiced> in{};
+  std::array<float, 1 + kMomentVq + kMomentVoiced> in{};
   in[0] = f.f0_semitone;
   const auto vq = pitched_columns(f, /*gate_formants=*/true);
   std::copy(vq.begin() + 1, vq.end(), in.begin() + 1);
@@ -106,27 +106,41 @@ void FunctionalsAssembler::add_pitched(const RawFrame& f) {
                                                      f.flux,        f.mfcc[0],    f.mfcc[1],    f.mfcc[2],
                                                      f.mfcc[3]};
   for (int c = 0; c < kMomentVoiced; ++c) in[1 + kMomentVq + c] = voiced ? spectral[c] : 0.f;
-  for (int c = 0; c < kMomentUnvoiced; ++c) in[1 + kMomentVq + kMomentVoiced + c] = unvoiced ? spectral[c] : 0.f;
-  std::array<float, 1 + kMomentVq + kMomentVoiced + kMomentUnvoiced> out{};
+  std::array<float, 1 + kMomentVq + kMomentVoiced> out{};
   if (push_all(pitched_smooth_, in, out)) take_pitched_smoothed(out);
 }
 
+void FunctionalsAssembler::add_unvoiced_candidate(const RawFrame& f, bool voiced) {
+  std::array<float, kMomentUnvoiced> in{};
+  if (!voiced) in = {f.alpha_ratio, f.hammarberg, f.slope0_500, f.slope500_1500, f.flux};
+  std::array<float, kMomentUnvoiced> out{};
+  if (push_all(unvoiced_smooth_, in, out))
+    for (int c = 0; c < kMomentUnvoiced; ++c) unvoiced_moments_[c].add(out[c]);
+}
+
+void FunctionalsAssembler::close_unvoiced_with(const RawFrame& next) {
+  add_unvoiced_candidate(next, /*voiced=*/false);
+  unvoiced_closed_ = true;
+}
+
 void FunctionalsAssembler::take_pitched_smoothed(
-    const std::array<float, 1 + kMomentVq + kMomentVoiced + kMomentUnvoiced>& v) {
+    const std::array<float, 1 + kMomentVq + kMomentVoiced>& v) {
   f0_.push_back(v[0]);
   voiced_segments_.add(v[0]);
   unvoiced_segments_.add(v[0]);
   for (int c = 0; c < kMomentVq; ++c) vq_moments_[c].add(v[1 + c]);
   for (int c = 0; c < kMomentVoiced; ++c) voiced_moments_[c].add(v[1 + kMomentVq + c]);
-  for (int c = 0; c < kMomentUnvoiced; ++c) unvoiced_moments_[c].add(v[1 + kMomentVq + kMomentVoiced + c]);
 }
 
 EgemapsFunctionals FunctionalsAssembler::finish() {
   {
     std::array<float, 1 + kMomentShort> out{};
     if (finish_all(short_smooth_, out)) take_short_smoothed(out);
-    std::array<float, 1 + kMomentVq + kMomentVoiced + kMomentUnvoiced> pout{};
+    std::array<float, 1 + kMomentVq + kMomentVoiced> pout{};
     if (finish_all(pitched_smooth_, pout)) take_pitched_smoothed(pout);
+    std::array<float, kMomentUnvoiced> uout{};
+    if (!unvoiced_closed_ && finish_all(unvoiced_smooth_, uout))
+      for (int c = 0; c < kMomentUnvoiced; ++c) unvoiced_moments_[c].add(uout[c]);
   }
   EgemapsFunctionals r{};
   std::size_t k = 0;

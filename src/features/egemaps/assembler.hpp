@@ -34,6 +34,12 @@ class FunctionalsAssembler {
   void add_short(const RawFrame& f);
   // Every frame whose F0 the functionals see (the first K frames), in order.
   void add_pitched(const RawFrame& f);
+  // Each of the first K frames, in order, for the unvoiced-only spectral means.
+  void add_unvoiced_candidate(const RawFrame& f, bool voiced);
+  // Frame K, the first whose F0 was undecided when the input ended: it enters the unvoiced
+  // smoother as unvoiced (openSMILE's gate reads the missing F0 as 0), which changes the smoothed
+  // value of frame K-1, but is not counted itself. Matches openSMILE exactly on the reference clips.
+  void close_unvoiced_with(const RawFrame& next);
   EgemapsFunctionals finish();
 
  private:
@@ -43,17 +49,19 @@ class FunctionalsAssembler {
   static constexpr int kMomentUnvoiced = 5;  // alpha, hammarberg, slope x2, flux (unvoiced, sma3nz)
 
   void take_short_smoothed(const std::array<float, 1 + kMomentShort>& v);
-  void take_pitched_smoothed(const std::array<float, 1 + kMomentVq + kMomentVoiced + kMomentUnvoiced>& v);
+  void take_pitched_smoothed(const std::array<float, 1 + kMomentVq + kMomentVoiced>& v);
 
   // smoothers, one per contour
   std::vector<Sma3Stream> short_smooth_;    // loudness + kMomentShort
-  std::vector<Sma3Stream> pitched_smooth_;  // F0 + vq + voiced + unvoiced
+  std::vector<Sma3Stream> pitched_smooth_;   // F0 + vq + voiced
+  std::vector<Sma3Stream> unvoiced_smooth_;  // unvoiced group
   std::vector<float> loudness_;             // smoothed loudness contour (for percentiles, slopes)
   std::vector<float> f0_;                   // smoothed F0 contour, all frames (zeros kept)
   std::vector<MomentAccumulator> short_moments_, vq_moments_, voiced_moments_, unvoiced_moments_;
   SegmentTracker voiced_segments_{true}, unvoiced_segments_{false};
   double energy_sum_ = 0;
   std::int64_t n_short_ = 0;
+  bool unvoiced_closed_ = false;
 };
 
 // openSMILE's LLD CSV rows: the 10 sma3 20-ms columns and the 15 sma3nz F0-group columns paired by

@@ -22,6 +22,7 @@
 #include "sentio/core/thread_pool.hpp"
 #include "sentio/features/egemaps.hpp"
 
+
 namespace sentio::features {
 
 using namespace egemaps;
@@ -29,6 +30,7 @@ using namespace egemaps;
 namespace {
 
 constexpr int kBlock = 128;          // frames analysed per block
+constexpr int kGroup = 16;           // frames per parallel work item (formant warm starts restart here)
 constexpr int kRing = 512;           // frames kept in flight (block + Viterbi lag + margin)
 constexpr float kPcmScale = 32768.0f / 32767.0f;  // [-1,1) floats (int16/32768) to openSMILE's int16/32767
 constexpr float kEnergyGateRms = 0.001f;          // section 2.4: F0 := 0 unless frame RMS > 0.001
@@ -93,10 +95,13 @@ struct EgemapsExtractor::Impl {
   // stage 1 + 2 for frames [a, b); with_long = false for the trailing 20-ms-only frames.
   void analyse(std::int64_t a, std::int64_t b, bool with_long) {
     SENTIO_ASSERT(b - a <= kRing - (a - n_done));
-    pool.parallel_for(static_cast<std::size_t>(b - a), [&](std::size_t lo, std::size_t hi, int w) {
+    const std::int64_t n_groups = (b - a + kGroup - 1) / kGroup;
+    pool.parallel_for(static_cast<std::size_t>(n_groups), [&](std::size_t g_lo, std::size_t g_hi, int w) {
       Worker& worker = *workers[static_cast<std::size_t>(w)];
-      for (std::size_t k = lo; k < hi; ++k) {
-        const std::int64_t i = a + static_cast<std::int64_t>(k);
+      const std::int64_t lo = a + static_cast<std::int64_t>(g_lo) * kGroup;
+      const std::int64_t hi = std::min(b, a + static_cast<std::int64_t>(g_hi) * kGroup);
+      for (std::int64_t i = lo; i < hi; ++i) {
+        if ((i - a) % kGroup == 0) worker.short_frames.reset_warm_start();
         FrameSlot& s = slot(i);
         const float* start = samples_at(i * kHop);
         const ShortFrameLld sl = worker.short_frames.analyze({start, kShortLen}, s.short_mag);
@@ -162,10 +167,16 @@ struct EgemapsExtractor::Impl {
 
   void deliver(std::int64_t i, bool pitched) {
     const RawFrame& r = slot(i).raw;
+    const bool f0_seen = pitched && (n_seen_by_functionals < 0 || i < n_seen_by_functionals);
     functionals.add_short(r);
+    if (f0_seen) {
+      functionals.add_unvoiced_candidate(r, r.f0_semitone > 1e-6f);
+    } else if (i == n_seen_by_functionals) {
+      functionals.close_unvoiced_with(r);
+    }
     if (options.lld_frames) lld_rows.add_short(r);
     if (pitched) {
-      if (n_seen_by_functionals < 0 || i < n_seen_by_functionals) functionals.add_pitched(r);
+      if (f0_seen) functionals.add_pitched(r);
       if (options.lld_frames) lld_rows.add_pitched(r);
     }
   }
