@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Speed and memory of `sentio features --set egemaps` on 10-, 60- and 240-minute recordings (16-bit WAV,
+# 16 kHz, built from ../shared/reference/opensmile/audio/long_10min.flac), with 1 and 2 threads, and
+# many-file throughput (RAVDESS, 1440 files) with 1 and 2 threads. Reports medians of RUNS runs.
+#   bench/speed.sh [RUNS=3]      (writes bench/speed.md)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-3}
+sentio=build/sentio
+shared=${SENTIO_SHARED_DIR:-../shared}
+cache=.cache/bench
+mkdir -p "$cache"
+src="$shared/reference/opensmile/audio/long_10min.flac"
+[[ -f "$src" ]] || { echo "skipped: $src not found"; exit 0; }
+
+make_long() {  # minutes
+  local out="$cache/long_$1min.wav"
+  if [[ ! -s "$out" ]]; then
+    local parts=()
+    for ((i = 0; i < $1 / 10; i++)); do parts+=("$src"); done
+    sox "${parts[@]}" -b 16 "$out"
+  fi
+  echo "$out"
+}
+
+# median of the arguments
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+# run_timed ARGS... -> "wall_s rss_mib" medians over $runs runs
+run_timed() {
+  local walls=() rss=()
+  for ((r = 0; r < runs; r++)); do
+    local t
+    t=$( { /usr/bin/time -f "%e %M" "$sentio" features -q "$@" -o /dev/null >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    walls+=("${t% *}")
+    rss+=("$(awk -v k="${t#* }" 'BEGIN{printf "%.1f", k/1024}')")
+  done
+  echo "$(median "${walls[@]}") $(median "${rss[@]}")"
+}
+
+out=bench/speed.md
+{
+  echo "# Speed and memory — $(date -u +%F), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+  echo
+  echo "Command: \`bench/speed.sh $runs\` (medians of $runs runs; wall time and peak RSS from /usr/bin/time)."
+  echo
+  echo "| audio | threads | wall s | x real time | peak RSS MiB |"
+  echo "|---|---|---|---|---|"
+  for m in 10 60 240; do
+    f=$(make_long $m)
+    for j in 1 2; do
+      read -r w r < <(run_timed -j "$j" "$f")
+      echo "| ${m} min | $j | $w | $(awk -v m=$m -v w=$w 'BEGIN{printf "%.0f", m*60/w}') | $r |"
+    done
+  done
+  rav="$shared/data/ser/ravdess"
+  if [[ -d "$rav" ]]; then
+    list="$cache/ravdess.txt"
+    tail -n +2 "$rav/manifest.csv" | cut -d, -f1 | sed "s|^|$(realpath "$rav")/|" > "$list"
+    n=$(wc -l < "$list")
+    echo
+    echo "| many files | threads | wall s | files/s |"
+    echo "|---|---|---|---|"
+    declare -A wall
+    for j in 1 2; do
+      read -r w r < <(run_timed -j "$j" "$list")
+      wall[$j]=$w
+      echo "| RAVDESS, $n files | $j | $w | $(awk -v n=$n -v w=$w 'BEGIN{printf "%.0f", n/w}') |"
+    done
+    echo
+    echo "Many-file scaling 1 -> 2 threads: $(awk -v a=${wall[1]} -v b=${wall[2]} 'BEGIN{printf "%.2fx", a/b}')"
+  fi
+} | tee "$out"
