@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: Apache-2.0
+// GraphModel: load = parse json -> read weights -> order graph -> build one kernel per node, folding
+// every node whose inputs are all constant; run = walk the steps, freeing each intermediate after
+// its last reader. Layouts: see ops.hpp.
+#include <ATen/Parallel.h>
+#include <c10/core/InferenceMode.h>
+#include <dlfcn.h>
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sentio/core/error.hpp"
+#include "sentio/vision/graph_model.hpp"
+#include "tfjs/graph.hpp"
+#include "tfjs/model_json.hpp"
+#include "tfjs/ops.hpp"
+#include "tfjs/weights.hpp"
+
+namespace sentio::vision {
+
+using tfjs::Layout;
+using tfjs::Value;
+
+struct GraphModel::Impl {
+  struct Step {
+    std::string name;
+    tfjs::Kernel kernel;               // empty for constants and graph inputs
+    std::vector<std::size_t> inputs;   // step indices
+    std::size_t last_use = 0;
+    bool is_constant = false;
+    Value constant;
+    int input_index = -1;              // >= 0 for graph inputs
+  };
+  std::string path;
+  std::vector<std::string> input_names;
+  std::vector<std::vector<std::int64_t>> input_shapes;
+  std::vector<std::string> output_names;
+  std::vector<std::size_t> output_steps;
+  std::vector<Step> steps;
+};
+
+namespace {
+
+[[noreturn]] void node_fail(const std::string& path, const std::string& node, const std::string& what) {
+  throw InputError("model '" + path + "': node '" + node + "': " + what);
+}
+
+std::string torch_message(const c10::Error& e) { return e.what_without_backtrace(); }
+
+// "[1,192,192,3]"
+std::string shape_text(const std::vector<std::int64_t>& shape) {
+  std::string text = "[";
+  for (std::size_t k = 0; k < shape.size(); ++k) {
+    if (k > 0) text.push_back(',');
+    text.append(std::to_string(shape[k]));
+  }
+  text.push_back(']');
+  return text;
+}
+
+}  // namespace
+
+std::size_t Tensor::element_count() const {
+  std::size_t n = 1;
+  for (const std::int64_t d : shape) n *= static_cast<std::size_t>(d);
+  return n;
+}
+
+GraphModel::GraphModel(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
+
+GraphModel GraphModel::load(const std::string& model_json_path) {
+  c10::InferenceMode inference;
+  const tfjs::ModelSpec spec = tfjs::parse_model_json(model_json_path);
+  const std::string dir = std::filesystem::path(model_json_path).parent_path().string();
+  std::map<std::string, tfjs::HostTensor> weights = tfjs::load_weights(spec, dir.empty() ? "." : dir);
+  const tfjs::GraphPlan plan = tfjs::plan_graph(spec);
+
+  auto impl = std::make_shared<Impl>();
+  impl->path = model_json_path;
+  impl->steps.resize(plan.order.size());
+  for (std::size_t s = 0; s < plan.order.size(); ++s) {
+    const tfjs::NodeSpec& node = spec.nodes[plan.order[s]];
+    Impl::Step& step = impl->steps[s];
+    step.name = node.name;
+    step.inputs = plan.inputs[s];
+    step.last_use = plan.last_use[s];
+    if (node.op == "Const") {
+      const auto it = weights.find(node.name);
+      if (it == weights.end()) node_fail(model_json_path, node.name, "constant has no entry in the weights manifest");
+      const tfjs::AttrValue* dtype = node.attr("dtype");
+      const std::string want = it->second.dtype == tfjs::DType::float32 ? "DT_FLOAT" : "DT_INT32";
+      if (dtype && dtype->s != want)
+        node_fail(model_json_path, node.name, "dtype " + dtype->s + " differs from the manifest's (" + want + ")");
+      step.is_constant = true;
+      step.constant = tfjs::value_from_host(it->second);
+      weights.erase(it);  // host copy no longer needed
+      continue;
+    }
+    if (node.op == "Placeholder") {
+      const tfjs::AttrValue* dtype = node.attr("dtype");
+      if (dtype && dtype->s != "DT_FLOAT")
+        node_fail(model_json_path, node.name, "input dtype " + dtype->s + " is not supported (only DT_FLOAT)");
+      const tfjs::AttrValue* shape = node.attr("shape");
+      if (!shape || shape->kind != tfjs::AttrValue::Kind::shape)
+        node_fail(model_json_path, node.name, "input without a declared shape");
+      step.input_index = 0;  // numbered below, in name order
+      continue;
+    }
+    const tfjs::KernelFactory factory = tfjs::find_kernel(node.op);
+    if (!factory) node_fail(model_json_path, node.name, "unsupported op '" + node.op + "'");
+    tfjs::KernelContext ctx{node, model_json_path, {}};
+    bool all_constant = true;
+    for (const std::size_t in : step.inputs) {
+      const Impl::Step& src = impl->steps[in];
+      ctx.constants.push_back(src.is_constant ? &src.constant : nullptr);
+      all_constant = all_constant && src.is_constant;
+    }
+    try {
+      step.kernel = factory(ctx);  // its InputErrors already name the node
+    } catch (const c10::Error& e) {
+      node_fail(model_json_path, node.name, torch_message(e));
+    }
+    if (all_constant) {  // constant folding: evaluate once now
+      try {
+        step.constant = step.kernel(ctx.constants);
+      } catch (const c10::Error& e) {
+        node_fail(model_json_path, node.name, torch_message(e));
+      } catch (const InputError& e) {
+        node_fail(model_json_path, node.name, e.what());
+      }
+      step.is_constant = true;
+      step.kernel = nullptr;
+    }
+  }
+  // Graph inputs are numbered in name order (plan_graph sorted them).
+  for (const std::size_t s : plan.placeholder_steps) {
+    Impl::Step& step = impl->steps[s];
+    step.input_index = static_cast<int>(impl->input_names.size());
+    impl->input_names.push_back(step.name);
+    impl->input_shapes.push_back(spec.nodes[plan.order[s]].attr("shape")->ints);
+  }
+  for (const std::size_t s : plan.output_steps) {
+    impl->output_steps.push_back(s);
+    impl->output_names.push_back(impl->steps[s].name);
+  }
+  return GraphModel(std::move(impl));
+}
+
+const std::vector<std::string>& GraphModel::input_names() const { return impl_->input_names; }
+const std::vector<std::string>& GraphModel::output_names() const { return impl_->output_names; }
+const std::string& GraphModel::path() const { return impl_->path; }
+
+std::size_t GraphModel::output_index(const std::string& name) const {
+  for (std::size_t k = 0; k < impl_->output_names.size(); ++k)
+    if (impl_->output_names[k] == name) return k;
+  throw InputError("model '" + impl_->path + "': no output named '" + name + "'");
+}
+
+std::vector<std::int64_t> GraphModel::input_shape(std::size_t i) const {
+  SENTIO_ASSERT(i < impl_->input_shapes.size());
+  return impl_->input_shapes[i];
+}
+
+std::vector<Tensor> GraphModel::run(const std::vector<Tensor>& inputs) const {
+  const Impl& m = *impl_;
+  if (inputs.size() != m.input_names.size())
+    throw InputError("model '" + m.path + "': expected " + std::to_string(m.input_names.size()) + " inputs, got " +
+                     std::to_string(inputs.size()));
+  for (std::size_t k = 0; k < inputs.size(); ++k) {
+    const auto& want = m.input_shapes[k];
+    const auto& got = inputs[k].shape;
+    bool ok = want.size() == got.size();
+    for (std::size_t d = 0; ok && d < want.size(); ++d) ok = got[d] >= 0 && (want[d] < 0 || want[d] == got[d]);
+    if (!ok) {
+      throw InputError("model '" + m.path + "': input '" + m.input_names[k] + "' has shape " + shape_text(got) +
+                       ", expected " + shape_text(want) + " (-1 = any)");
+    }
+    if (inputs[k].data.size() != inputs[k].element_count())
+      throw InputError("model '" + m.path + "': input '" + m.input_names[k] + "' has " +
+                       std::to_string(inputs[k].data.size()) + " values for its shape");
+  }
+
+  c10::InferenceMode inference;
+  std::vector<Value> values(m.steps.size());
+  std::vector<const Value*> args;
+  for (std::size_t s = 0; s < m.steps.size(); ++s) {
+    const Impl::Step& step = m.steps[s];
+    if (step.is_constant) continue;
+    if (step.input_index >= 0) {
+      const Tensor& in = inputs[static_cast<std::size_t>(step.input_index)];
+      at::Tensor t = at::from_blob(const_cast<float*>(in.data.data()), in.shape, at::kFloat);
+      // Rank-4 inputs (NHWC images) become NCHW-ordered channels-last tensors (same bytes); the
+      // clone detaches them from the caller's buffer.
+      values[s] = t.dim() == 4 ? Value{t.permute({0, 3, 1, 2}).clone(at::MemoryFormat::ChannelsLast), Layout::nchw}
+                               : Value{t.clone(), Layout::tf};
+      continue;
+    }
+    args.clear();
+    for (const std::size_t in : step.inputs) args.push_back(m.steps[in].is_constant ? &m.steps[in].constant : &values[in]);
+    try {
+      values[s] = step.kernel(args);
+    } catch (const c10::Error& e) {
+      node_fail(m.path, step.name, torch_message(e));
+    } catch (const InputError& e) {
+      node_fail(m.path, step.name, e.what());
+    }
+    for (const std::size_t in : step.inputs)
+      if (m.steps[in].last_use == s) values[in] = Value{};  // free intermediates early
+  }
+
+  std::vector<Tensor> outputs;
+  outputs.reserve(m.output_steps.size());
+  for (const std::size_t s : m.output_steps) {
+    const Value& v = m.steps[s].is_constant ? m.steps[s].constant : values[s];
+    const at::Tensor t = tfjs::to_tf(v).t.to(at::kFloat).contiguous();
+    Tensor out;
+    out.shape.assign(t.sizes().begin(), t.sizes().end());
+    out.data.assign(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
+    outputs.push_back(std::move(out));
+  }
+  return outputs;
+}
+
+void set_torch_threads(int n) {
+  SENTIO_ASSERT(n >= 1);
+  at::set_num_threads(n);
+  // ATen's GEMMs go to the system BLAS; Debian's OpenBLAS (pthreads build) keeps its own thread
+  // pool sized to all cores, which oversubscribes a busy machine (measured: blazeface 53 ms with
+  // the default pool vs 18 ms with one thread). Resize it too when that BLAS is loaded.
+  using SetThreads = void (*)(int);
+  if (void* sym = dlsym(RTLD_DEFAULT, "openblas_set_num_threads")) reinterpret_cast<SetThreads>(sym)(n);
+}
+
+}  // namespace sentio::vision
