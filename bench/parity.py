@@ -119,6 +119,7 @@ def compare_lld(sentio, jobs, shared, out_dir):
         run_sentio(sentio, [p[0] for p in pairs], out_csv, jobs, lld=True)
         names, ours = read_table(out_csv)
     errs = {n: [] for n in names}
+    errs_nz = {n: [] for n in names}
     scale = {n: [] for n in names}
     nrows = 0
     for audio, ref_path in pairs:
@@ -130,14 +131,19 @@ def compare_lld(sentio, jobs, shared, out_dir):
         for j, name in enumerate(names):
             for t in range(n):
                 errs[name].append(abs(a[t][j] - b[t][j]))
-                scale[name].append(abs(b[t][j]))
+                if a[t][j] != 0 or b[t][j] != 0:
+                    errs_nz[name].append(abs(a[t][j] - b[t][j]))
+                    scale[name].append(abs(b[t][j]))
     with open(os.path.join(out_dir, "lld.md"), "w") as f:
         f.write(f"# eGeMAPS v02 LLDs frame by frame: Sentio vs openSMILE 3.0.2 ({len(pairs)} files, {nrows} frames)\n\n")
-        f.write("| LLD | median abs. err | 95th pct abs. err | median abs. ref value |\n|---|---|---|---|\n")
+        f.write("Frames where both values are 0 (unvoiced frames of the F0-group LLDs) are left out of the last three columns.\n\n")
+        f.write("| LLD | median abs. err, all frames | frames not both 0 | median abs. err | 95th pct abs. err | "
+                "median abs. ref value |\n|---|---|---|---|---|---|\n")
         for name in names:
-            e = sorted(errs[name])
+            e = sorted(errs_nz[name])
             p95 = e[int(0.95 * (len(e) - 1))] if e else float("nan")
-            f.write(f"| {name} | {statistics.median(e):.3g} | {p95:.3g} | {statistics.median(scale[name]):.3g} |\n")
+            f.write(f"| {name} | {statistics.median(errs[name]):.3g} | {len(e)} | {statistics.median(e):.3g} | {p95:.3g} | "
+                    f"{statistics.median(scale[name]):.3g} |\n")
     return len(pairs), nrows
 
 
