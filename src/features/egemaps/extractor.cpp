@@ -139,29 +139,43 @@ struct EgemapsExtractor::Impl {
     }
   }
 
-  // stage 3 + 4 for every decided frame not yet done.
+  // stage 3 + 4 for every decided frame not yet done. Jitter/shimmer is sequential over frames but
+  // independent of the harmonics, so task 0 runs it while the other tasks share the harmonics
+  // (with one thread, task 0 does both).
   void complete_decided() {
     const std::int64_t a = n_done, b = n_decided;
     if (a == b) return;
-    pool.parallel_for(static_cast<std::size_t>(b - a), [&](std::size_t lo, std::size_t hi, int w) {
-      Worker& worker = *workers[static_cast<std::size_t>(w)];
-      for (std::size_t k = lo; k < hi; ++k) {
-        FrameSlot& s = slot(a + static_cast<std::int64_t>(k));
+    const std::size_t n_tasks = static_cast<std::size_t>(pool.size());
+    const std::int64_t n_harmonic_tasks = std::max<std::int64_t>(1, pool.size() - 1);
+    auto harmonics = [&](Worker& worker, std::int64_t lo, std::int64_t hi) {
+      for (std::int64_t i = lo; i < hi; ++i) {
+        FrameSlot& s = slot(i);
         const HarmonicsLld h = worker.harmonics.analyze(s.long_mag, s.f0_hz, s.raw.formant_freq);
         s.raw.hnr_db = h.hnr_db;
         s.raw.h1_h2 = h.h1_h2;
         s.raw.h1_a3 = h.h1_a3;
         s.raw.formant_amp = h.formant_amp;
       }
+    };
+    pool.parallel_for(n_tasks, [&](std::size_t t_lo, std::size_t t_hi, int w) {
+      Worker& worker = *workers[static_cast<std::size_t>(w)];
+      for (std::size_t t = t_lo; t < t_hi; ++t) {
+        if (t == 0) {
+          const WaveView view{{wave.data(), wave.size()}, wave_begin};
+          for (std::int64_t i = a; i < b; ++i) {
+            FrameSlot& s = slot(i);
+            const JitterShimmer js = jitter.process(i, s.f0_hz, view);
+            s.raw.jitter = js.jitter_local;
+            s.raw.shimmer_db = js.shimmer_local_db;
+          }
+        }
+        if (n_tasks == 1 || t > 0) {
+          const std::int64_t part = n_tasks == 1 ? 0 : static_cast<std::int64_t>(t) - 1;
+          harmonics(worker, a + (b - a) * part / n_harmonic_tasks, a + (b - a) * (part + 1) / n_harmonic_tasks);
+        }
+      }
     });
-    const WaveView view{{wave.data(), wave.size()}, wave_begin};
-    for (std::int64_t i = a; i < b; ++i) {
-      FrameSlot& s = slot(i);
-      const JitterShimmer js = jitter.process(i, s.f0_hz, view);
-      s.raw.jitter = js.jitter_local;
-      s.raw.shimmer_db = js.shimmer_local_db;
-      deliver(i, /*pitched=*/true);
-    }
+    for (std::int64_t i = a; i < b; ++i) deliver(i, /*pitched=*/true);
     n_done = b;
   }
 

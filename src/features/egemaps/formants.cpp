@@ -6,9 +6,22 @@
 #include <cstring>
 #include <numbers>
 
+#include "egemaps/formants_kernels.hpp"
 #include "sentio/core/error.hpp"
 
 namespace sentio::features::egemaps {
+
+bool formant_detail::use_avx2() {
+#if defined(SENTIO_FORMANTS_X86)
+  static const bool has = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") != 0;
+  }();
+  return has;
+#else
+  return false;
+#endif
+}
 
 namespace {
 
@@ -53,6 +66,14 @@ void SpectralResampler::apply(std::span<const std::complex<float>> spectrum,
                               std::span<float> out) const {
   SENTIO_ASSERT(spectrum.size() > static_cast<size_t>(kResampleMaxBin));
   SENTIO_ASSERT(out.size() == static_cast<size_t>(kLpcLen));
+#if defined(SENTIO_FORMANTS_X86)
+  if (formant_detail::use_avx2()) {  // same operations, eight lanes (formants_kernels_avx2.cpp)
+    static_assert(sizeof(std::complex<float>) == 2 * sizeof(float));
+    formant_detail::resample_avx2(reinterpret_cast<const float*>(spectrum.data()), tw_re_[0].data(),
+                                  tw_im_[0].data(), dft_cos_[0].data(), dft_sin_[0].data(), out.data());
+    return;
+  }
+#endif
 
   // Stage 1: W[k1][r] (complex), rows padded to kResiduesPadded for vectorisation.
   alignas(64) float w_re[kInner][kResiduesPadded] = {};

@@ -83,8 +83,9 @@ class NaturalSplineResampler {
 
     const std::size_t m = targets.size();
     lo_.resize(m);
-    mslot_.resize(2 * m);
-    w_.resize(4 * m);
+    mslot_lo_.resize(m);
+    mslot_hi_.resize(m);
+    for (auto& w : w_) w.resize(m);
     for (std::size_t t = 0; t < m; ++t) {
       const double x = targets[t];
       // Largest k with knots[k] <= x, clamped to [0, n-2].
@@ -95,12 +96,12 @@ class NaturalSplineResampler {
       const double a = (knots[k + 1] - x) / h;
       const double b = (x - knots[k]) / h;
       lo_[t] = static_cast<int>(k);
-      mslot_[2 * t] = static_cast<int>(slot_of_knot(k));
-      mslot_[2 * t + 1] = static_cast<int>(slot_of_knot(k + 1));
-      w_[4 * t + 0] = a;
-      w_[4 * t + 1] = b;
-      w_[4 * t + 2] = (a * a * a - a) * (h * h) / 6.0;
-      w_[4 * t + 3] = (b * b * b - b) * (h * h) / 6.0;
+      mslot_lo_[t] = static_cast<int>(slot_of_knot(k));
+      mslot_hi_[t] = static_cast<int>(slot_of_knot(k + 1));
+      w_[0][t] = a;
+      w_[1][t] = b;
+      w_[2][t] = (a * a * a - a) * (h * h) / 6.0;
+      w_[3][t] = (b * b * b - b) * (h * h) / 6.0;
     }
   }
 
@@ -174,11 +175,49 @@ class NaturalSplineResampler {
     const std::size_t m = lo_.size();
     for (std::size_t t = 0; t < m; ++t) {
       const std::size_t k = static_cast<std::size_t>(lo_[t]);
-      const double* w = &w_[4 * t];
-      const double m_lo = mm[mslot_[2 * t]];
-      const double m_hi = mm[mslot_[2 * t + 1]];
-      sink(t, w[0] * y[k] + w[1] * y[k + 1] + (w[2] * m_lo + w[3] * m_hi));
+      const double m_lo = mm[mslot_lo_[t]];
+      const double m_hi = mm[mslot_hi_[t]];
+      sink(t, w_[0][t] * y[k] + w_[1][t] * y[k + 1] + (w_[2][t] * m_lo + w_[3][t] * m_hi));
     }
+  }
+
+  // Raw view of the precomputed tables, for kernels that run the same arithmetic as
+  // resample_each() in their own translation unit (see egemaps/pitch_kernels.hpp).
+  struct Plan {
+    int n = 0;       // knots
+    int len = 0;     // knots per chunk
+    int chunks = 0;  // kChunks
+    int targets = 0;
+    const double* inv_h = nullptr;
+    const double* rhs = nullptr;
+    const std::uint32_t* slot_knot = nullptr;
+    const double* fwd_m = nullptr;
+    const double* back_c = nullptr;
+    const double* fwd_gain = nullptr;
+    const double* back_gain = nullptr;
+    const int* lo = nullptr;
+    const int* mslot_lo = nullptr;
+    const int* mslot_hi = nullptr;
+    const double* w[4] = {};
+  };
+  Plan plan() const {
+    Plan p;
+    p.n = static_cast<int>(n_);
+    p.len = static_cast<int>(len_);
+    p.chunks = static_cast<int>(kChunks);
+    p.targets = static_cast<int>(lo_.size());
+    p.inv_h = inv_h_.data();
+    p.rhs = rhs_nat_.data();
+    p.slot_knot = slot_knot_.data();
+    p.fwd_m = fwd_m_.data();
+    p.back_c = back_c_.data();
+    p.fwd_gain = fwd_gain_.data();
+    p.back_gain = back_gain_.data();
+    p.lo = lo_.data();
+    p.mslot_lo = mslot_lo_.data();
+    p.mslot_hi = mslot_hi_.data();
+    for (int i = 0; i < 4; ++i) p.w[i] = w_[i].data();
+    return p;
   }
 
  private:
@@ -200,9 +239,9 @@ class NaturalSplineResampler {
   std::vector<double> fwd_m_, back_c_, fwd_gain_, back_gain_;
   std::vector<double> rhs_nat_;             // r scale in natural order (0 at both ends)
   std::vector<std::uint32_t> slot_knot_;    // knot of each slot (n-1 for zero slots)
-  std::vector<int> lo_;     // interval index per target
-  std::vector<int> mslot_;  // slots of M[k] and M[k+1] per target
-  std::vector<double> w_;   // 4 weights per target: y[k], y[k+1], M[k], M[k+1]
+  std::vector<int> lo_;                    // interval index per target
+  std::vector<int> mslot_lo_, mslot_hi_;   // slots of M[k] and M[k+1] per target
+  std::array<std::vector<double>, 4> w_;   // weights of y[k], y[k+1], M[k], M[k+1] per target
 };
 
 }  // namespace sentio::features::egemaps

@@ -8,12 +8,10 @@
 #include <cstdint>
 #include <cstring>
 #include <numbers>
-#if defined(__SSE__)
-#include <xmmintrin.h>
-#endif
 
 #include "egemaps/natural_spline.hpp"
 #include "egemaps/pitch.hpp"
+#include "egemaps/pitch_kernels.hpp"
 #include "sentio/core/error.hpp"
 
 namespace sentio::features::egemaps {
@@ -23,10 +21,11 @@ constexpr int kPad = (kLongFft - kLongLen) / 2;  // 32 zeros before and after th
 constexpr double kBinHz = static_cast<double>(kSampleRate) / kLongFft;  // 15.625 Hz
 constexpr double kGaussSigma = 0.4;
 constexpr double kTargetMinHz = 25.0;  // lowest point of the octave axis (section 2.1.3)
-constexpr int kShsHarmonics = 15;      // section 2.2
+using pitch_detail::kShsHarmonics;     // section 2.2
 constexpr float kShsCompression = 0.85f;
 constexpr double kMinPitchHz = 55.0;    // candidate range (section 2.2.4), inclusive
 constexpr double kMaxPitchHz = 1000.0;
+constexpr int kShsStride = (kLongBins + 7) / 8 * 8 + 8;  // SS part of shs_ (the kernel writes 8 at a time)
 
 }  // namespace
 
@@ -39,7 +38,11 @@ struct LongFrameAnalyzer::Tables {
   std::array<float, kShsHarmonics + 1> scale{};  // 0.85^(h-1) as successive float products
   float axis_min = 0;   // log2(25) as float (octave-axis origin, openSMILE level metadata)
   float axis_step = 0;  // (log2(fmax) - log2(25)) / 512 in float
+  std::array<double, 4 * kLongBins> spline_wq{};  // spline weights grouped for the AVX2 kernel
+  pitch_detail::FrameTables kernel_tables;  // plain view of the above for the per-frame kernels
 
+  Tables(const Tables&) = delete;  // kernel_tables points into this object
+  Tables& operator=(const Tables&) = delete;
   Tables() {
     // Gaussian window, section 0: w[n] = exp(-0.5 ((n - (N-1)/2) / (sigma (N-1)/2))^2).
     const double half = (kLongLen - 1) / 2.0;
@@ -80,73 +83,36 @@ struct LongFrameAnalyzer::Tables {
     axis_min = static_cast<float>(t_min);
     const float axis_max = static_cast<float>(t_max);
     axis_step = (axis_max - axis_min) / static_cast<float>(kLongBins - 1);
+
+    pitch_detail::FrameTables& kt = kernel_tables;
+    kt.window = window.data();
+    const NaturalSplineResampler::Plan sp = spline.plan();
+    SENTIO_ASSERT(sp.chunks == 16 && sp.n == kLongBins && sp.targets == kLongBins);
+    kt.spline = {sp.n, sp.len, sp.chunks, sp.targets, sp.inv_h, sp.rhs, sp.slot_knot, sp.fwd_m,
+                 sp.back_c, sp.fwd_gain, sp.back_gain, sp.lo, sp.mslot_lo, sp.mslot_hi,
+                 {sp.w[0], sp.w[1], sp.w[2], sp.w[3]}, nullptr};
+    // Grouped weights (layout documented in pitch_kernels.hpp): per 4 targets, 16 doubles.
+    for (int g = 0; g + 4 <= sp.targets; g += 4) {
+      double* dst = &spline_wq[4 * static_cast<std::size_t>(g)];
+      for (int pair = 0; pair < 2; ++pair) {  // targets (g, g+2), then (g+1, g+3)
+        const int ta = g + pair;
+        const int tb2 = g + pair + 2;
+        const double block[8] = {sp.w[0][ta], sp.w[2][ta], sp.w[0][tb2], sp.w[2][tb2],
+                                 sp.w[1][ta], sp.w[3][ta], sp.w[1][tb2], sp.w[3][tb2]};
+        std::copy(block, block + 8, dst + 8 * pair);
+      }
+    }
+    kt.spline.wq = spline_wq.data();
+    kt.audw = audw.data();
+    for (int h = 2; h <= kShsHarmonics; ++h) {
+      SENTIO_ASSERT(shift[h] > 0 && shift[h] < pitch_detail::kShsPad);
+      kt.shift[h] = shift[h];
+      kt.scale[h] = scale[h];
+    }
   }
 };
 
 namespace {
-
-// |X[k]| = sqrt(re^2 + im^2) in float. std::sqrt keeps its errno path (no -fno-math-errno), which
-// stops compilers from vectorising; the SSE version gives bit-identical results 4 bins at a time.
-void magnitudes(const std::complex<float>* spec, float* mag, int n) {
-  int k = 0;
-#if defined(__SSE__)
-  const float* f = reinterpret_cast<const float*>(spec);
-  for (; k + 4 <= n; k += 4) {
-    const __m128 a = _mm_loadu_ps(f + 2 * k);      // re0 im0 re1 im1
-    const __m128 b = _mm_loadu_ps(f + 2 * k + 4);  // re2 im2 re3 im3
-    const __m128 re = _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
-    const __m128 im = _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
-    const __m128 p = _mm_add_ps(_mm_mul_ps(re, re), _mm_mul_ps(im, im));
-    _mm_storeu_ps(mag + k, _mm_sqrt_ps(p));
-  }
-#endif
-  for (; k < n; ++k) {
-    const float re = spec[k].real();
-    const float im = spec[k].imag();
-    mag[k] = std::sqrt(re * re + im * im);
-  }
-}
-
-// Section 2.1.1: zero the valleys between consecutive local maxima (keeping 2 bins either side
-// of each maximum). With exactly one maximum openSMILE reads a zero index and zeroes bins 3..n-1.
-// Branch-free formulation (the maxima of a noisy spectrum are unpredictable): with at least two
-// maxima, bin j is zeroed iff no maximum lies in [j-2, j+2], one lies before j-2 and one after
-// j+2. mag: the float magnitudes (the comparisons are exact, as for their double copies);
-// out: mag as double with the valleys zeroed.
-void enhance_peaks(const float* mag, double* out) {
-  constexpr int n = kLongBins;
-  // is_max[j + 2] flags bin j; two zero guards on each side for the [j-2, j+2] window.
-  std::array<std::uint8_t, n + 4> is_max{};
-  is_max[2] = mag[0] > mag[1];
-  for (int i = 1; i < n - 1; ++i) {
-    is_max[i + 2] = static_cast<std::uint8_t>((mag[i] > mag[i - 1]) & (mag[i] >= mag[i + 1]));
-  }
-  is_max[n + 1] = mag[n - 1] > mag[n - 2];
-  int first = 0;
-  while (first < n && !is_max[first + 2]) ++first;
-  int last = n - 1;
-  while (last >= 0 && !is_max[last + 2]) --last;
-  if (first >= n) {  // no maximum: nothing to do
-    for (int j = 0; j < n; ++j) out[j] = mag[j];
-    return;
-  }
-  if (first == last) {  // exactly one maximum (openSMILE quirk)
-    for (int j = 0; j < n; ++j) out[j] = j < 3 ? static_cast<double>(mag[j]) : 0.0;
-    return;
-  }
-  for (int j = 0; j < n; ++j) {
-    const int near = is_max[j] | is_max[j + 1] | is_max[j + 2] | is_max[j + 3] | is_max[j + 4];
-    const int zero = (near == 0) & (j - 3 >= first) & (j + 3 <= last);
-    out[j] = static_cast<double>(mag[j]) * static_cast<double>(1 - zero);  // mag finite, >= 0
-  }
-}
-
-// Section 2.1.2: out[i] = (a[i-1] + 2 a[i] + a[i+1]) / 4 for i = 0..n-2 (a[-1] = 0), out[n-1] = a[n-1].
-void smooth_spectrum(const double* a, double* out, int n) {
-  out[0] = (0.0 + 2.0 * a[0] + a[1]) / 4.0;
-  for (int i = 1; i < n - 1; ++i) out[i] = (a[i - 1] + 2.0 * a[i] + a[i + 1]) / 4.0;
-  out[n - 1] = a[n - 1];
-}
 
 // Vertex of the parabola through (x1,y1), (x2,y2), (x3,y3). Returns false if it degenerates
 // (then the caller falls back to the middle point, which is the strict maximum).
@@ -181,7 +147,11 @@ LongFrameAnalyzer::LongFrameAnalyzer()
   // Built once per process (thread-safe static initialisation), shared read-only afterwards.
   static const std::shared_ptr<const Tables> tables = std::make_shared<const Tables>();
   tables_ = tables;
-  scratch_a_.resize(std::max<std::size_t>(kLongBins, tables_->spline.work_size()));
+  SENTIO_ASSERT(tables_->spline.work_size() + 3 * kLongBins + 4 <= pitch_detail::kWorkDoubles);
+  scratch_a_.assign(pitch_detail::kWorkDoubles, 0.0);
+  // log_spec_: zero tail read by the blocked SHS; shs_: SS, rounded up to 8 values.
+  log_spec_.assign(kLongBins + pitch_detail::kShsPad, 0.0f);
+  shs_.assign(kShsStride, 0.0f);
 }
 
 PitchCandidates LongFrameAnalyzer::analyze(std::span<const float> frame, std::span<float> mag_out) {
@@ -190,61 +160,28 @@ PitchCandidates LongFrameAnalyzer::analyze(std::span<const float> frame, std::sp
   const Tables& tb = *tables_;
   PitchCandidates out;
 
+  const pitch_detail::Kernels& kern = pitch_detail::best_kernels();
+
   // Window (float, as openSMILE's windower) and frame energy (section 2.3: double sum of float
-  // squares of the windowed samples, divided by the full 960). Four partial sums for speed.
-  float* win = padded_.data() + kPad;
-  double e0 = 0, e1 = 0, e2 = 0, e3 = 0;
-  for (int n = 0; n < kLongLen; n += 4) {
-    const float w0 = frame[n] * tb.window[n];
-    const float w1 = frame[n + 1] * tb.window[n + 1];
-    const float w2 = frame[n + 2] * tb.window[n + 2];
-    const float w3 = frame[n + 3] * tb.window[n + 3];
-    win[n] = w0;
-    win[n + 1] = w1;
-    win[n + 2] = w2;
-    win[n + 3] = w3;
-    e0 += static_cast<double>(w0 * w0);
-    e1 += static_cast<double>(w1 * w1);
-    e2 += static_cast<double>(w2 * w2);
-    e3 += static_cast<double>(w3 * w3);
-  }
-  out.rms = static_cast<float>(std::sqrt(((e0 + e1) + (e2 + e3)) / static_cast<double>(kLongLen)));
+  // squares of the windowed samples, divided by the full 960; four partial sums over n mod 4).
+  const double energy = kern.window_energy(frame.data(), tb.window.data(), padded_.data() + kPad, kLongLen);
+  out.rms = static_cast<float>(std::sqrt(energy / static_cast<double>(kLongLen)));
 
   // Magnitude spectrum (unnormalised FFT), section 0.
   fft_.forward(padded_, spectrum_);
-  magnitudes(spectrum_.data(), mag_out.data(), kLongBins);
+  kern.magnitudes(reinterpret_cast<const float*>(spectrum_.data()), mag_out.data(), kLongBins);
 
-  // Section 2.1: peak enhancement, smoothing, spline onto the octave axis, auditory weighting.
-  enhance_peaks(mag_out.data(), scratch_a_.data());
-  smooth_spectrum(scratch_a_.data(), scratch_b_.data(), kLongBins);
-  // The spline output is stored as float; then weighted in double, negatives become 0.
-  float* ls = log_spec_.data();
-  tb.spline.resample_each(scratch_b_, scratch_a_, [&](std::size_t i, double s) {
-    const float v = static_cast<float>(s);
-    const float weighted = static_cast<float>(static_cast<double>(v) * tb.audw[i]);
-    ls[i] = v > 0.0f ? weighted : 0.0f;
-  });
-
-  // Section 2.2.1: sub-harmonic summation in float, harmonics added in order h = 2..15.
+  // Sections 2.1-2.2.1: peak enhancement, smoothing, spline onto the octave axis, auditory
+  // weighting (spline output stored as float, weighted in double, negatives become 0), then
+  // sub-harmonic summation in float.
   float* ss = shs_.data();
-  std::copy(ls, ls + kLongBins, ss);
-  for (int h = 2; h <= kShsHarmonics; ++h) {
-    const int sh = tb.shift[h];
-    const float sc = tb.scale[h];
-    for (int j = sh; j < kLongBins; ++j) ss[j - sh] += ls[j] * sc;
-  }
-  for (int j = 0; j < kLongBins; ++j) {
-    ss[j] /= static_cast<float>(kShsHarmonics);
-    if (ss[j] < 0.0f) ss[j] = 0.0f;
-  }
+  const pitch_detail::FrameScratch scratch{scratch_a_.data(), scratch_b_.data(), log_spec_.data()};
+  std::array<std::uint8_t, kLongBins + 7> flag;  // strict local maxima of SS (section 2.2.2)
+  const double ss_mean = kern.octave_shs(tb.kernel_tables, mag_out.data(), scratch, ss, flag.data());
 
   // Section 2.2.2: strict local maxima (collected branch-free), then greedy insertion into 6
   // slots: a peak goes before the first slot that is free or holds a lower SS value.
-  // SS is smooth, so peaks are sparse: flag them (vectorisable), then skip empty 8-flag words.
-  std::array<std::uint8_t, kLongBins + 7> flag{};
-  for (int i = 1; i < kLongBins - 1; ++i) {
-    flag[i] = static_cast<std::uint8_t>((ss[i - 1] < ss[i]) & (ss[i] > ss[i + 1]));
-  }
+  // SS is smooth, so peaks are sparse: skip empty 8-flag words.
   std::array<int, kLongBins> peaks;
   int n_peaks = 0;
   for (int w = 0; w < kLongBins; w += 8) {
@@ -276,16 +213,6 @@ PitchCandidates LongFrameAnalyzer::analyze(std::span<const float> frame, std::sp
       }
     }
   }
-  // Mean of SS over all points, accumulated in double (four partial sums).
-  std::array<double, 8> part{};
-  int j8 = 0;
-  for (; j8 + 8 <= kLongBins; j8 += 8) {
-    for (int q = 0; q < 8; ++q) part[q] += static_cast<double>(ss[j8 + q]);
-  }
-  for (; j8 < kLongBins; ++j8) part[0] += static_cast<double>(ss[j8]);
-  const double ss_mean =
-      (((part[0] + part[1]) + (part[2] + part[3])) + ((part[4] + part[5]) + (part[6] + part[7]))) / kLongBins;
-
   // Section 2.2.3: parabolic refinement on the (float) octave axis, voicing from the SS mean.
   std::array<float, kMaxPitchCandidates> freq{}, voicing{}, score{};
   for (int c = 0; c < n_cand; ++c) {
