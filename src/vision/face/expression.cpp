@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: Apache-2.0
+// Expression stage: the `emotion` model of @vladmandic/human (mini-Xception trained on FER2013).
+// Input 64x64x1 grey scaled x / 127.5 - 1; output 7 softmax probabilities in FER2013 order
+// angry, disgust, fear, happy, sad, surprise, neutral.
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include <opencv2/imgproc.hpp>
+
+#include "face/stages.hpp"
+#include "sentio/core/error.hpp"
+
+namespace sentio::vision::face {
+
+namespace {
+constexpr int kSize = 64;
+// Model output index -> core label (neutral, happiness, sadness, anger, fear, disgust, surprise).
+constexpr std::array<Expression, kExpressionCount> kFerToCore = {
+    Expression::anger, Expression::disgust, Expression::fear,   Expression::happiness,
+    Expression::sadness, Expression::surprise, Expression::neutral};
+
+cv::Mat to_grey(const cv::Mat& m) {
+  if (m.channels() == 1) return m;
+  cv::Mat g;
+  cv::cvtColor(m, g, cv::COLOR_RGB2GRAY);  // 0.299 R + 0.587 G + 0.114 B
+  return g;
+}
+}  // namespace
+
+ExpressionModel::ExpressionModel(const std::string& model_json) : model_(GraphModel::load(model_json)) {
+  const auto shape = model_.input_shape(0);
+  if (shape.size() != 4 || shape[1] != kSize || shape[2] != kSize || shape[3] != 1 || model_.output_names().size() != 1)
+    throw InputError("'" + model_json + "': not the emotion model (input is not N x 64 x 64 x 1, one output)");
+}
+
+cv::Mat ExpressionModel::crop_whole(const cv::Mat& image) {
+  cv::Mat g = to_grey(image);
+  if (g.cols == kSize && g.rows == kSize) return g;
+  cv::Mat out;
+  // Bilinear like the reference measurement (PIL bilinear 48 -> 64); INTER_AREA when shrinking.
+  const bool shrink = g.cols > kSize || g.rows > kSize;
+  cv::resize(g, out, cv::Size(kSize, kSize), 0, 0, shrink ? cv::INTER_AREA : cv::INTER_LINEAR);
+  return out;
+}
+
+cv::Mat ExpressionModel::align(const cv::Mat& rgb, const FaceResult& face) const {
+  CropTransform t;
+  t.angle = face.roll;
+  t.size = kSize;
+  if (!face.landmarks.empty()) {
+    // Extent of the mesh in the eye-aligned frame (rotate the points by -roll about the origin).
+    const float c = std::cos(face.roll), s = std::sin(face.roll);
+    float u0 = 1e30f, u1 = -1e30f, v0 = 1e30f, v1 = -1e30f;
+    for (const Point3& p : face.landmarks) {
+      const float u = c * p.x + s * p.y, v = -s * p.x + c * p.y;
+      u0 = std::min(u0, u), u1 = std::max(u1, u), v0 = std::min(v0, v), v1 = std::max(v1, v);
+    }
+    const float uc = 0.5f * (u0 + u1), vc = 0.5f * (v0 + v1);
+    t.cx = c * uc - s * vc;
+    t.cy = s * uc + c * vc;
+    t.scale = kExpressionCropScale * std::max(u1 - u0, v1 - v0) / static_cast<float>(kSize);
+  } else {
+    t.cx = 0.5f * (face.box.x0 + face.box.x1);
+    t.cy = 0.5f * (face.box.y0 + face.box.y1);
+    t.scale = std::max(face.box.width(), face.box.height()) / static_cast<float>(kSize);
+  }
+  // Sample grey from the colour image: warp first (3 channels), then convert.
+  return to_grey(warp_crop(rgb, t));
+}
+
+std::vector<ExpressionProbs> ExpressionModel::classify(const std::vector<cv::Mat>& grey64) const {
+  std::vector<ExpressionProbs> result;
+  if (grey64.empty()) return result;
+  Tensor input;
+  input.shape = {static_cast<std::int64_t>(grey64.size()), kSize, kSize, 1};
+  input.data.reserve(input.element_count());
+  Tensor one;
+  for (const cv::Mat& m : grey64) {
+    SENTIO_ASSERT(m.rows == kSize && m.cols == kSize && m.channels() == 1);
+    to_tensor(m, 1.0f / 127.5f, -1.0f, one);
+    input.data.insert(input.data.end(), one.data.begin(), one.data.end());
+  }
+  const auto out = model_.run({input});
+  const std::vector<float>& p = out[0].data;
+  SENTIO_ASSERT(p.size() == grey64.size() * kExpressionCount);
+  for (std::size_t b = 0; b < grey64.size(); ++b) {
+    ExpressionProbs probs{};
+    float sum = 0;
+    for (std::size_t k = 0; k < kExpressionCount; ++k) sum += std::max(0.0f, p[b * kExpressionCount + k]);
+    for (std::size_t k = 0; k < kExpressionCount; ++k)
+      probs[static_cast<std::size_t>(kFerToCore[k])] =
+          sum > 0 ? std::max(0.0f, p[b * kExpressionCount + k]) / sum : 1.0f / kExpressionCount;
+    result.push_back(probs);
+  }
+  return result;
+}
+
+}  // namespace sentio::vision::face

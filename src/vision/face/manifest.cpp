@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "face/manifest.hpp"
+
+#include <filesystem>
+#include <fstream>
+
+#include "sentio/core/error.hpp"
+
+namespace sentio::vision::face {
+
+std::vector<std::string> split_csv_line(const std::string& line) {
+  std::vector<std::string> fields(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        fields.back() += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        fields.back() += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      fields.emplace_back();
+    } else if (c != '\r') {
+      fields.back() += c;
+    }
+  }
+  return fields;
+}
+
+std::vector<ManifestRow> read_manifest(const std::string& manifest_path) {
+  std::ifstream in(manifest_path);
+  if (!in) throw InputError("'" + manifest_path + "': cannot open the manifest");
+  const std::filesystem::path folder = std::filesystem::path(manifest_path).parent_path();
+  std::string line;
+  if (!std::getline(in, line)) throw InputError("'" + manifest_path + "': empty manifest");
+  const auto header = split_csv_line(line);
+  int path_col = -1, label_col = -1;
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    if (header[i] == "path") path_col = static_cast<int>(i);
+    if (header[i] == "label") label_col = static_cast<int>(i);
+  }
+  if (path_col < 0 || label_col < 0)
+    throw InputError("'" + manifest_path + "': the header needs 'path' and 'label' columns");
+  std::vector<ManifestRow> rows;
+  int number = 1;
+  while (std::getline(in, line)) {
+    ++number;
+    if (line.empty() || line == "\r") continue;
+    const auto f = split_csv_line(line);
+    if (f.size() <= static_cast<std::size_t>(std::max(path_col, label_col)))
+      throw InputError("'" + manifest_path + "' line " + std::to_string(number) + ": too few columns");
+    ManifestRow r;
+    const std::filesystem::path p(f[static_cast<std::size_t>(path_col)]);
+    r.path = (p.is_absolute() ? p : folder / p).string();
+    r.label = f[static_cast<std::size_t>(label_col)];
+    r.line = number;
+    rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+}  // namespace sentio::vision::face
