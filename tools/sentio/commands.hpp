@@ -10,6 +10,7 @@ namespace sentio::cli {
 using Runner = std::function<int()>;
 
 Runner add_features_command(CLI::App& app);
+Runner add_eval_command(CLI::App& app);
 
 // Exit codes shared by all commands.
 inline constexpr int kExitOk = 0;

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: Apache-2.0
+// sentio eval face [--model DIR] --data MANIFEST [--crops auto|yes|no] [--json] [-j N]
+#include <cstdio>
+#include <memory>
+
+#include "commands.hpp"
+#include "eval_face_args.hpp"
+#include "plugin_loader.hpp"
+#include "sentio/core/error.hpp"
+
+namespace sentio::cli {
+
+namespace {
+
+// Runs in the vision plugin (plugins/vision_plugin.cpp).
+using EvalFaceEntry = int (*)(const EvalFaceArgs*);
+
+}  // namespace
+
+Runner add_eval_command(CLI::App& app) {
+  auto args = std::make_shared<EvalFaceArgs>();
+  CLI::App* cmd = app.add_subcommand("eval", "Measure accuracy on labelled data.");
+  cmd->require_subcommand(1);
+  CLI::App* face = cmd->add_subcommand(
+      "face", "Facial expression accuracy on a labelled image manifest (accuracy, macro-F1, per-class recall, confusion).");
+  face->add_option("--data", args->data,
+                   "CSV manifest with 'path' and 'label' columns (paths relative to its folder; FER-style labels "
+                   "angry, happy, sad, neutral, surprise, fear, disgust; 'contempt' rows are skipped and counted)")
+      ->required();
+  face->add_option("--model", args->model, "Folder with blazeface/facemesh/emotion .json+.bin (default: the models fetched by scripts/setup)");
+  face->add_option("--crops", args->crops,
+                   "auto: images whose longer side is <= 96 px are face crops, larger ones go through detection "
+                   "(whole image if no face is found); yes: every image is a face crop; no: always detect")
+      ->capture_default_str();
+  face->add_flag("--json", args->json, "Print one JSON object instead of a table");
+  face->add_option("-j,--jobs", args->jobs, "Images in parallel (default: all cores)");
+  return [args, face] {
+    if (!face->parsed()) return kExitUsage;
+    try {
+      auto entry = reinterpret_cast<EvalFaceEntry>(plugin_symbol("sentio-vision", "sentio_eval_face"));
+      return entry(args.get());
+    } catch (const InputError& e) {
+      std::fprintf(stderr, "sentio: error: %s\n", e.what());
+      return kExitUsage;
+    }
+  };
+}
+
+}  // namespace sentio::cli

@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Options of `sentio eval face`, shared by the command line (which parses them) and the vision
+// plugin (which runs the evaluation).
+#include <string>
+
+namespace sentio::cli {
+
+struct EvalFaceArgs {
+  std::string model;
+  std::string data;
+  std::string crops = "auto";
+  bool json = false;
+  int jobs = 0;
+};
+
+}  // namespace sentio::cli

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+// The vision plugin: the commands that need libtorch and OpenCV (see plugin_loader.hpp).
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <thread>
+
+#include "commands.hpp"
+#include "eval_face_args.hpp"
+#include "sentio/core/error.hpp"
+#include "sentio/vision/face_eval.hpp"
+#include "sentio/vision/graph_model.hpp"
+
+namespace {
+
+int run_eval_face(const sentio::cli::EvalFaceArgs& a) {
+  using namespace sentio;
+  vision::FaceEvalOptions o;
+  o.manifest = a.data;
+  o.analyzer.model_dir = a.model;
+  if (a.crops == "auto")
+    o.crops = vision::CropMode::automatic;
+  else if (a.crops == "yes")
+    o.crops = vision::CropMode::crop;
+  else if (a.crops == "no")
+    o.crops = vision::CropMode::detect;
+  else
+    throw InputError("--crops: expected auto, yes or no, got '" + a.crops + "'");
+  const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  o.n_threads = a.jobs > 0 ? a.jobs : hw;
+  vision::set_torch_threads(1);  // parallelism is across images
+  const vision::FaceEvalReport r = vision::evaluate_faces(o);
+  std::cout << (a.json ? vision::face_eval_json(r) : vision::face_eval_table(r));
+  std::cout.flush();
+  for (const auto& f : r.failures) std::fprintf(stderr, "sentio: error: %s\n", f.c_str());
+  return r.failures.empty() ? cli::kExitOk : cli::kExitInputFailed;
+}
+
+}  // namespace
+
+// Exceptions never cross the plugin boundary: every error becomes a message and an exit code.
+extern "C" __attribute__((visibility("default"))) int sentio_eval_face(const sentio::cli::EvalFaceArgs* args) {
+  try {
+    return run_eval_face(*args);
+  } catch (const sentio::InputError& e) {
+    std::fprintf(stderr, "sentio: error: %s\n", e.what());
+    return sentio::cli::kExitUsage;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "sentio: internal error: %s\n", e.what());
+    return 3;
+  }
+}
