@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sentio/core/thread_pool.hpp"
 
+#include <atomic>
+
 #include "sentio/core/error.hpp"
 
 namespace sentio {
@@ -82,6 +84,13 @@ void ThreadPool::parallel_for(std::size_t n, const std::function<void(std::size_
   if (!err) err = error_;
   lock.unlock();
   if (err) std::rethrow_exception(err);
+}
+
+void ThreadPool::run_tasks(std::size_t n, const std::function<void(std::size_t, int)>& fn) {
+  std::atomic<std::size_t> next{0};
+  parallel_for(static_cast<std::size_t>(size()), [&](std::size_t, std::size_t, int worker) {
+    for (std::size_t t = next++; t < n; t = next++) fn(t, worker);
+  });
 }
 
 }  // namespace sentio

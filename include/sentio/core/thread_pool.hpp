@@ -23,6 +23,9 @@ class ThreadPool {
   // Splits [0, n) into size() contiguous ranges and runs fn(begin, end, worker) on each, worker in
   // [0, size()). Exceptions thrown by fn are rethrown (the first one) after all ranges finish.
   void parallel_for(std::size_t n, const std::function<void(std::size_t, std::size_t, int)>& fn);
+  // Runs fn(task, worker) for every task in [0, n), handing tasks out one at a time in index order
+  // to whichever thread is free (for tasks of uneven cost). Exceptions as in parallel_for.
+  void run_tasks(std::size_t n, const std::function<void(std::size_t, int)>& fn);
 
  private:
   void worker_loop(int worker);

@@ -4,10 +4,12 @@
 // feeds the functionals and LLD-row assemblers. Spec: ../shared/docs/EGEMAPS.md.
 //
 // Pipeline per block of frames [a, b):
-//   stage 1 (parallel, independent frames): 20-ms analysis (+ formants), 60-ms analysis (SHS)
+//   stage 1 (parallel, independent frames): 20-ms analysis (+ formants), 60-ms analysis (SHS);
+//           alongside it, one task delivers the previous block's finished frames to the assemblers
 //   stage 2 (sequential): spectral flux, Viterbi pitch smoothing, energy gate
-//   stage 3 (parallel over frames with a decided F0): HNR and harmonics
-//   stage 4 (sequential): jitter/shimmer (stateful), then the assemblers
+//   stage 3 (parallel over frames with a decided F0): HNR and harmonics, and beside them one task
+//           running jitter/shimmer (stateful, sequential over frames)
+// Tasks are handed out dynamically, so the sequential tasks overlap with the parallel ones.
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -29,9 +31,9 @@ using namespace egemaps;
 
 namespace {
 
-constexpr int kBlock = 128;          // frames analysed per block
+constexpr int kBlock = 256;          // frames analysed per block
 constexpr int kGroup = 16;           // frames per parallel work item (formant warm starts restart here)
-constexpr int kRing = 512;           // frames kept in flight (block + Viterbi lag + margin)
+constexpr int kRing = 1024;          // frames in flight: undelivered + Viterbi lag + the block being analysed
 constexpr float kPcmScale = 32768.0f / 32767.0f;  // [-1,1) floats (int16/32768) to openSMILE's int16/32767
 constexpr float kEnergyGateRms = 0.001f;          // section 2.4: F0 := 0 unless frame RMS > 0.001
 constexpr std::int64_t kWaveKeep = 2 * kLongLen + kHop;  // samples kept before the oldest open frame
@@ -68,9 +70,9 @@ struct EgemapsExtractor::Impl {
   std::int64_t n_samples = 0;     // pushed so far
 
   std::int64_t n_analysed = 0;    // frames through stage 1 (both streams)
-  std::int64_t n_short_only = 0;  // trailing 20-ms-only frames analysed at finish
   std::int64_t n_decided = 0;     // frames with a decided F0
-  std::int64_t n_done = 0;        // frames through stage 4
+  std::int64_t n_done = 0;        // frames through stage 3
+  std::int64_t n_delivered = 0;   // frames given to the assemblers
   std::int64_t n_seen_by_functionals = -1;  // K, fixed at finish (section 0)
   std::vector<float> prev_short_mag = std::vector<float>(kShortBins);
   bool have_prev_short = false;
@@ -94,14 +96,19 @@ struct EgemapsExtractor::Impl {
 
   // stage 1 + 2 for frames [a, b); with_long = false for the trailing 20-ms-only frames.
   void analyse(std::int64_t a, std::int64_t b, bool with_long) {
-    SENTIO_ASSERT(b - a <= kRing - (a - n_done));
+    SENTIO_ASSERT(b - n_delivered <= kRing);
     const std::int64_t n_groups = (b - a + kGroup - 1) / kGroup;
-    pool.parallel_for(static_cast<std::size_t>(n_groups), [&](std::size_t g_lo, std::size_t g_hi, int w) {
+    const std::size_t deliver_task = n_delivered < n_done ? 1 : 0;
+    pool.run_tasks(deliver_task + static_cast<std::size_t>(n_groups), [&](std::size_t task, int w) {
+      if (task < deliver_task) {
+        deliver_pending();
+        return;
+      }
       Worker& worker = *workers[static_cast<std::size_t>(w)];
-      const std::int64_t lo = a + static_cast<std::int64_t>(g_lo) * kGroup;
-      const std::int64_t hi = std::min(b, a + static_cast<std::int64_t>(g_hi) * kGroup);
+      const std::int64_t lo = a + static_cast<std::int64_t>(task - deliver_task) * kGroup;
+      const std::int64_t hi = std::min(b, lo + kGroup);
+      worker.short_frames.reset_warm_start();
       for (std::int64_t i = lo; i < hi; ++i) {
-        if ((i - a) % kGroup == 0) worker.short_frames.reset_warm_start();
         FrameSlot& s = slot(i);
         const float* start = samples_at(i * kHop);
         const ShortFrameLld sl = worker.short_frames.analyze({start, kShortLen}, s.short_mag);
@@ -139,16 +146,26 @@ struct EgemapsExtractor::Impl {
     }
   }
 
-  // stage 3 + 4 for every decided frame not yet done. Jitter/shimmer is sequential over frames but
-  // independent of the harmonics, so task 0 runs it while the other tasks share the harmonics
-  // (with one thread, task 0 does both).
+  // stage 3 for every decided frame not yet done: task 0 runs jitter/shimmer over all of them
+  // (sequential by nature), the other tasks compute the harmonics of kGroup frames each.
   void complete_decided() {
     const std::int64_t a = n_done, b = n_decided;
     if (a == b) return;
-    const std::size_t n_tasks = static_cast<std::size_t>(pool.size());
-    const std::int64_t n_harmonic_tasks = std::max<std::int64_t>(1, pool.size() - 1);
-    auto harmonics = [&](Worker& worker, std::int64_t lo, std::int64_t hi) {
-      for (std::int64_t i = lo; i < hi; ++i) {
+    const std::int64_t n_groups = (b - a + kGroup - 1) / kGroup;
+    pool.run_tasks(1 + static_cast<std::size_t>(n_groups), [&](std::size_t task, int w) {
+      if (task == 0) {
+        const WaveView view{{wave.data(), wave.size()}, wave_begin};
+        for (std::int64_t i = a; i < b; ++i) {
+          FrameSlot& s = slot(i);
+          const JitterShimmer js = jitter.process(i, s.f0_hz, view);
+          s.raw.jitter = js.jitter_local;
+          s.raw.shimmer_db = js.shimmer_local_db;
+        }
+        return;
+      }
+      Worker& worker = *workers[static_cast<std::size_t>(w)];
+      const std::int64_t lo = a + static_cast<std::int64_t>(task - 1) * kGroup;
+      for (std::int64_t i = lo; i < std::min(b, lo + kGroup); ++i) {
         FrameSlot& s = slot(i);
         const HarmonicsLld h = worker.harmonics.analyze(s.long_mag, s.f0_hz, s.raw.formant_freq);
         s.raw.hnr_db = h.hnr_db;
@@ -156,27 +173,13 @@ struct EgemapsExtractor::Impl {
         s.raw.h1_a3 = h.h1_a3;
         s.raw.formant_amp = h.formant_amp;
       }
-    };
-    pool.parallel_for(n_tasks, [&](std::size_t t_lo, std::size_t t_hi, int w) {
-      Worker& worker = *workers[static_cast<std::size_t>(w)];
-      for (std::size_t t = t_lo; t < t_hi; ++t) {
-        if (t == 0) {
-          const WaveView view{{wave.data(), wave.size()}, wave_begin};
-          for (std::int64_t i = a; i < b; ++i) {
-            FrameSlot& s = slot(i);
-            const JitterShimmer js = jitter.process(i, s.f0_hz, view);
-            s.raw.jitter = js.jitter_local;
-            s.raw.shimmer_db = js.shimmer_local_db;
-          }
-        }
-        if (n_tasks == 1 || t > 0) {
-          const std::int64_t part = n_tasks == 1 ? 0 : static_cast<std::int64_t>(t) - 1;
-          harmonics(worker, a + (b - a) * part / n_harmonic_tasks, a + (b - a) * (part + 1) / n_harmonic_tasks);
-        }
-      }
     });
-    for (std::int64_t i = a; i < b; ++i) deliver(i, /*pitched=*/true);
     n_done = b;
+  }
+
+  // Frames through stage 3 go to the assemblers, in order.
+  void deliver_pending() {
+    for (; n_delivered < n_done; ++n_delivered) deliver(n_delivered, /*pitched=*/true);
   }
 
   void deliver(std::int64_t i, bool pitched) {
@@ -241,12 +244,10 @@ struct EgemapsExtractor::Impl {
     complete_decided();
     // trailing 20-ms frames that have no 60-ms partner
     const std::int64_t n_short = short_frames_available();
-    if (n_short > n_analysed) {
-      const std::int64_t a = n_analysed;
-      analyse(a, n_short, false);
-      for (std::int64_t i = a; i < n_short; ++i) deliver(i, /*pitched=*/false);
-      n_short_only = n_short - a;
-    }
+    const std::int64_t a = n_analysed;
+    if (n_short > a) analyse(a, n_short, false);
+    deliver_pending();
+    for (std::int64_t i = a; i < n_short; ++i) deliver(i, /*pitched=*/false);
     if (options.lld_frames) lld_rows.finish();
     finished = true;
     return functionals.finish();
