@@ -29,13 +29,16 @@ median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(
 
 # run_timed ARGS... -> "wall_s rss_mib" medians over $runs runs
 run_timed() {
-  local walls=() rss=()
+  local walls=() rss=() tf
+  tf=$(mktemp)
   for ((r = 0; r < runs; r++)); do
     local t
-    t=$( { /usr/bin/time -f "%e %M" "$sentio" features -q "$@" -o /dev/null >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    /usr/bin/time -o "$tf" -f "%e %M" "$sentio" features -q "$@" -o /dev/null >/dev/null 2>&1 || true
+    t=$(tail -1 "$tf")
     walls+=("${t% *}")
     rss+=("$(awk -v k="${t#* }" 'BEGIN{printf "%.1f", k/1024}')")
   done
+  rm -f "$tf"
   echo "$(median "${walls[@]}") $(median "${rss[@]}")"
 }
 
