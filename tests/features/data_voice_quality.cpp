@@ -17,6 +17,7 @@
 #include "egemaps/pitch.hpp"
 #include "egemaps/short_frame.hpp"
 #include "egemaps/voice_quality.hpp"
+#include "egemaps/smoothing.hpp"
 #include "test_support.hpp"
 
 namespace sentio::features::egemaps {
@@ -101,22 +102,10 @@ Track run_chain(const std::vector<short>& pcm) {
   return t;
 }
 
-// sma3nz (section 0): zeros stay zero; a non-zero value is the mean of itself and its non-zero
-// +-1 neighbours, edges replicated.
+// The product's sma3nz (tested on its own in unit_smoothing.cpp), widened to double.
 std::vector<double> sma3nz_local(const std::vector<float>& x) {
-  const std::size_t n = x.size();
-  std::vector<double> y(n, 0.0);
-  for (std::size_t t = 0; t < n; ++t) {
-    if (x[t] == 0.0f) continue;
-    const float left = t > 0 ? x[t - 1] : x[t];
-    const float right = t + 1 < n ? x[t + 1] : x[t];
-    double sum = x[t];
-    int cnt = 1;
-    if (left != 0.0f) sum += left, ++cnt;
-    if (right != 0.0f) sum += right, ++cnt;
-    y[t] = sum / cnt;
-  }
-  return y;
+  const std::vector<float> y = sentio::features::egemaps::sma3nz(x);
+  return {y.begin(), y.end()};
 }
 
 struct ColumnStats {

@@ -9,12 +9,7 @@
 #if defined(SENTIO_FFT_X86)
 #include <immintrin.h>
 
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
-#else
-#pragma GCC push_options
-#pragma GCC target("avx2")
-#endif
+#include "dsp/avx2_begin.inc"
 
 namespace sentio::features::dsp::fft_detail {
 namespace {
@@ -98,10 +93,6 @@ Kernels avx2_kernels() {
 
 }  // namespace sentio::features::dsp::fft_detail
 
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC pop_options
-#endif
+#include "dsp/avx2_end.inc"
 
 #endif  // SENTIO_FFT_X86

@@ -7,12 +7,7 @@
 #if defined(SENTIO_FORMANTS_X86)
 #include <immintrin.h>
 
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
-#else
-#pragma GCC push_options
-#pragma GCC target("avx2")
-#endif
+#include "dsp/avx2_begin.inc"
 
 namespace sentio::features::egemaps::formant_detail {
 
@@ -74,10 +69,6 @@ void resample_avx2(const float* spec, const float* tw_re, const float* tw_im, co
 
 }  // namespace sentio::features::egemaps::formant_detail
 
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC pop_options
-#endif
+#include "dsp/avx2_end.inc"
 
 #endif  // SENTIO_FORMANTS_X86

@@ -10,12 +10,7 @@
 #if defined(SENTIO_PITCH_X86)
 #include <immintrin.h>
 
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
-#else
-#pragma GCC push_options
-#pragma GCC target("avx2")
-#endif
+#include "dsp/avx2_begin.inc"
 
 namespace sentio::features::egemaps::pitch_detail {
 namespace {
@@ -163,10 +158,6 @@ Kernels avx2_kernels() {
 
 }  // namespace sentio::features::egemaps::pitch_detail
 
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC pop_options
-#endif
+#include "dsp/avx2_end.inc"
 
 #endif  // SENTIO_PITCH_X86
