@@ -15,7 +15,7 @@
 #include <random>
 #include <vector>
 
-#include "dsp/fft.hpp"
+#include "sentio/features/real_fft.hpp"
 #include "dsp/fft_kernels.hpp"
 
 namespace sentio::features::dsp {

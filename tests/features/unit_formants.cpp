@@ -10,7 +10,7 @@
 #include <random>
 #include <vector>
 
-#include "dsp/fft.hpp"
+#include "sentio/features/real_fft.hpp"
 #include "egemaps/formants.hpp"
 #include "egemaps/framing.hpp"
 

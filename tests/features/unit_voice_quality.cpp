@@ -9,7 +9,7 @@
 #include <random>
 #include <vector>
 
-#include "dsp/fft.hpp"
+#include "sentio/features/real_fft.hpp"
 #include "egemaps/framing.hpp"
 #include "egemaps/voice_quality.hpp"
 

@@ -6,7 +6,7 @@
 //   Ze[k] = (Z[k] + conj Z[M-k]) / 2,  Zo[k] = -i (Z[k] - conj Z[M-k]) / 2,
 // and X[k] = Ze[k] + W^k Zo[k] for k = 0..M (Z[M] = Z[0]). The inverse runs the same identities
 // backwards (fft_kernels_impl.inc). DFT_M is a Stockham radix-8/4/2 FFT (fft_kernels.hpp).
-#include "dsp/fft.hpp"
+#include "sentio/features/real_fft.hpp"
 
 #include <algorithm>
 #include <atomic>

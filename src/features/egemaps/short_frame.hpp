@@ -8,7 +8,7 @@
 #include <span>
 #include <vector>
 
-#include "dsp/fft.hpp"
+#include "sentio/features/real_fft.hpp"
 #include "egemaps/formants.hpp"
 #include "egemaps/framing.hpp"
 
