@@ -16,29 +16,14 @@
 #include "sentio/media/video_reader.hpp"
 #include "sentio/vision/face_analyzer.hpp"
 #include "sentio/vision/graph_model.hpp"
+#include "face_test_support.hpp"
 #include "test_support.hpp"
 
 namespace {
 
 using namespace sentio::vision;
 
-std::string models_dir() {
-  return (std::filesystem::path(SENTIO_SOURCE_DIR) / ".cache" / "models" / "human").string();
-}
-
-#define REQUIRE_MODELS()                                                         \
-  if (!std::filesystem::exists(std::filesystem::path(models_dir()) / "emotion.json")) \
-  GTEST_SKIP() << "skipped: face models not found in " << models_dir() << " (run scripts/setup)"
-
-const FaceAnalyzer& analyzer() {
-  static const FaceAnalyzer a = [] {
-    set_torch_threads(1);
-    FaceAnalyzerOptions o;
-    o.model_dir = models_dir();
-    return FaceAnalyzer(o);
-  }();
-  return a;
-}
+const FaceAnalyzer& analyzer() { return sentio::test::shared_face_analyzer(); }
 
 // Frame at `time_s` of a video, as an RGB image.
 Image frame_at(const std::filesystem::path& video, double time_s) {
@@ -56,7 +41,7 @@ Image frame_at(const std::filesystem::path& video, double time_s) {
 }
 
 TEST(FacePipeline, GridFrameHasOneFrontalFace) {
-  REQUIRE_MODELS();
+  SENTIO_REQUIRE_FACE_MODELS();
   SENTIO_REQUIRE_SHARED(video, "data/video/grid/bbaf2n.mpg");
   const Image img = frame_at(video, 1.0);
   ASSERT_EQ(img.width, 360);
@@ -89,7 +74,7 @@ TEST(FacePipeline, GridFrameHasOneFrontalFace) {
 }
 
 TEST(FacePipeline, BroadSmileIsHappiness) {
-  REQUIRE_MODELS();
+  SENTIO_REQUIRE_FACE_MODELS();
   SENTIO_REQUIRE_SHARED(video, "data/video/pyfeat/single_face.mp4");
   const auto faces = analyzer().analyze(frame_at(video, 2.3));  // the end of the clip: broad smile
   ASSERT_EQ(faces.size(), 1u);
@@ -98,7 +83,7 @@ TEST(FacePipeline, BroadSmileIsHappiness) {
 }
 
 TEST(FacePipeline, Fer2013CropsMatchTheReference) {
-  REQUIRE_MODELS();
+  SENTIO_REQUIRE_FACE_MODELS();
   SENTIO_REQUIRE_SHARED(fer, "data/face/fer2013/test");
   SENTIO_REQUIRE_SHARED(ref, "reference/tfjs/emotion/output_Identity.f32");
   // The seven images of the reference run (reference/tfjs/emotion/meta.json), reference output in FER order.
@@ -129,7 +114,7 @@ TEST(FacePipeline, Fer2013CropsMatchTheReference) {
 }
 
 TEST(FacePipeline, NoFaceInBlankOrNoise) {
-  REQUIRE_MODELS();
+  SENTIO_REQUIRE_FACE_MODELS();
   Image blank;
   blank.width = 320;
   blank.height = 240;

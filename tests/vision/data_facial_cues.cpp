@@ -17,6 +17,7 @@
 #include "sentio/vision/face_tracker.hpp"
 #include "sentio/vision/facial_cues.hpp"
 #include "sentio/vision/graph_model.hpp"
+#include "face_test_support.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -24,23 +25,7 @@ namespace {
 using namespace sentio::vision;
 namespace mi = sentio::vision::mesh_index;
 
-std::string models_dir() {
-  return (std::filesystem::path(SENTIO_SOURCE_DIR) / ".cache" / "models" / "human").string();
-}
-
-#define REQUIRE_MODELS()                                                               \
-  if (!std::filesystem::exists(std::filesystem::path(models_dir()) / "facemesh.json")) \
-  GTEST_SKIP() << "skipped: face models not found in " << models_dir() << " (run scripts/setup)"
-
-const FaceAnalyzer& analyzer() {
-  static const FaceAnalyzer a = [] {
-    set_torch_threads(1);
-    FaceAnalyzerOptions o;
-    o.model_dir = models_dir();
-    return FaceAnalyzer(o);
-  }();
-  return a;
-}
+const FaceAnalyzer& analyzer() { return sentio::test::shared_face_analyzer(); }
 
 // All frames of a video (at its own rate).
 std::vector<sentio::media::VideoFrame> frames_of(const std::filesystem::path& video) {
@@ -64,7 +49,7 @@ FaceResult one_face(const sentio::media::VideoFrame& f) {
 }
 
 TEST(FacialCuesData, GridFaceTopologyAndFrontalPose) {
-  REQUIRE_MODELS();
+  SENTIO_REQUIRE_FACE_MODELS();
   SENTIO_REQUIRE_SHARED(video, "data/video/grid/bbaf2n.mpg");
   const auto frames = frames_of(video);
   const FaceResult f = one_face(frame_at(frames, 1.0));
@@ -108,7 +93,7 @@ TEST(FacialCuesData, GridFaceTopologyAndFrontalPose) {
 }
 
 TEST(FacialCuesData, SmileCuesRiseOnTheSmilingFrame) {
-  REQUIRE_MODELS();
+  SENTIO_REQUIRE_FACE_MODELS();
   SENTIO_REQUIRE_SHARED(video, "data/video/pyfeat/single_face.mp4");
   const auto frames = frames_of(video);
   const FacialCues neutral = compute_facial_cues(one_face(frame_at(frames, 0.1)).landmarks);
@@ -137,7 +122,7 @@ std::vector<TrackerDetection> detections(const std::uint8_t* rgb, int width, int
 }
 
 TEST(FaceTrackerData, GridClipIsOneTrackWithABlink) {
-  REQUIRE_MODELS();
+  SENTIO_REQUIRE_FACE_MODELS();
   SENTIO_REQUIRE_SHARED(video, "data/video/grid/bbaf2n.mpg");
   const auto frames = frames_of(video);
   ASSERT_EQ(frames.size(), 75u);
@@ -157,7 +142,7 @@ TEST(FaceTrackerData, GridClipIsOneTrackWithABlink) {
 }
 
 TEST(FaceTrackerData, TwoSpeakersSideBySideKeepTheirIds) {
-  REQUIRE_MODELS();
+  SENTIO_REQUIRE_FACE_MODELS();
   SENTIO_REQUIRE_SHARED(video_a, "data/video/grid/bbaf2n.mpg");
   SENTIO_REQUIRE_SHARED(video_b, "data/video/grid/brbk7n.mpg");
   const auto a = frames_of(video_a), b = frames_of(video_b);
