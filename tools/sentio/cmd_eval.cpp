@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // sentio eval face [--model DIR] --data MANIFEST [--crops auto|yes|no] [--json] [-j N]
+// sentio eval ser ... (cmd_ser.cpp)
 #include <cstdio>
 #include <memory>
 
@@ -34,8 +35,9 @@ Runner add_eval_command(CLI::App& app) {
       ->capture_default_str();
   face->add_flag("--json", args->json, "Print one JSON object instead of a table");
   face->add_option("-j,--jobs", args->jobs, "Images in parallel (default: all cores)");
-  return [args, face] {
-    if (!face->parsed()) return kExitUsage;
+  Runner ser = add_eval_ser_command(*cmd);
+  return [args, face, ser] {
+    if (!face->parsed()) return ser();  // `eval ser` (or usage error if neither was given)
     try {
       auto entry = reinterpret_cast<EvalFaceEntry>(plugin_symbol("sentio-vision", "sentio_eval_face"));
       return entry(args.get());

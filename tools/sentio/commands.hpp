@@ -11,6 +11,9 @@ using Runner = std::function<int()>;
 
 Runner add_features_command(CLI::App& app);
 Runner add_eval_command(CLI::App& app);
+Runner add_train_command(CLI::App& app);
+// `eval ser`, registered on the `eval` subcommand by add_eval_command (cmd_ser.cpp).
+Runner add_eval_ser_command(CLI::App& eval);
 
 // Exit codes shared by all commands.
 inline constexpr int kExitOk = 0;

@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   std::map<std::string, sentio::cli::Runner> runners;
   runners.emplace("features", sentio::cli::add_features_command(app));
   runners.emplace("eval", sentio::cli::add_eval_command(app));
+  runners.emplace("train", sentio::cli::add_train_command(app));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Speech-emotion baseline: eGeMAPS v02 functionals (88 per clip), per-speaker z-normalisation and a
+// multinomial logistic-regression (softmax) classifier with L2, trained by full-batch L-BFGS in double
+// precision. Training starts from zero weights and visits the data in a fixed order, so results are
+// bit-identical run to run (the seed only shuffles speakers into folds, see evaluation.hpp).
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sentio/ser/manifest.hpp"
+
+namespace sentio::ser {
+
+inline constexpr const char* kFeatureSetEgemaps = "egemaps-v02-functionals";
+inline constexpr const char* kNormalisationSpeakerZ = "speaker-z";
+
+// Feature rows of a data set, one per clip that could be decoded. x is n x n_features, row-major.
+struct Dataset {
+  std::size_t n_features = 0;
+  std::vector<double> x;
+  std::vector<std::string> labels;    // canonical label per row
+  std::vector<std::string> speakers;  // per row
+  std::vector<std::string> paths;     // per row
+  std::vector<std::string> problems;  // clips that failed to decode or gave non-finite features
+
+  std::size_t size() const { return labels.size(); }
+  const double* row(std::size_t i) const { return x.data() + i * n_features; }
+};
+
+// Decodes every item (16 kHz mono, sentio::media) and computes its 88 eGeMAPS functionals, files in
+// parallel on n_threads (>= 1) threads. Failed files are listed in problems and left out.
+Dataset extract_egemaps(const Manifest& manifest, int n_threads);
+
+// Per-speaker z-normalisation, in place: for each speaker s and feature f,
+//   x' = (x - mean_s,f) / std_s,f   with the population std over that speaker's own rows,
+// and x' = 0 where std_s,f == 0 (a constant feature carries no information for that speaker).
+// At test time the statistics come from the test speaker's own clips (the usual "speaker
+// normalisation" of SER papers: it needs several unlabelled clips per speaker, never their labels).
+void normalise_per_speaker(Dataset& data);
+
+struct TrainOptions {
+  double l2 = 1e-2;          // lambda in  mean_i w_i CE_i / mean_i w_i + lambda/2 * ||W||^2 (bias not penalised)
+  int max_iterations = 400;  // L-BFGS iterations
+  double tolerance = 1e-6;   // stop when the gradient's max-norm is below this (objective then within ~1e-9 of its minimum)
+  bool balanced = true;      // class weights n / (K n_k), so every class counts equally in the loss
+  std::uint64_t seed = 0;    // recorded in the model; used by the fold construction
+};
+
+struct LinearModel {
+  std::string feature_set = kFeatureSetEgemaps;
+  std::string normalisation = kNormalisationSpeakerZ;
+  std::vector<std::string> labels;  // class order (canonical order, restricted to trained classes)
+  std::size_t n_features = 0;
+  std::vector<double> weights;      // labels.size() x n_features, row-major
+  std::vector<double> bias;         // labels.size()
+  TrainOptions options;
+  std::size_t n_train = 0;          // rows it was trained on (informative)
+
+  // Logits (one per class) of one normalised feature row of n_features values.
+  std::vector<double> logits(const double* row) const;
+};
+
+// Trains on the rows `rows` of data (already normalised). Classes are the labels present in those
+// rows, in canonical order. Needs at least two classes (sentio::InputError otherwise).
+LinearModel train_linear(const Dataset& data, const std::vector<std::size_t>& rows, const TrainOptions& options);
+
+// Model file: JSON, format "sentio.ser.linear" version 1 (see src/ser/model_io.cpp for the fields).
+std::string model_to_json(const LinearModel& model);
+// Validates every field and shape; throws sentio::InputError naming `source` and the faulty field.
+LinearModel model_from_json(const std::string& text, const std::string& source);
+void save_model(const LinearModel& model, const std::string& path);
+LinearModel load_model(const std::string& path);
+
+}  // namespace sentio::ser

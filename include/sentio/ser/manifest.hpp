@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Speech-emotion corpora manifests (../shared/data/ser/*/manifest.csv):
+//   path,speaker,gender,emotion,language,text_id
+// with `path` relative to the manifest's folder (absolute paths are kept as they are).
+//
+// Label mapping (map_emotion_label): the seven core labels of Sentio are kept, common spellings of
+// corpus tools are folded onto them, and corpus extras stay their own classes:
+//   neutral  <- neutral, neu, n             happiness <- happiness, happy, hap, joy, h
+//   sadness  <- sadness, sad, s              anger     <- anger, angry, ang, a
+//   fear     <- fear, fearful, fea, f        disgust   <- disgust, disgusted, dis, d
+//   surprise <- surprise, surprised, sur     calm      <- calm (RAVDESS extra, own class)
+//   boredom  <- boredom, bored (EmoDB extra, own class)
+// Anything else is an unknown label: the row is skipped and counted, never guessed.
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sentio::ser {
+
+// The canonical class order: the 7 core labels, then the extras (calm, boredom). Models list their
+// classes in this order (restricted to the classes seen in training).
+const std::vector<std::string>& canonical_labels();
+// Canonical label for a raw corpus label (case-insensitive, surrounding blanks ignored), or nullopt.
+std::optional<std::string> map_emotion_label(std::string_view raw);
+
+struct ManifestItem {
+  std::string path;     // resolved: absolute, or relative to the current directory
+  std::string speaker;  // as written (corpora prefix it, e.g. "ravdess_01")
+  std::string gender;
+  std::string label;    // canonical label
+  std::string language;
+  std::string text_id;
+};
+
+struct Manifest {
+  std::vector<ManifestItem> items;                     // usable rows, in file order
+  std::size_t n_missing_files = 0;                     // rows whose audio file does not exist
+  std::map<std::string, std::size_t> unknown_labels;   // raw label -> rows skipped
+  std::vector<std::string> problems;                   // one line per skipped row ("manifest:line: cause")
+};
+
+// Reads one manifest. Throws sentio::InputError when the file cannot be read, is empty, or lacks one of
+// the columns path, speaker, emotion. Rows with missing files, unknown labels or too few fields are
+// skipped and reported in the result (not thrown).
+Manifest read_manifest(const std::string& manifest_path);
+// Several manifests concatenated (items, counts and problems merged).
+Manifest read_manifests(const std::vector<std::string>& manifest_paths);
+
+}  // namespace sentio::ser

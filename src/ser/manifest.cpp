@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: Apache-2.0
+// SER manifest reader: CSV with a header row, comma-separated, optional double-quoted fields.
+#include "sentio/ser/manifest.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <utility>
+
+#include "sentio/core/error.hpp"
+
+namespace sentio::ser {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string lower_trimmed(std::string_view s) {
+  std::size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  std::string out(s.substr(b, e - b));
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string trimmed(std::string_view s) {
+  std::size_t b = 0, e = s.size();
+  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
+  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
+  return std::string(s.substr(b, e - b));
+}
+
+// Splits one CSV line; "..." fields may contain commas and "" for a quote.
+std::vector<std::string> split_csv(const std::string& line) {
+  std::vector<std::string> fields;
+  std::string cur;
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    const char c = line[i];
+    if (quoted) {
+      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+        cur += '"';
+        ++i;
+      } else if (c == '"') {
+        quoted = false;
+      } else {
+        cur += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      fields.push_back(trimmed(cur));
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  fields.push_back(trimmed(cur));
+  return fields;
+}
+
+}  // namespace
+
+const std::vector<std::string>& canonical_labels() {
+  static const std::vector<std::string> labels = {"neutral", "happiness", "sadness", "anger", "fear",
+                                                  "disgust", "surprise",  "calm",    "boredom"};
+  return labels;
+}
+
+std::optional<std::string> map_emotion_label(std::string_view raw) {
+  static const std::vector<std::pair<std::string_view, std::string_view>> aliases = {
+      {"neutral", "neutral"},     {"neu", "neutral"},     {"n", "neutral"},
+      {"happiness", "happiness"}, {"happy", "happiness"}, {"hap", "happiness"},
+      {"joy", "happiness"},       {"h", "happiness"},     {"sadness", "sadness"},
+      {"sad", "sadness"},         {"s", "sadness"},       {"anger", "anger"},
+      {"angry", "anger"},         {"ang", "anger"},       {"a", "anger"},
+      {"fear", "fear"},           {"fearful", "fear"},    {"fea", "fear"},
+      {"f", "fear"},              {"disgust", "disgust"}, {"disgusted", "disgust"},
+      {"dis", "disgust"},         {"d", "disgust"},       {"surprise", "surprise"},
+      {"surprised", "surprise"},  {"sur", "surprise"},    {"calm", "calm"},
+      {"boredom", "boredom"},     {"bored", "boredom"}};
+  const std::string key = lower_trimmed(raw);
+  for (const auto& [alias, label] : aliases)
+    if (key == alias) return std::string(label);
+  return std::nullopt;
+}
+
+Manifest read_manifest(const std::string& manifest_path) {
+  std::ifstream in(manifest_path);
+  if (!in) throw InputError("manifest '" + manifest_path + "': cannot open (missing or unreadable)");
+  const fs::path base = fs::path(manifest_path).parent_path();
+  std::string line;
+  if (!std::getline(in, line)) throw InputError("manifest '" + manifest_path + "': empty file");
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  if (line.size() >= 3 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);  // UTF-8 BOM
+  const std::vector<std::string> header = split_csv(line);
+  auto column = [&](const char* name, bool required) -> int {
+    for (std::size_t i = 0; i < header.size(); ++i)
+      if (lower_trimmed(header[i]) == name) return static_cast<int>(i);
+    if (required)
+      throw InputError("manifest '" + manifest_path + "': no '" + name +
+                       "' column in the header (expected path,speaker,gender,emotion,language,text_id)");
+    return -1;
+  };
+  const int c_path = column("path", true), c_speaker = column("speaker", true), c_emotion = column("emotion", true);
+  const int c_gender = column("gender", false), c_language = column("language", false),
+            c_text = column("text_id", false);
+  const int needed = std::max({c_path, c_speaker, c_emotion});
+
+  Manifest m;
+  int line_no = 1;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (trimmed(line).empty()) continue;
+    const std::vector<std::string> f = split_csv(line);
+    const std::string where = manifest_path + ":" + std::to_string(line_no) + ": ";
+    if (static_cast<int>(f.size()) <= needed) {
+      m.problems.push_back(where + "too few fields, row skipped");
+      continue;
+    }
+    auto field = [&](int c) { return c >= 0 && c < static_cast<int>(f.size()) ? f[static_cast<std::size_t>(c)] : ""; };
+    const std::optional<std::string> label = map_emotion_label(f[static_cast<std::size_t>(c_emotion)]);
+    if (!label) {
+      ++m.unknown_labels[f[static_cast<std::size_t>(c_emotion)]];
+      m.problems.push_back(where + "unknown emotion label '" + f[static_cast<std::size_t>(c_emotion)] +
+                           "', row skipped");
+      continue;
+    }
+    fs::path p = field(c_path);
+    if (p.is_relative()) p = base / p;
+    std::error_code ec;
+    if (p.empty() || !fs::is_regular_file(p, ec)) {
+      ++m.n_missing_files;
+      m.problems.push_back(where + "audio file '" + p.string() + "' not found, row skipped");
+      continue;
+    }
+    const std::string speaker = field(c_speaker);
+    if (speaker.empty()) {
+      m.problems.push_back(where + "empty speaker, row skipped");
+      continue;
+    }
+    m.items.push_back(ManifestItem{p.string(), speaker, field(c_gender), *label, field(c_language), field(c_text)});
+  }
+  return m;
+}
+
+Manifest read_manifests(const std::vector<std::string>& manifest_paths) {
+  Manifest all;
+  for (const auto& path : manifest_paths) {
+    Manifest m = read_manifest(path);
+    all.items.insert(all.items.end(), m.items.begin(), m.items.end());
+    all.n_missing_files += m.n_missing_files;
+    for (const auto& [k, v] : m.unknown_labels) all.unknown_labels[k] += v;
+    all.problems.insert(all.problems.end(), m.problems.begin(), m.problems.end());
+  }
+  return all;
+}
+
+}  // namespace sentio::ser

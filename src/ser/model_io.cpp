@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: Apache-2.0
+// Model file of the linear SER baseline. JSON object:
+//   format        "sentio.ser.linear"
+//   version       1
+//   feature_set   "egemaps-v02-functionals"
+//   n_features    88
+//   normalisation "speaker-z"  (per-speaker z-scores, see linear_model.hpp)
+//   classifier    "softmax-l2"
+//   labels        [K distinct canonical labels], K >= 2
+//   weights       K arrays of n_features finite numbers (logit_c = weights[c] . x + bias[c])
+//   bias          K finite numbers
+//   hyper         {"l2": >= 0, "max_iterations": >= 0, "tolerance": > 0, "balanced": bool, "seed": uint}
+//   n_train       rows trained on (informative)
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "sentio/core/error.hpp"
+#include "sentio/features/egemaps.hpp"
+#include "sentio/ser/linear_model.hpp"
+
+namespace sentio::ser {
+
+namespace {
+
+constexpr const char* kFormat = "sentio.ser.linear";
+constexpr int kVersion = 1;
+constexpr const char* kClassifier = "softmax-l2";
+
+using json = nlohmann::json;
+
+[[noreturn]] void fail(const std::string& source, const std::string& what) {
+  throw InputError("model '" + source + "': " + what);
+}
+
+const json& need(const json& j, const char* key, const std::string& source) {
+  if (!j.contains(key)) fail(source, std::string("missing field '") + key + "'");
+  return j.at(key);
+}
+
+std::string need_string(const json& j, const char* key, const std::string& source) {
+  const json& v = need(j, key, source);
+  if (!v.is_string()) fail(source, std::string("field '") + key + "' must be a string");
+  return v.get<std::string>();
+}
+
+double need_number(const json& j, const char* key, const std::string& source) {
+  const json& v = need(j, key, source);
+  if (!v.is_number() || !std::isfinite(v.get<double>()))
+    fail(source, std::string("field '") + key + "' must be a finite number");
+  return v.get<double>();
+}
+
+std::vector<double> number_array(const json& v, std::size_t expected, const std::string& what,
+                                 const std::string& source) {
+  if (!v.is_array()) fail(source, what + " must be an array");
+  if (v.size() != expected)
+    fail(source, what + " has " + std::to_string(v.size()) + " values, expected " + std::to_string(expected));
+  std::vector<double> out;
+  out.reserve(expected);
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (!v[i].is_number() || !std::isfinite(v[i].get<double>()))
+      fail(source, what + "[" + std::to_string(i) + "] is not a finite number");
+    out.push_back(v[i].get<double>());
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string model_to_json(const LinearModel& model) {
+  SENTIO_ASSERT(model.weights.size() == model.labels.size() * model.n_features);
+  SENTIO_ASSERT(model.bias.size() == model.labels.size());
+  json j;
+  j["format"] = kFormat;
+  j["version"] = kVersion;
+  j["feature_set"] = model.feature_set;
+  j["n_features"] = model.n_features;
+  j["normalisation"] = model.normalisation;
+  j["classifier"] = kClassifier;
+  j["labels"] = model.labels;
+  json w = json::array();
+  for (std::size_t c = 0; c < model.labels.size(); ++c)
+    w.push_back(std::vector<double>(model.weights.begin() + static_cast<std::ptrdiff_t>(c * model.n_features),
+                                    model.weights.begin() + static_cast<std::ptrdiff_t>((c + 1) * model.n_features)));
+  j["weights"] = std::move(w);
+  j["bias"] = model.bias;
+  j["hyper"] = {{"l2", model.options.l2},
+                {"max_iterations", model.options.max_iterations},
+                {"tolerance", model.options.tolerance},
+                {"balanced", model.options.balanced},
+                {"seed", model.options.seed}};
+  j["n_train"] = model.n_train;
+  return j.dump(1) + "\n";  // nlohmann prints doubles with round-trip precision
+}
+
+LinearModel model_from_json(const std::string& text, const std::string& source) {
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    fail(source, std::string("not valid JSON (") + e.what() + ")");
+  }
+  if (!j.is_object()) fail(source, "top level must be a JSON object");
+  if (need_string(j, "format", source) != kFormat)
+    fail(source, "field 'format' is '" + j["format"].get<std::string>() + "', expected '" + kFormat + "'");
+  const json& version = need(j, "version", source);
+  if (!version.is_number_integer() || version.get<long long>() != kVersion)
+    fail(source, "unsupported 'version' " + version.dump() + " (this build reads version 1)");
+  LinearModel m;
+  m.feature_set = need_string(j, "feature_set", source);
+  if (m.feature_set != kFeatureSetEgemaps)
+    fail(source, "unsupported 'feature_set' '" + m.feature_set + "' (expected '" + kFeatureSetEgemaps + "')");
+  const json& nf = need(j, "n_features", source);
+  if (!nf.is_number_unsigned() || nf.get<std::size_t>() != features::kEgemapsFunctionalCount)
+    fail(source, "field 'n_features' is " + nf.dump() + ", expected " +
+                     std::to_string(features::kEgemapsFunctionalCount) + " for " + kFeatureSetEgemaps);
+  m.n_features = nf.get<std::size_t>();
+  m.normalisation = need_string(j, "normalisation", source);
+  if (m.normalisation != kNormalisationSpeakerZ)
+    fail(source, "unsupported 'normalisation' '" + m.normalisation + "' (expected '" + kNormalisationSpeakerZ + "')");
+  if (need_string(j, "classifier", source) != kClassifier)
+    fail(source, "unsupported 'classifier' '" + j["classifier"].get<std::string>() + "' (expected '" + kClassifier + "')");
+  const json& labels = need(j, "labels", source);
+  if (!labels.is_array() || labels.size() < 2) fail(source, "field 'labels' must be an array of at least 2 labels");
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    if (!labels[i].is_string()) fail(source, "labels[" + std::to_string(i) + "] is not a string");
+    const std::string label = labels[i].get<std::string>();
+    if (map_emotion_label(label) != label)
+      fail(source, "labels[" + std::to_string(i) + "] '" + label + "' is not a canonical emotion label");
+    if (!seen.insert(label).second) fail(source, "label '" + label + "' appears twice in 'labels'");
+    m.labels.push_back(label);
+  }
+  const std::size_t k = m.labels.size();
+  const json& weights = need(j, "weights", source);
+  if (!weights.is_array() || weights.size() != k)
+    fail(source, "field 'weights' must be an array of " + std::to_string(k) + " rows (one per label)");
+  for (std::size_t c = 0; c < k; ++c) {
+    const std::vector<double> row = number_array(weights[c], m.n_features, "weights[" + std::to_string(c) + "]", source);
+    m.weights.insert(m.weights.end(), row.begin(), row.end());
+  }
+  m.bias = number_array(need(j, "bias", source), k, "field 'bias'", source);
+  const json& hyper = need(j, "hyper", source);
+  if (!hyper.is_object()) fail(source, "field 'hyper' must be an object");
+  m.options.l2 = need_number(hyper, "l2", source);
+  if (m.options.l2 < 0) fail(source, "hyper.l2 must be >= 0");
+  const json& iters = need(hyper, "max_iterations", source);
+  if (!iters.is_number_integer() || iters.get<long long>() < 0 || iters.get<long long>() > 1000000)
+    fail(source, "hyper.max_iterations must be an integer in [0, 1000000]");
+  m.options.max_iterations = iters.get<int>();
+  m.options.tolerance = need_number(hyper, "tolerance", source);
+  if (!(m.options.tolerance > 0)) fail(source, "hyper.tolerance must be > 0");
+  const json& balanced = need(hyper, "balanced", source);
+  if (!balanced.is_boolean()) fail(source, "hyper.balanced must be true or false");
+  m.options.balanced = balanced.get<bool>();
+  const json& seed = need(hyper, "seed", source);
+  if (!seed.is_number_unsigned()) fail(source, "hyper.seed must be a non-negative integer");
+  m.options.seed = seed.get<std::uint64_t>();
+  if (j.contains("n_train")) {
+    if (!j["n_train"].is_number_unsigned()) fail(source, "field 'n_train' must be a non-negative integer");
+    m.n_train = j["n_train"].get<std::size_t>();
+  }
+  return m;
+}
+
+void save_model(const LinearModel& model, const std::string& path) {
+  std::ofstream out(path, std::ios::out | std::ios::trunc);
+  if (!out) throw InputError("model '" + path + "': cannot open for writing");
+  out << model_to_json(model);
+  out.close();
+  if (!out) throw InputError("model '" + path + "': write failed");
+}
+
+LinearModel load_model(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError("model '" + path + "': cannot open (missing or unreadable)");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (text.str().empty()) throw InputError("model '" + path + "': empty file");
+  return model_from_json(text.str(), path);
+}
+
+}  // namespace sentio::ser
