@@ -21,6 +21,7 @@
 #include "sentio/media/audio_decoder.hpp"
 #include "sentio/speech/segmenter.hpp"
 #include "test_support.hpp"
+#include "vad_truth.hpp"
 
 namespace {
 
@@ -29,23 +30,7 @@ constexpr int kRate = 16000;
 
 // [first, last + 1) samples of the utterance inside one clip (see the header comment).
 std::pair<std::size_t, std::size_t> utterance_extent(const std::vector<float>& x) {
-  const std::size_t w = kRate / 200;
-  std::vector<double> rms(x.size(), 0.0);
-  double acc = 0, peak = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    acc += static_cast<double>(x[i]) * x[i];
-    if (i >= w) acc -= static_cast<double>(x[i - w]) * x[i - w];
-    rms[i] = std::sqrt(std::max(acc, 0.0) / static_cast<double>(w));
-    peak = std::max(peak, rms[i]);
-  }
-  const double thr = peak * std::pow(10.0, -30.0 / 20.0);
-  std::size_t first = x.size(), last = 0;
-  for (std::size_t i = 0; i < x.size(); ++i)
-    if (rms[i] > thr) {
-      first = std::min(first, i - std::min(i, w - 1));
-      last = i;
-    }
-  return {first, last + 1};
+  return sentio::test::loud_extent(x, kRate, 30.0);
 }
 
 TEST(VadData, RavdessConcatenationFramePrecisionRecall) {

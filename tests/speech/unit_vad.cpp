@@ -15,6 +15,7 @@
 #include "sentio/core/error.hpp"
 #include "sentio/speech/segmenter.hpp"
 #include "test_support.hpp"
+#include "vad_truth.hpp"
 
 namespace {
 
@@ -44,26 +45,9 @@ struct Span {
   double start, end;
 };
 Span clean_speech_span(const std::vector<float>& x) {
-  const std::size_t w = kRate / 200;  // 5 ms
-  std::vector<double> rms(x.size(), 0.0);
-  double acc = 0, peak = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    acc += static_cast<double>(x[i]) * x[i];
-    if (i >= w) acc -= static_cast<double>(x[i - w]) * x[i - w];
-    rms[i] = std::sqrt(std::max(acc, 0.0) / static_cast<double>(w));
-    peak = std::max(peak, rms[i]);
-  }
-  const double thr = peak * 0.01;  // -40 dB
-  std::size_t first = 0, last = 0;
-  bool found = false;
-  for (std::size_t i = 0; i < x.size(); ++i)
-    if (rms[i] > thr) {
-      if (!found) first = i - std::min(i, w - 1);  // the window that crossed starts w-1 earlier
-      found = true;
-      last = i;
-    }
-  EXPECT_TRUE(found);
-  return {static_cast<double>(first) / kRate, static_cast<double>(last + 1) / kRate};
+  const auto [first, end] = sentio::test::loud_extent(x, kRate, 40.0);
+  EXPECT_LT(first, end) << "no loud samples";
+  return {static_cast<double>(first) / kRate, static_cast<double>(end) / kRate};
 }
 
 std::vector<float> trim(const std::vector<float>& x) {
