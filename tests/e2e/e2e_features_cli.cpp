@@ -127,6 +127,22 @@ TEST(FeaturesCli, BatchWithBadFilesKeepsTheGoodResultsAndReportsEachFailure) {
   EXPECT_NE(r.output.find("3 input(s) failed"), std::string::npos) << r.output;
 }
 
+// The AVX2 and portable SIMD kernels (FFT, pitch, LPC resampler) must give the same bits. On a CPU
+// without AVX2 both runs use the portable kernels and the test cannot tell them apart.
+TEST(FeaturesCli, PortableKernelsGiveIdenticalOutput) {
+  const fs::path dir = sentio::test::temp_dir();
+  const std::string in = "'" + fixture().speech.string() + "'";
+  for (const char* set : {"egemaps", "egemaps-lld"}) {
+    const fs::path a = dir / (std::string(set) + "_default.csv"), b = dir / (std::string(set) + "_portable.csv");
+    ASSERT_EQ(run_command(sentio_cmd("features -q --set " + std::string(set) + " " + in + " -o '" + a.string() + "'")).status, 0);
+    ASSERT_EQ(run_command("SENTIO_NO_AVX2=1 " +
+                          sentio_cmd("features -q --set " + std::string(set) + " " + in + " -o '" + b.string() + "'"))
+                  .status,
+              0);
+    EXPECT_EQ(lines_of(a), lines_of(b)) << set;
+  }
+}
+
 TEST(FeaturesCli, MissingFileIsOneClearLine) {
   const auto r = run_command(sentio_cmd("features -q /no/such/clip.wav"));
   EXPECT_EQ(r.status, 1);

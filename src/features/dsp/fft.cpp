@@ -14,6 +14,7 @@
 #include <numbers>
 #include <vector>
 
+#include "dsp/cpu.hpp"
 #include "dsp/fft_kernels.hpp"
 #include "sentio/core/error.hpp"
 
@@ -27,14 +28,7 @@ namespace {
 
 std::atomic<FftPath> g_forced_path{FftPath::automatic};
 
-bool cpu_has_avx2() {
-#if defined(SENTIO_FFT_X86)
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") != 0;
-#else
-  return false;
-#endif
-}
+bool cpu_has_avx2() { return use_avx2_kernels(); }
 
 bool is_power_of_two(int n) { return n > 0 && (n & (n - 1)) == 0; }
 

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <numbers>
 
+#include "dsp/cpu.hpp"
 #include "egemaps/formants_kernels.hpp"
 #include "sentio/core/error.hpp"
 
@@ -13,11 +14,7 @@ namespace sentio::features::egemaps {
 
 bool formant_detail::use_avx2() {
 #if defined(SENTIO_FORMANTS_X86)
-  static const bool has = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") != 0;
-  }();
-  return has;
+  return dsp::use_avx2_kernels();
 #else
   return false;
 #endif

@@ -3,6 +3,7 @@
 // kernel set. See pitch_kernels.hpp.
 #include <cmath>
 
+#include "dsp/cpu.hpp"
 #include "egemaps/pitch_kernels.hpp"
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -67,14 +68,7 @@ void magnitudes(const float* spec, float* mag, int n) {
 
 }  // namespace portable_isa
 
-bool cpu_has_avx2() {
-#if defined(SENTIO_PITCH_X86)
-  __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") != 0;
-#else
-  return false;
-#endif
-}
+bool cpu_has_avx2() { return sentio::features::dsp::use_avx2_kernels(); }
 
 }  // namespace
 
