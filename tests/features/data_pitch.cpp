@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -95,25 +96,31 @@ Summary summarise(std::vector<double> e) {
   return s;
 }
 
+// Runs the chain on `names` and checks the F0 column against openSMILE's LLDs. The reference prints
+// 7 significant digits (~5e-6 semitones): measured median 2.6e-6, max 9.7e-6 on both corpora.
+void expect_f0_matches(const char* corpus, const std::filesystem::path& audio_dir, const std::filesystem::path& ref_dir,
+                       std::span<const char* const> names, std::size_t min_voiced) {
+  Comparison acc;
+  for (const char* name : names) {
+    compare_file(audio_dir / (std::string(name) + ".flac"), ref_dir / (std::string(name) + ".lld.csv"), acc);
+  }
+  const Summary s = summarise(acc.abs_err);
+  std::printf("%s: %d frames, %d V/UV mismatches, %zu voiced; semitone |err| median %.3g p99 %.3g max %.3g\n", corpus,
+              acc.frames, acc.vuv_mismatch, acc.abs_err.size(), s.median, s.p99, s.max);
+  EXPECT_LE(acc.vuv_mismatch, 0);
+  EXPECT_GT(acc.abs_err.size(), min_voiced);
+  EXPECT_LT(s.median, 1e-5);
+  EXPECT_LT(s.p99, 2e-5);
+  EXPECT_LT(s.max, 1e-4);
+}
+
 TEST(EgemapsPitchData, SyntheticSpeechMatchesOpenSmile) {
   SENTIO_REQUIRE_SHARED(ref_dir, "reference/opensmile/egemaps_v02");
   SENTIO_REQUIRE_SHARED(audio_dir, "reference/opensmile/audio");
   const char* names[] = {"s0_v0_en-us_p50_s175",        "s1_v1_en-gb_p25_s140",
                          "s2_v2_en-us-f3_p80_s200",     "s3_v3_en-gb-scotland_p65_s160",
                          "s4_v4_en-us-m3_p35_s120",     "s5_v5_en-f2_p99_s220"};
-  Comparison acc;
-  for (const char* name : names) {
-    compare_file(audio_dir / (std::string(name) + ".flac"), ref_dir / (std::string(name) + ".lld.csv"), acc);
-  }
-  const Summary s = summarise(acc.abs_err);
-  std::printf("synthetic: %d frames, %d V/UV mismatches, %zu voiced; semitone |err| median %.3g p99 %.3g max %.3g\n",
-              acc.frames, acc.vuv_mismatch, acc.abs_err.size(), s.median, s.p99, s.max);
-  EXPECT_LE(acc.vuv_mismatch, 0);
-  EXPECT_GT(acc.abs_err.size(), 1000u);
-  // The reference prints 7 significant digits (~5e-6 semitones): measured median 2.6e-6, max 9.7e-6.
-  EXPECT_LT(s.median, 1e-5);
-  EXPECT_LT(s.p99, 2e-5);
-  EXPECT_LT(s.max, 1e-4);
+  expect_f0_matches("synthetic", audio_dir, ref_dir, names, 1000u);
 }
 
 TEST(EgemapsPitchData, RavdessSpeechMatchesOpenSmile) {
@@ -121,19 +128,7 @@ TEST(EgemapsPitchData, RavdessSpeechMatchesOpenSmile) {
   SENTIO_REQUIRE_SHARED(audio_dir, "data/ser/ravdess/audio");
   const char* names[] = {"03-01-01-01-01-01-01", "03-01-01-01-01-01-06", "03-01-01-01-01-01-11",
                          "03-01-01-01-01-01-16", "03-01-01-01-01-01-20", "03-01-01-01-01-01-24"};
-  Comparison acc;
-  for (const char* name : names) {
-    compare_file(audio_dir / (std::string(name) + ".flac"), ref_dir / (std::string(name) + ".lld.csv"), acc);
-  }
-  const Summary s = summarise(acc.abs_err);
-  std::printf("ravdess: %d frames, %d V/UV mismatches, %zu voiced; semitone |err| median %.3g p99 %.3g max %.3g\n",
-              acc.frames, acc.vuv_mismatch, acc.abs_err.size(), s.median, s.p99, s.max);
-  EXPECT_LE(acc.vuv_mismatch, 0);
-  EXPECT_GT(acc.abs_err.size(), 300u);
-  // The reference prints 7 significant digits (~5e-6 semitones): measured median 2.6e-6, max 9.7e-6.
-  EXPECT_LT(s.median, 1e-5);
-  EXPECT_LT(s.p99, 2e-5);
-  EXPECT_LT(s.max, 1e-4);
+  expect_f0_matches("ravdess", audio_dir, ref_dir, names, 300u);
 }
 
 }  // namespace

@@ -222,7 +222,8 @@ TEST(JitterShimmerTracker, ConstantPeriodGivesZeroJitterAndShimmer) {
   }
 }
 
-TEST(JitterShimmerTracker, AlternatingAmplitudesGiveKnownShimmer) {
+// Pulses every 100 samples (160 Hz) from the first voiced frame on, amplitudes 0.5, 0.4, 0.5, ...
+std::vector<float> alternating_amplitude_pulses() {
   std::vector<long> pos;
   std::vector<float> amp;
   bool big = true;
@@ -230,7 +231,11 @@ TEST(JitterShimmerTracker, AlternatingAmplitudesGiveKnownShimmer) {
     pos.push_back(p);
     amp.push_back(big ? 0.5f : 0.4f);
   }
-  const auto x = pulse_train(pos, amp, kSignalLen);
+  return pulse_train(pos, amp, kSignalLen);
+}
+
+TEST(JitterShimmerTracker, AlternatingAmplitudesGiveKnownShimmer) {
+  const auto x = alternating_amplitude_pulses();
   std::vector<float> f0(kFrames, 160.0f);
   f0[0] = f0[1] = 0.0f;
   const auto r = run_tracker(x, f0);
@@ -270,14 +275,7 @@ TEST(JitterShimmerTracker, AlternatingPeriodsGiveKnownJitter) {
 }
 
 TEST(JitterShimmerTracker, NoPeriodRepeatsPreviousValuesUntilUnvoiced) {
-  std::vector<long> pos;
-  std::vector<float> amp;
-  bool big = true;
-  for (long p = kFirstVoicedStart + 50; p < kSignalLen; p += 100, big = !big) {
-    pos.push_back(p);
-    amp.push_back(big ? 0.5f : 0.4f);
-  }
-  const auto x = pulse_train(pos, amp, kSignalLen);
+  const auto x = alternating_amplitude_pulses();
   // Frames 2..9 voiced at 160 Hz; frame 10 at 20 Hz (two 880-sample periods never fit into the
   // block, so no period can be measured); frame 11 unvoiced; frame 12 at 20 Hz again.
   std::vector<float> f0(13, 160.0f);
