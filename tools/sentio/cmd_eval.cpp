@@ -13,7 +13,7 @@ namespace sentio::cli {
 
 namespace {
 
-// Runs in the vision plugin (plugins/vision_plugin.cpp).
+// Runs in the vision plugin (plugins/eval_face.cpp).
 using EvalFaceEntry = int (*)(const EvalFaceArgs*);
 
 }  // namespace
@@ -39,7 +39,7 @@ Runner add_eval_command(CLI::App& app) {
   return [args, face, ser] {
     if (!face->parsed()) return ser();  // `eval ser` (or usage error if neither was given)
     try {
-      auto entry = reinterpret_cast<EvalFaceEntry>(plugin_symbol("sentio-vision", "sentio_eval_face"));
+      auto entry = reinterpret_cast<EvalFaceEntry>(plugin_symbol("sentio-torch", "sentio_eval_face"));
       return entry(args.get());
     } catch (const InputError& e) {
       std::fprintf(stderr, "sentio: error: %s\n", e.what());

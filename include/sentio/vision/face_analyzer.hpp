@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sentio/core/affect.hpp"
+
 namespace sentio::vision {
 
 // Sentio's core expression labels, in this order everywhere (probability arrays, confusion matrices).
@@ -35,11 +37,8 @@ struct LabelMapping {
 LabelMapping map_expression_label(std::string_view label);
 
 // Valence/arousal in [-1, 1] as the probability-weighted mean of per-class circumplex coordinates
-// (table and its sources in docs/FACES.md and src/vision/face/circumplex.cpp).
-struct Affect {
-  float valence = 0;
-  float arousal = 0;
-};
+// (the table shared by all modalities, sentio/core/affect.hpp).
+using sentio::Affect;
 Affect circumplex_affect(const ExpressionProbs& probs);
 // The table entry of one class.
 Affect circumplex_coordinates(Expression e);

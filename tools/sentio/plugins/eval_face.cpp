@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The vision plugin: the commands that need libtorch and OpenCV (see plugin_loader.hpp).
+// `sentio eval face` in the torch plugin (see plugin_loader.hpp).
 #include <cstdio>
 #include <exception>
 #include <iostream>

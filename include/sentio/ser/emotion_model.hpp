@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// The interface `sentio analyze` uses to run any trained speech-emotion model over the utterances of
+// one recording. Two phases, because per-speaker normalisation needs all of a speaker's utterances:
+//  1. analyse(): per-utterance evidence (features, neural logits), thread-safe, any order;
+//  2. predict(): class probabilities for every utterance once the speakers are known.
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace sentio::ser {
+
+// What a model extracts from one utterance before the recording-level decisions.
+struct UtteranceEvidence {
+  std::vector<double> functionals;   // acoustic functionals (empty if the model uses none)
+  std::vector<float> neural_logits;  // per-class logits of a neural component (empty if none)
+};
+
+class SpeechEmotionModel {
+ public:
+  virtual ~SpeechEmotionModel() = default;
+  // Class order of the probabilities (canonical order, see manifest.hpp).
+  virtual const std::vector<std::string>& labels() const = 0;
+  // "linear", "neural" or "ensemble".
+  virtual std::string kind() const = 0;
+  // Evidence for one utterance: 16 kHz mono float samples. Thread-safe.
+  virtual UtteranceEvidence analyse(std::span<const float> samples) const = 0;
+  // Probabilities (one vector of labels().size() values summing to 1 per utterance) for all
+  // utterances of one recording. speaker[i] groups utterances for per-speaker normalisation; a group
+  // with too few utterances for its own statistics falls back to documented population statistics.
+  virtual std::vector<std::vector<float>> predict(std::span<const UtteranceEvidence> evidence,
+                                                  std::span<const int> speaker) const = 0;
+};
+
+}  // namespace sentio::ser
