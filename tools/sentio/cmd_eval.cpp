@@ -3,6 +3,9 @@
 // sentio eval ser ... (cmd_ser.cpp)
 #include <cstdio>
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "commands.hpp"
 #include "eval_face_args.hpp"
@@ -35,9 +38,13 @@ Runner add_eval_command(CLI::App& app) {
       ->capture_default_str();
   face->add_flag("--json", args->json, "Print one JSON object instead of a table");
   face->add_option("-j,--jobs", args->jobs, "Images in parallel (default: all cores)");
-  Runner ser = add_eval_ser_command(*cmd);
-  return [args, face, ser] {
-    if (!face->parsed()) return ser();  // `eval ser` (or usage error if neither was given)
+  const std::vector<std::pair<std::string, Runner>> subs = {
+      {"ser", add_eval_ser_command(*cmd)},
+  };
+  return [args, cmd, face, subs] {
+    for (const auto& [name, run] : subs)
+      if (cmd->got_subcommand(name)) return run();
+    if (!face->parsed()) return kExitUsage;
     try {
       auto entry = reinterpret_cast<EvalFaceEntry>(plugin_symbol("sentio-torch", "sentio_eval_face"));
       return entry(args.get());

@@ -188,11 +188,9 @@ void add_common(CLI::App* cmd, SerCommonArgs& a) {
 
 }  // namespace
 
-Runner add_train_command(CLI::App& app) {
+Runner add_train_ser_command(CLI::App& train) {
   auto args = std::make_shared<TrainSerArgs>();
-  CLI::App* cmd = app.add_subcommand("train", "Train models on labelled data.");
-  cmd->require_subcommand(1);
-  CLI::App* s = cmd->add_subcommand(
+  CLI::App* s = train.add_subcommand(
       "ser", "Speech emotion baseline: eGeMAPS functionals, per-speaker z-normalisation, L2 softmax regression.");
   add_common(s, *args);
   s->add_option("-o,--output", args->output, "Model file to write (JSON, format sentio.ser.linear)")->required();

@@ -12,8 +12,10 @@ using Runner = std::function<int()>;
 Runner add_features_command(CLI::App& app);
 Runner add_eval_command(CLI::App& app);
 Runner add_train_command(CLI::App& app);
-// `eval ser`, registered on the `eval` subcommand by add_eval_command (cmd_ser.cpp).
-Runner add_eval_ser_command(CLI::App& eval);
+// Modality subcommands, registered on `train` / `eval` by add_train_command / add_eval_command.
+// Each returns a runner that reports kExitUsage when its subcommand was not the one parsed.
+Runner add_train_ser_command(CLI::App& train);  // cmd_ser.cpp
+Runner add_eval_ser_command(CLI::App& eval);    // cmd_ser.cpp
 
 // Exit codes shared by all commands.
 inline constexpr int kExitOk = 0;
