@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // AudioDecoder: container -> decoder (FrameSource) -> libswresample -> mono float32 at the requested
-// rate. Memory is bounded: one decoded frame, swresample's internal delay line, and `pending_`, which
+// rate (channel mix or one selected channel, both done by swresample's mixing matrix). Memory is bounded: one decoded frame, swresample's internal delay line, and `pending_`, which
 // holds at most one frame's worth of converted samples that did not fit the caller's span.
 #include "sentio/media/audio_decoder.hpp"
 
@@ -50,8 +50,10 @@ struct AudioDecoder::Impl {
   std::size_t pending_pos = 0;
   std::size_t pending_len = 0;
   Stage stage = Stage::decoding;
+  int channel = kMixChannels;  // kMixChannels or the one channel to output
 
-  Impl(const std::string& path, int sample_rate) : source(path, AVMEDIA_TYPE_AUDIO) {
+  Impl(const std::string& path, int sample_rate, int selected_channel)
+      : source(path, AVMEDIA_TYPE_AUDIO), channel(selected_channel) {
     const AVStream& st = source.stream();
     info.path = path;
     info.container = source.format().iformat->name;
@@ -60,6 +62,14 @@ struct AudioDecoder::Impl {
     info.source_channels = st.codecpar->ch_layout.nb_channels;
     info.duration_s = detail::stream_duration_s(&source.format(), &st);
     info.sample_rate = sample_rate;
+    if (channel != kMixChannels) check_channel(info.source_channels);
+  }
+
+  void check_channel(int channels) const {
+    if (channel >= channels)
+      detail::throw_input_error(info.path, "has " + std::to_string(channels) + " audio channel" +
+                                               (channels == 1 ? "" : "s") + "; channel " + std::to_string(channel) +
+                                               " (0-based) does not exist");
   }
   ~Impl() { av_channel_layout_uninit(&swr_layout); }
   Impl(const Impl&) = delete;
@@ -72,11 +82,13 @@ struct AudioDecoder::Impl {
 
   // Builds the resampler for frames like `f`: any layout/format/rate -> mono float at info.sample_rate,
   // with a custom matrix that averages the channels (swresample's default stereo->mono matrix sums
-  // L and R with gain 1/sqrt(2) each and would not give x for L = R = x).
+  // L and R with gain 1/sqrt(2) each and would not give x for L = R = x), or that keeps only the
+  // selected channel (gain 1 on it, 0 on the others).
   void configure(const AVFrame& f) {
     const int channels = f.ch_layout.nb_channels;
     if (channels <= 0 || f.sample_rate <= 0)
       detail::throw_input_error(info.path, "corrupt audio data (a frame without channels or sample rate)");
+    if (channel != kMixChannels) check_channel(channels);  // also after a mid-stream layout change
     if (channels > kMaxChannels)
       detail::throw_input_error(info.path, "has " + std::to_string(channels) + " audio channels; at most " +
                                                std::to_string(kMaxChannels) + " are supported");
@@ -92,8 +104,12 @@ struct AudioDecoder::Impl {
     av_channel_layout_uninit(&in);
     detail::SwrPtr fresh(raw);
     if (r >= 0 && channels > 1) {
-      std::vector<double> average(static_cast<std::size_t>(channels), 1.0 / channels);  // 1 x channels
-      r = swr_set_matrix(fresh.get(), average.data(), channels);
+      std::vector<double> matrix(static_cast<std::size_t>(channels), 1.0 / channels);  // 1 x channels
+      if (channel != kMixChannels) {
+        std::fill(matrix.begin(), matrix.end(), 0.0);
+        matrix[static_cast<std::size_t>(channel)] = 1.0;
+      }
+      r = swr_set_matrix(fresh.get(), matrix.data(), channels);
     }
     if (r >= 0) r = swr_init(fresh.get());
     if (r == AVERROR(ENOMEM)) throw std::bad_alloc();
@@ -181,9 +197,10 @@ struct AudioDecoder::Impl {
   }
 };
 
-AudioDecoder::AudioDecoder(const std::string& path, int sample_rate) {
+AudioDecoder::AudioDecoder(const std::string& path, int sample_rate, int channel) {
   SENTIO_ASSERT(sample_rate > 0);
-  impl_ = std::make_unique<Impl>(path, sample_rate);
+  SENTIO_ASSERT(channel >= kMixChannels);
+  impl_ = std::make_unique<Impl>(path, sample_rate, channel);
 }
 AudioDecoder::~AudioDecoder() = default;
 AudioDecoder::AudioDecoder(AudioDecoder&&) noexcept = default;
@@ -199,8 +216,8 @@ std::size_t AudioDecoder::read(std::span<float> out) {
   return impl_->read(out);
 }
 
-std::vector<float> decode_audio(const std::string& path, int sample_rate) {
-  AudioDecoder decoder(path, sample_rate);
+std::vector<float> decode_audio(const std::string& path, int sample_rate, int channel) {
+  AudioDecoder decoder(path, sample_rate, channel);
   // First guess from the declared duration (+1 s for codec padding), capped so that a damaged header
   // cannot make us reserve gigabytes; grows by 1.5x when the guess was short.
   constexpr double kMaxInitialS = 3600.0;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Decodes the audio of any file FFmpeg's libraries can read to mono float PCM at a requested
-// sample rate, streamed in bounded chunks (memory does not grow with file length).
+// sample rate, streamed in bounded chunks (memory does not grow with file length). Either the mix
+// of all channels (default) or one chosen channel (e.g. one speaker per channel of a stereo call).
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -23,9 +24,13 @@ struct AudioInfo {
 
 // Errors: every failure throws sentio::InputError whose message names the file and the cause
 // (missing file, empty file, not a media file, no audio stream, corrupt or truncated data).
+// Channel selection: kMixChannels (-1) averages all channels to mono; k >= 0 decodes channel k only
+// (0-based, in the stream's layout order) and throws InputError when the file has <= k channels.
+inline constexpr int kMixChannels = -1;
+
 class AudioDecoder {
  public:
-  AudioDecoder(const std::string& path, int sample_rate);
+  AudioDecoder(const std::string& path, int sample_rate, int channel = kMixChannels);
   ~AudioDecoder();
   AudioDecoder(AudioDecoder&&) noexcept;
   AudioDecoder& operator=(AudioDecoder&&) noexcept;
@@ -34,7 +39,7 @@ class AudioDecoder {
 
   const AudioInfo& info() const;
   // Fills `out` with up to out.size() samples (mono, float in [-1, 1)) and returns how many were
-  // written; 0 means end of stream. Channels are averaged to mono.
+  // written; 0 means end of stream. Channels are averaged to mono unless one was chosen.
   std::size_t read(std::span<float> out);
 
  private:
@@ -43,6 +48,6 @@ class AudioDecoder {
 };
 
 // Convenience: the whole file at once.
-std::vector<float> decode_audio(const std::string& path, int sample_rate);
+std::vector<float> decode_audio(const std::string& path, int sample_rate, int channel = kMixChannels);
 
 }  // namespace sentio::media
