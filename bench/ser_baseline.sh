@@ -33,8 +33,8 @@ for corpus in ravdess emodb_2s; do
   fi
   echo "== $corpus, leave-one-speaker-out"
   start=$(date +%s.%N)
-  "$sentio" eval ser --data "$manifest" --protocol loso -j "$jobs" -q
-  "$sentio" eval ser --data "$manifest" --protocol loso -j "$jobs" -q --json > "$tmp/$corpus.json"
+  "$sentio" eval ser --type linear --data "$manifest" --protocol loso -j "$jobs" -q
+  "$sentio" eval ser --type linear --data "$manifest" --protocol loso -j "$jobs" -q --json > "$tmp/$corpus.json"
   end=$(date +%s.%N)
   echo "(both runs: $(python3 -c "print(f'{$end - $start:.1f}')") s)"
   ran=1

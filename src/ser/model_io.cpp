@@ -11,6 +11,8 @@
 //   bias          K finite numbers
 //   hyper         {"l2": >= 0, "max_iterations": >= 0, "tolerance": > 0, "balanced": bool, "seed": uint}
 //   n_train       rows trained on (informative)
+//   population_mean, population_std  (optional) n_features finite numbers each, std >= 0: raw-feature
+//                 statistics of the training rows, the normalisation fallback for speakers with few clips
 #include <cmath>
 #include <fstream>
 #include <set>
@@ -94,6 +96,11 @@ std::string model_to_json(const LinearModel& model) {
                 {"balanced", model.options.balanced},
                 {"seed", model.options.seed}};
   j["n_train"] = model.n_train;
+  if (!model.population_mean.empty()) {
+    SENTIO_ASSERT(model.population_mean.size() == model.n_features && model.population_std.size() == model.n_features);
+    j["population_mean"] = model.population_mean;
+    j["population_std"] = model.population_std;
+  }
   return j.dump(1) + "\n";  // nlohmann prints doubles with round-trip precision
 }
 
@@ -163,6 +170,12 @@ LinearModel model_from_json(const std::string& text, const std::string& source) 
   if (j.contains("n_train")) {
     if (!j["n_train"].is_number_unsigned()) fail(source, "field 'n_train' must be a non-negative integer");
     m.n_train = j["n_train"].get<std::size_t>();
+  }
+  if (j.contains("population_mean") || j.contains("population_std")) {
+    m.population_mean = number_array(need(j, "population_mean", source), m.n_features, "field 'population_mean'", source);
+    m.population_std = number_array(need(j, "population_std", source), m.n_features, "field 'population_std'", source);
+    for (double v : m.population_std)
+      if (v < 0) fail(source, "field 'population_std' has a negative value");
   }
   return m;
 }

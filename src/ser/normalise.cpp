@@ -9,6 +9,23 @@
 
 namespace sentio::ser {
 
+void population_statistics(const Dataset& raw, const std::vector<std::size_t>& rows, std::vector<double>& mean,
+                           std::vector<double>& sd) {
+  const std::size_t d = raw.n_features;
+  mean.assign(d, 0.0);
+  sd.assign(d, 0.0);
+  if (rows.empty()) return;
+  for (std::size_t r : rows)
+    for (std::size_t f = 0; f < d; ++f) mean[f] += raw.x[r * d + f];
+  for (std::size_t f = 0; f < d; ++f) mean[f] /= static_cast<double>(rows.size());
+  for (std::size_t r : rows)
+    for (std::size_t f = 0; f < d; ++f) {
+      const double c = raw.x[r * d + f] - mean[f];
+      sd[f] += c * c;
+    }
+  for (std::size_t f = 0; f < d; ++f) sd[f] = std::sqrt(sd[f] / static_cast<double>(rows.size()));
+}
+
 void normalise_per_speaker(Dataset& data) {
   const std::size_t d = data.n_features;
   SENTIO_ASSERT(data.x.size() == data.size() * d);

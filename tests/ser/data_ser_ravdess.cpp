@@ -47,7 +47,7 @@ TEST(SerCli, TrainOnFourSpeakersEvaluateOnAFifth) {
     test << "missing.flac,ravdess_5,x,anger,en,s\n";  // skipped and counted
   }
   const fs::path model = dir / "model.json";
-  const auto t = run_command(sentio_cmd("train ser -q -j 2 --seed 3 --data '" + (dir / "train.csv").string() + "' -o '" +
+  const auto t = run_command(sentio_cmd("train ser --type linear -q -j 2 --seed 3 --data '" + (dir / "train.csv").string() + "' -o '" +
                                         model.string() + "'"));
   ASSERT_EQ(t.status, 0) << t.output;
   const sentio::ser::LinearModel m = sentio::ser::load_model(model.string());  // validates the file

@@ -33,6 +33,10 @@ struct Dataset {
 // parallel on n_threads (>= 1) threads. Failed files are listed in problems and left out.
 Dataset extract_egemaps(const Manifest& manifest, int n_threads);
 
+// Mean and population std per feature over `rows` of raw (unnormalised) data (for LinearModel::population_*).
+void population_statistics(const Dataset& raw, const std::vector<std::size_t>& rows, std::vector<double>& mean,
+                           std::vector<double>& sd);
+
 // Per-speaker z-normalisation, in place: for each speaker s and feature f,
 //   x' = (x - mean_s,f) / std_s,f   with the population std over that speaker's own rows,
 // and x' = 0 where std_s,f == 0 (a constant feature carries no information for that speaker).
@@ -57,6 +61,10 @@ struct LinearModel {
   std::vector<double> bias;         // labels.size()
   TrainOptions options;
   std::size_t n_train = 0;          // rows it was trained on (informative)
+  // Mean and population std of the raw (unnormalised) functionals over the training rows, n_features
+  // each, or empty (older files). Used to z-normalise utterances of a speaker with too few utterances
+  // for their own statistics (SpeechEmotionModel::predict, see docs/SER.md).
+  std::vector<double> population_mean, population_std;
 
   // Logits (one per class) of one normalised feature row of n_features values.
   std::vector<double> logits(const double* row) const;

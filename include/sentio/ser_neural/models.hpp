@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// The three SpeechEmotionModel implementations and the training/evaluation of any of them.
+//  * linear:   eGeMAPS functionals, per-speaker z-normalisation, softmax regression (sentio/ser).
+//  * neural:   the log-mel CNN (neural_model.hpp).
+//  * ensemble: both, temperature-calibrated, weighted mean of log-probabilities (calibration.hpp).
+//
+// Per-speaker normalisation in predict(): a speaker with at least kMinSpeakerUtterances utterances is
+// z-normalised with the mean/std of its own utterances; a speaker with fewer (too few for a stable
+// std) is normalised with the population statistics of the training data stored in the model. The
+// neural component normalises each utterance on its own and ignores the speaker grouping.
+// Thread-safety: analyse() may run on many threads at once; predict() is const and re-entrant.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sentio/ser/emotion_model.hpp"
+#include "sentio/ser/evaluation.hpp"
+#include "sentio/ser/linear_model.hpp"
+#include "sentio/ser/manifest.hpp"
+#include "sentio/ser_neural/neural_model.hpp"
+
+namespace sentio::ser {
+
+inline constexpr std::size_t kMinSpeakerUtterances = 4;
+
+enum class ModelType { linear, neural, ensemble };
+ModelType parse_model_type(const std::string& name);  // InputError for anything but the three names
+const char* model_type_name(ModelType type);
+
+// A trained model that can be written to a file.
+class TrainedEmotionModel : public SpeechEmotionModel {
+ public:
+  virtual std::string to_json() const = 0;
+  void save(const std::string& path) const;  // InputError when the file cannot be written
+};
+
+class LinearEmotionModel final : public TrainedEmotionModel {
+ public:
+  explicit LinearEmotionModel(LinearModel model);
+  const std::vector<std::string>& labels() const override { return model_.labels; }
+  std::string kind() const override { return "linear"; }
+  UtteranceEvidence analyse(std::span<const float> samples) const override;
+  std::vector<std::vector<float>> predict(std::span<const UtteranceEvidence> evidence,
+                                          std::span<const int> speaker) const override;
+  std::string to_json() const override;
+  // Logits after per-speaker normalisation (rows of n_features raw functionals per utterance).
+  std::vector<std::vector<float>> logits(std::span<const UtteranceEvidence> evidence, std::span<const int> speaker) const;
+  const LinearModel& model() const { return model_; }
+
+ private:
+  LinearModel model_;
+};
+
+class NeuralEmotionModel final : public TrainedEmotionModel {
+ public:
+  explicit NeuralEmotionModel(NeuralModel model);
+  const std::vector<std::string>& labels() const override { return model_.labels(); }
+  std::string kind() const override { return "neural"; }
+  UtteranceEvidence analyse(std::span<const float> samples) const override;
+  std::vector<std::vector<float>> predict(std::span<const UtteranceEvidence> evidence,
+                                          std::span<const int> speaker) const override;
+  std::string to_json() const override { return model_.to_json(); }
+  const NeuralModel& model() const { return model_; }
+
+ private:
+  NeuralModel model_;
+};
+
+struct EnsembleCalibration {
+  double linear_temperature = 1, neural_temperature = 1, linear_weight = 0.5;
+  std::vector<std::string> validation_speakers;  // the held-out training speakers it was fitted on
+  double validation_ua_linear = 0, validation_ua_neural = 0, validation_ua = 0;  // informative
+};
+
+class EnsembleEmotionModel final : public TrainedEmotionModel {
+ public:
+  // Both components must have the same labels (InputError otherwise).
+  EnsembleEmotionModel(LinearModel linear, NeuralModel neural, EnsembleCalibration calibration);
+  const std::vector<std::string>& labels() const override { return linear_.labels(); }
+  std::string kind() const override { return "ensemble"; }
+  UtteranceEvidence analyse(std::span<const float> samples) const override;
+  std::vector<std::vector<float>> predict(std::span<const UtteranceEvidence> evidence,
+                                          std::span<const int> speaker) const override;
+  std::string to_json() const override;
+  const EnsembleCalibration& calibration() const { return calibration_; }
+  const LinearEmotionModel& linear() const { return linear_; }
+  const NeuralEmotionModel& neural() const { return neural_; }
+
+ private:
+  LinearEmotionModel linear_;
+  NeuralEmotionModel neural_;
+  EnsembleCalibration calibration_;
+};
+
+// A manifest decoded once: raw eGeMAPS functionals (unnormalised) and the 16 kHz audio of every row.
+struct Corpus {
+  Dataset raw;
+  std::vector<std::vector<float>> audio;  // one per row of raw
+};
+Corpus load_corpus(const Manifest& manifest, int n_threads, bool progress);
+
+struct SerTrainOptions {
+  ModelType type = ModelType::ensemble;
+  TrainOptions linear;
+  NeuralOptions neural;
+  bool progress = true;  // messages on stderr
+};
+
+// Trains a model of options.type on corpus rows `rows`. Ensemble: a seeded share of the training
+// speakers (neural.validation_fraction) is held out; the CNN and a linear model are trained on the
+// rest, temperatures and the weight are fitted on the held-out speakers' predictions, and the linear
+// component is then re-trained on all rows (the CNN keeps its best held-out epoch).
+std::unique_ptr<TrainedEmotionModel> train_emotion_model(const Corpus& corpus, const std::vector<std::size_t>& rows,
+                                                         const SerTrainOptions& options);
+// Hyper-parameters recorded in a trained model (for re-training per fold), type included.
+SerTrainOptions options_of(const SpeechEmotionModel& model);
+
+struct SerEvalResult {
+  EvalResult result;
+  double ccc_valence = 0, ccc_arousal = 0;  // predicted: probability-weighted circumplex points
+  // Ensemble only: the same folds scored by each component alone.
+  std::unique_ptr<SerEvalResult> linear_component, neural_component;
+};
+
+// loso / kfold_speaker: re-trains with `options` per fold; split: evaluates `model` (required) as is.
+// Every test speaker's utterances form one predict() group (per-speaker normalisation).
+SerEvalResult evaluate_emotion_model(const Corpus& corpus, Protocol protocol, int folds, std::uint64_t seed,
+                                     const SerTrainOptions& options, const SpeechEmotionModel* model, int n_threads);
+
+// Lin's concordance correlation coefficient (0 when either side has zero variance and they differ).
+double concordance_ccc(std::span<const double> x, std::span<const double> y);
+
+}  // namespace sentio::ser

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: Apache-2.0
+// `sentio train ser --type neural|ensemble` and `sentio eval ser` (all model types) in the torch plugin
+// (see plugin_loader.hpp). Progress goes to stderr, results to stdout.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <exception>
+#include <iostream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "sentio/core/error.hpp"
+#include "sentio/ser/evaluation.hpp"
+#include "sentio/ser_neural/load.hpp"
+#include "sentio/ser_neural/models.hpp"
+#include "ser_args.hpp"
+
+namespace {
+
+using namespace sentio;
+using json = nlohmann::json;
+
+int thread_count(int jobs) {
+  return jobs > 0 ? jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+void print_problems(const std::vector<std::string>& problems) {
+  constexpr std::size_t kShown = 10;
+  for (std::size_t i = 0; i < problems.size() && i < kShown; ++i)
+    std::fprintf(stderr, "sentio: warning: %s\n", problems[i].c_str());
+  if (problems.size() > kShown) std::fprintf(stderr, "sentio: warning: ... and %zu more\n", problems.size() - kShown);
+}
+
+struct Loaded {
+  ser::Manifest manifest;
+  ser::Corpus corpus;
+};
+
+Loaded load(const cli::SerCommonArgs& a) {
+  Loaded d;
+  d.manifest = ser::read_manifests(a.data);
+  print_problems(d.manifest.problems);
+  if (d.manifest.items.empty()) throw InputError("no usable rows in the manifest(s)");
+  d.corpus = ser::load_corpus(d.manifest, thread_count(a.jobs), !a.quiet);
+  print_problems(d.corpus.raw.problems);
+  if (d.corpus.raw.size() == 0) throw InputError("no clip of the manifest(s) could be decoded");
+  return d;
+}
+
+void apply_overrides(const cli::SerCommonArgs& a, ser::SerTrainOptions& o) {
+  if (a.seed) {
+    o.linear.seed = *a.seed;
+    o.neural.seed = *a.seed;
+  }
+  if (a.epochs > 0) o.neural.epochs = a.epochs;
+  o.progress = !a.quiet;
+}
+
+int run_train(const cli::TrainSerArgs& a) {
+  ser::SerTrainOptions o;
+  o.type = ser::parse_model_type(a.type);
+  o.linear.l2 = a.l2;
+  if (!(o.linear.l2 >= 0)) throw InputError("--l2 must be >= 0");
+  apply_overrides(a, o);
+  const auto t0 = std::chrono::steady_clock::now();
+  const Loaded d = load(a);
+  std::vector<std::size_t> rows(d.corpus.raw.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+  const auto model = ser::train_emotion_model(d.corpus, rows, o);
+  model->save(a.output);
+  std::string labels;
+  for (const auto& l : model->labels()) labels += (labels.empty() ? "" : ",") + l;
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::fprintf(stderr, "sentio: trained the %s model on %zu clips (%s) in %.1f s; written to %s\n", model->kind().c_str(),
+               rows.size(), labels.c_str(), s, a.output.c_str());
+  return cli::kExitOk;
+}
+
+json result_json(const ser::SerEvalResult& sr) {
+  const ser::EvalResult& r = sr.result;
+  const auto& m = r.metrics;
+  json j;
+  j["n"] = m.n;
+  j["wa"] = m.accuracy;
+  j["ua"] = m.balanced_accuracy;
+  j["macro_f1"] = m.macro_f1;
+  j["weighted_f1"] = m.weighted_f1;
+  j["labels"] = r.labels;
+  json per_class = json::object(), per_class_f1 = json::object(), confusion = json::array();
+  for (std::size_t t = 0; t < r.labels.size(); ++t) {
+    per_class[r.labels[t]] = m.recall[t];
+    per_class_f1[r.labels[t]] = m.f1[t];
+    std::vector<std::size_t> row(r.labels.size());
+    for (std::size_t p = 0; p < r.labels.size(); ++p) row[p] = r.confusion.count(t, p);
+    confusion.push_back(row);
+  }
+  j["per_class"] = per_class;
+  j["per_class_f1"] = per_class_f1;
+  j["confusion"] = confusion;
+  j["ccc"] = {{"valence", sr.ccc_valence}, {"arousal", sr.ccc_arousal}};
+  return j;
+}
+
+void print_table(const ser::SerEvalResult& sr) {
+  const ser::EvalResult& r = sr.result;
+  const auto& m = r.metrics;
+  std::printf("WA (accuracy)  %.4f\nUA (mean recall) %.4f\nmacro-F1       %.4f\nCCC valence %.4f, arousal %.4f\n\n",
+              m.accuracy, m.balanced_accuracy, m.macro_f1, sr.ccc_valence, sr.ccc_arousal);
+  std::printf("%-10s %7s %7s %7s %7s\n", "class", "recall", "prec", "f1", "n");
+  for (std::size_t c = 0; c < r.labels.size(); ++c)
+    std::printf("%-10s %7.4f %7.4f %7.4f %7zu\n", r.labels[c].c_str(), m.recall[c], m.precision[c], m.f1[c],
+                m.support[c]);
+  std::printf("\nconfusion (rows: truth, columns: predicted)\n%-10s", "");
+  for (const auto& l : r.labels) std::printf(" %5.5s", l.c_str());
+  std::printf("\n");
+  for (std::size_t t = 0; t < r.labels.size(); ++t) {
+    std::printf("%-10s", r.labels[t].c_str());
+    for (std::size_t p = 0; p < r.labels.size(); ++p) std::printf(" %5zu", r.confusion.count(t, p));
+    std::printf("\n");
+  }
+}
+
+int run_eval(const cli::EvalSerArgs& a) {
+  std::unique_ptr<ser::SpeechEmotionModel> model;
+  std::string model_path = a.model;
+  if (model_path.empty() && a.type.empty()) model_path = ser::default_emotion_model_path();
+  ser::SerTrainOptions o;
+  if (!model_path.empty()) {
+    model = ser::load_emotion_model(model_path);
+    o = ser::options_of(*model);  // its type and hyper-parameters for re-trained folds
+    if (!a.type.empty() && ser::parse_model_type(a.type) != o.type)
+      throw InputError("--type " + a.type + " contradicts the model's type " + model->kind());
+  } else {
+    o.type = ser::parse_model_type(a.type);
+  }
+  apply_overrides(a, o);
+  const ser::Protocol protocol = ser::parse_protocol(a.protocol.empty() ? (model ? "split" : "loso") : a.protocol);
+  if (protocol == ser::Protocol::split && !model) throw InputError("--protocol split evaluates a trained model: give --model");
+  const auto t0 = std::chrono::steady_clock::now();
+  const Loaded d = load(a);
+  const std::uint64_t seed = a.seed.value_or(o.linear.seed);
+  const ser::SerEvalResult r =
+      ser::evaluate_emotion_model(d.corpus, protocol, a.folds, seed, o, model.get(), thread_count(a.jobs));
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::size_t unknown = 0;
+  for (const auto& [k, v] : d.manifest.unknown_labels) unknown += v;
+  if (!a.json) {
+    std::printf("model %s (%s), protocol %s, %zu clips, %zu folds, %.1f s\n",
+                model_path.empty() ? "re-trained per fold" : model_path.c_str(), ser::model_type_name(o.type),
+                ser::protocol_name(protocol), r.result.metrics.n, r.result.folds.size(), seconds);
+    print_table(r);
+    if (r.linear_component && r.neural_component)
+      std::printf("\ncomponents: linear UA %.4f WA %.4f; neural UA %.4f WA %.4f\n",
+                  r.linear_component->result.metrics.balanced_accuracy, r.linear_component->result.metrics.accuracy,
+                  r.neural_component->result.metrics.balanced_accuracy, r.neural_component->result.metrics.accuracy);
+    std::printf("\nskipped: %zu missing files, %zu unknown labels, %zu undecodable\n", d.manifest.n_missing_files,
+                unknown, d.corpus.raw.problems.size());
+    return cli::kExitOk;
+  }
+  json j = result_json(r);
+  j["protocol"] = ser::protocol_name(protocol);
+  j["model"] = {{"type", ser::model_type_name(o.type)}, {"path", model_path}};
+  j["seconds"] = seconds;
+  json folds = json::array();
+  for (const auto& f : r.result.folds)
+    folds.push_back({{"test_speakers", f.test_speakers}, {"n", f.n}, {"wa", f.wa}, {"ua", f.ua}});
+  j["folds"] = folds;
+  j["features"] = o.type == ser::ModelType::neural ? "log-mel-64" : o.type == ser::ModelType::linear
+                                                                       ? ser::kFeatureSetEgemaps
+                                                                       : "egemaps-v02-functionals+log-mel-64";
+  j["normalisation"] = ser::kNormalisationSpeakerZ;
+  j["classifier"] = {{"type", ser::model_type_name(o.type)}, {"l2", o.linear.l2}, {"balanced", o.linear.balanced},
+                     {"max_iterations", o.linear.max_iterations}, {"seed", o.linear.seed},
+                     {"neural_epochs", o.neural.epochs}};
+  if (r.linear_component && r.neural_component)
+    j["components"] = {{"linear", result_json(*r.linear_component)}, {"neural", result_json(*r.neural_component)}};
+  j["skipped"] = {{"missing_files", d.manifest.n_missing_files}, {"unknown_labels", d.manifest.unknown_labels},
+                  {"decode_failed", d.corpus.raw.problems.size()}, {"not_in_model", r.result.skipped_not_in_model}};
+  std::cout << j.dump(2) << "\n";
+  return cli::kExitOk;
+}
+
+template <typename Args>
+int guarded(const Args* args, int (*fn)(const Args&)) {
+  try {
+    return fn(*args);
+  } catch (const InputError& e) {
+    std::fprintf(stderr, "sentio: error: %s\n", e.what());
+    return cli::kExitUsage;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "sentio: internal error: %s\n", e.what());
+    return 3;
+  }
+}
+
+}  // namespace
+
+// Exceptions never cross the plugin boundary: every error becomes a message and an exit code.
+extern "C" __attribute__((visibility("default"))) int sentio_train_ser(const sentio::cli::TrainSerArgs* args) {
+  return guarded<sentio::cli::TrainSerArgs>(args, run_train);
+}
+
+extern "C" __attribute__((visibility("default"))) int sentio_eval_ser(const sentio::cli::EvalSerArgs* args) {
+  return guarded<sentio::cli::EvalSerArgs>(args, run_eval);
+}
+
+// For commands of the thin binary that run a SER model (e.g. `sentio analyze`) without linking
+// libtorch: loads any SER model file (path empty: the default model) into *out. Returns 0, or 2 with
+// the InputError message in *error. The model's code lives in this plugin, which is never unloaded.
+extern "C" __attribute__((visibility("default"))) int sentio_ser_load_model(
+    const std::string* path, std::unique_ptr<sentio::ser::SpeechEmotionModel>* out, std::string* error) {
+  try {
+    *out = sentio::ser::load_emotion_model(path->empty() ? sentio::ser::default_emotion_model_path() : *path);
+    return 0;
+  } catch (const std::exception& e) {
+    *error = e.what();
+    return sentio::cli::kExitUsage;
+  }
+}

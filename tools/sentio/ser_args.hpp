@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Options of `sentio train ser` and `sentio eval ser`, shared by the command line (cmd_ser.cpp, which
+// parses them) and the torch plugin (plugins/ser_neural.cpp, which runs neural/ensemble training and
+// every evaluation). Plain data only: the struct crosses the dlopen boundary.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sentio::cli {
+
+struct SerCommonArgs {
+  std::vector<std::string> data;
+  int jobs = 0;
+  std::optional<std::uint64_t> seed;  // unset: 0 for train, the model's seed for eval --model
+  bool quiet = false;
+  std::string type;                   // linear | neural | ensemble ("" = command default)
+  int epochs = 0;                     // > 0: override the CNN's training epochs
+};
+
+struct TrainSerArgs : SerCommonArgs {
+  std::string output;
+  double l2 = 1e-2;
+};
+
+struct EvalSerArgs : SerCommonArgs {
+  std::string model;
+  std::string protocol;
+  int folds = 5;
+  bool json = false;
+};
+
+}  // namespace sentio::cli
