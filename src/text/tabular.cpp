@@ -152,6 +152,8 @@ double read_time(const std::string& value, std::string_view what, std::size_t li
   return t;
 }
 
+}  // namespace
+
 // EmoryNLP writes speakers as a Python list literal: "['Ross Geller']", "['A', 'B']" -> "A, B".
 std::string unlist_speakers(std::string_view s) {
   s = trim(s);
@@ -173,6 +175,8 @@ std::string unlist_speakers(std::string_view s) {
   return out.empty() ? std::string(s) : out;
 }
 
+namespace {
+
 // Zero-padded number for EmoryNLP-style ids ("s01_e02_c03_u004").
 std::string padded(std::string_view digits, std::size_t width) {
   std::string d(trim(digits));
@@ -180,6 +184,18 @@ std::string padded(std::string_view digits, std::size_t width) {
 }
 
 }  // namespace
+
+std::vector<CsvRecord> read_csv_records(std::string_view doc, const ParseContext& ctx, char delim) {
+  CsvReader reader(doc, delim != 0 ? delim : detect_delimiter(doc), ctx);
+  std::vector<CsvRecord> out;
+  CsvRecord rec;
+  while (reader.next(rec.fields, rec.line)) {
+    if (rec.fields.size() == 1 && trim(rec.fields[0]).empty()) continue;
+    out.push_back(std::move(rec));
+    rec = CsvRecord{};
+  }
+  return out;
+}
 
 ParseResult parse_csv(std::string_view doc, const ParseContext& ctx, bool meld) {
   ParseResult r;

@@ -62,6 +62,17 @@ ParseResult parse_json(std::string_view doc, const ParseContext& ctx);
 ParseResult parse_csv(std::string_view doc, const ParseContext& ctx, bool meld);
 ParseResult parse_plain(std::string_view doc, const ParseContext& ctx);
 
+// ---- tabular.cpp: raw CSV records (also used by the labelled-corpus readers in corpora/) ----
+struct CsvRecord {
+  std::vector<std::string> fields;  // raw (unquoted, not cleaned)
+  std::size_t line = 0;             // first line of the record, 1-based
+};
+// All records of an RFC 4180 document (quoted fields may hold delimiters and line breaks); blank lines are
+// dropped. `delim` 0 = detected from the first line (the most frequent of , ; TAB outside quotes).
+std::vector<CsvRecord> read_csv_records(std::string_view doc, const ParseContext& ctx, char delim = 0);
+// EmoryNLP's Python-list speakers "['Ross Geller']" -> "Ross Geller" (several joined with ", ").
+std::string unlist_speakers(std::string_view s);
+
 // ---- sniffing (transcript.cpp) ----
 // Format recognised from the content, or automatic when it is not unambiguous.
 TranscriptFormat sniff_format(std::string_view doc);

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Private to src/text/models: feature extractors and the pieces TextModel is built from.
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "sentio/text/text_model.hpp"
+
+namespace sentio::text::detail {
+
+// A sparse feature vector; an index may appear more than once (the dot product just adds them).
+struct SparseVec {
+  std::vector<std::uint32_t> index;
+  std::vector<float> value;
+  void clear() {
+    index.clear();
+    value.clear();
+  }
+};
+
+// For explanations: one occurrence of a term's feature; contribution to class c = W[index][c] * share.
+struct Occurrence {
+  std::uint32_t index = 0;
+  float share = 0;
+  std::uint32_t term = 0;  // into the `terms` list of the call
+};
+struct Trace {
+  std::vector<Occurrence> occurrences;
+  std::vector<std::string> terms;
+};
+
+// ---- hashed n-grams (hashing.cpp) ----
+struct HashConfig {
+  int bits = 20;
+  bool bigrams = true;
+  int char_min = 2, char_max = 5;
+};
+// Lower-cased word and punctuation tokens: runs of letters, digits, apostrophes and non-ASCII bytes
+// (apostrophes trimmed at the ends, U+2019 read as '), and each '!' and '?' as a token of its own.
+std::vector<std::string> tokenize(std::string_view text);
+// 64-bit hash of `s` in namespace `ns` (FNV-1a over the bytes, finished with the splitmix64 mixer).
+std::uint64_t hash_string(std::string_view s, std::uint64_t ns);
+void hashed_features(const HashConfig& config, std::string_view text, SparseVec& out, Trace* trace);
+
+// ---- lexicon features (lexicon.cpp) ----
+struct Lexicons {
+  std::unordered_map<std::string, float> vader;   // token -> mean valence (-4..4)
+  std::unordered_map<std::string, float> afinn;   // word -> score (-5..5), single words only
+  std::unordered_map<std::string, std::uint16_t> emolex;  // word -> bit set of kEmolexCategories
+  std::unordered_map<std::string, std::array<float, 3>> vad;  // word -> valence, arousal, dominance (0..1)
+};
+inline constexpr std::string_view kEmolexCategories[] = {"anger",   "anticipation", "disgust",  "fear",     "joy",
+                                                         "sadness", "surprise",     "trust",    "negative", "positive"};
+// Reads the lexicons named by "kind=PATH" specs (kinds vader, afinn, nrc-emolex, nrc-vad). Empty specs:
+// VADER and AFINN-en-165 from ../shared/data/text when present. Throws InputError naming the file.
+Lexicons load_lexicons(const std::vector<std::string>& specs);
+std::size_t lexicon_feature_count();
+std::vector<std::string> lexicon_feature_names();
+// Raw (unstandardised) lexicon features of `text`, dense, lexicon_feature_count() values. `hits`, when
+// not null, receives each lexicon hit with its adjusted VADER valence (AFINN score when VADER lacks it).
+std::vector<float> lexicon_features(const Lexicons& lex, std::string_view text,
+                                    std::vector<std::pair<std::string, float>>* hits);
+
+// ---- the trainer and decision tuning TextModel::train uses (text_model.cpp); the context model's
+// second stage reuses them ----
+// AdaGrad over single examples (softmax, or one sigmoid per label when `multi`), L2 on touched weights,
+// class weights `cw`, seeded shuffle: fills w (n_features x K, feature-major) and bias.
+void fit_adagrad(const std::vector<SparseVec>& xs, const std::vector<std::vector<std::uint32_t>>& ys,
+                 std::size_t n_features, std::size_t K, bool multi, const std::vector<float>& cw,
+                 const TextTrainOptions& opt, const std::function<void(int, int)>& progress, std::vector<float>& w,
+                 std::vector<float>& bias);
+// Class weights "none" | "balanced" (n / (K n_c), capped at 50) | "sqrt" from (fractional) label counts.
+std::vector<float> class_weights(const std::vector<double>& counts, std::size_t n_items, const std::string& mode);
+// The offset on the neutral logit (grid -3..3, step 0.1) maximising `metric` on dev from raw logits.
+float tune_neutral_offset(const std::vector<std::vector<float>>& dev_logits, const std::vector<std::string>& labels,
+                          std::size_t neutral, const Corpus& dev, const std::string& metric);
+void softmax_inplace(std::vector<float>& z);
+
+// ---- half precision (text_model.cpp) ----
+std::uint16_t float_to_half(float f);
+float half_to_float(std::uint16_t h);
+
+}  // namespace sentio::text::detail

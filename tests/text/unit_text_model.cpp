@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: Apache-2.0
+// Text models: hashed features, lexicon rules, training on a tiny invented set, model files, metrics
+// against hand-computed values.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+
+#include "models/eval_internal.hpp"
+#include "models/model_internal.hpp"
+#include "sentio/core/error.hpp"
+#include "sentio/text/text_model.hpp"
+#include "test_support.hpp"
+
+namespace sentio::text {
+namespace {
+
+Corpus tiny_corpus() {
+  Corpus c;
+  c.format = "csv";
+  const std::vector<std::pair<std::string, std::string>> rows = {
+      {"What a wonderful sunny morning", "happiness"}, {"I adore this cheerful little puppy", "happiness"},
+      {"We won the trophy, brilliant!", "happiness"},   {"My old cat died last night", "sadness"},
+      {"I miss her so much and cry", "sadness"},        {"The funeral was grey and quiet", "sadness"},
+      {"Stop lying to me, you idiot", "anger"},         {"I am furious about the broken fence", "anger"},
+      {"Get out of my office right now", "anger"},      {"The meeting starts at ten", "neutral"},
+      {"Please pass the salt", "neutral"},              {"The bus goes to the station", "neutral"}};
+  for (const auto& [t, l] : rows) c.items.push_back({t, {l}, "", "", -1});
+  return c;
+}
+
+TEST(TextFeatures, TokenizerLowerCasesAndKeepsApostrophesAndMarks) {
+  EXPECT_EQ(detail::tokenize("Don\xE2\x80\x99t STOP now!? 'ok'"),
+            (std::vector<std::string>{"don't", "stop", "now", "!", "?", "ok"}));
+  EXPECT_TRUE(detail::tokenize("... --- ,,,").empty());
+}
+
+TEST(TextFeatures, HashedGroupsAreUnitNormAndDeterministic) {
+  detail::HashConfig cfg{18, true, 2, 5};
+  detail::SparseVec a, b;
+  detail::hashed_features(cfg, "the cat sat on the mat", a, nullptr);
+  detail::hashed_features(cfg, "the cat sat on the mat", b, nullptr);
+  EXPECT_EQ(a.index, b.index);
+  EXPECT_EQ(a.value, b.value);
+  double norm2 = 0;
+  for (const float v : a.value) norm2 += static_cast<double>(v) * v;
+  EXPECT_NEAR(norm2, 3.0, 1e-5);  // three groups (words, bigrams, char n-grams), each L2-normalised
+  for (const auto i : a.index) EXPECT_LT(i, 1u << 18);
+  // "the" twice: its unigram bucket holds log(1 + 2) before normalisation, the others log(2).
+  detail::HashConfig words{18, false, 0, 0};
+  detail::hashed_features(words, "the cat the", a, nullptr);
+  ASSERT_EQ(a.value.size(), 2u);
+  const float big = std::max(std::fabs(a.value[0]), std::fabs(a.value[1]));
+  const float small = std::min(std::fabs(a.value[0]), std::fabs(a.value[1]));
+  EXPECT_NEAR(big / small, std::log(3.0) / std::log(2.0), 1e-5);
+  // Different namespaces: a word and a bigram of the same text do not share a hash.
+  EXPECT_NE(detail::hash_string("cat", 1), detail::hash_string("cat", 2));
+}
+
+TEST(TextFeatures, HalfPrecisionRoundTrip) {
+  for (const float v : {0.0f, 1.0f, -2.5f, 0.333251953125f, 65504.0f, 6.1035156e-05f, -1e-7f})
+    EXPECT_NEAR(detail::half_to_float(detail::float_to_half(v)), v, std::fabs(v) * 1e-3 + 1e-7) << v;
+  EXPECT_EQ(detail::float_to_half(1.0f), 0x3c00);
+  EXPECT_EQ(detail::float_to_half(-2.0f), 0xc000);
+  EXPECT_TRUE(std::isinf(detail::half_to_float(detail::float_to_half(1e6f))));
+}
+
+TEST(TextModelTest, LinearModelLearnsTinySetPerfectlyAndIsDeterministic) {
+  const Corpus c = tiny_corpus();
+  TextTrainOptions opt;
+  opt.hash_bits = 16;
+  opt.epochs = 30;
+  const TextModel m = TextModel::train(c, nullptr, opt);
+  EXPECT_EQ(m.labels(), (std::vector<std::string>{"neutral", "happiness", "sadness", "anger"}));
+  for (const auto& u : c.items) {
+    const TextPrediction p = m.predict(u.text, 3);
+    EXPECT_EQ(m.labels()[p.top], u.labels[0]) << u.text;
+    float sum = 0;
+    for (const float v : p.probabilities) sum += v;
+    EXPECT_NEAR(sum, 1.0f, 1e-5);
+    EXPECT_NEAR(p.positive + p.neutral + p.negative, 1.0f, 1e-5);
+    ASSERT_FALSE(p.explanation.empty());
+    EXPECT_GT(p.explanation[0].weight, 0);
+  }
+  const TextEvalResult r = evaluate(m, c, 2);
+  EXPECT_DOUBLE_EQ(r.metrics.accuracy, 1.0);
+  EXPECT_DOUBLE_EQ(r.metrics.weighted_f1, 1.0);
+  // Derived outputs: a happy sentence is positive with positive valence, a sad one negative.
+  const TextPrediction happy = m.predict("What a wonderful sunny morning", 5);
+  EXPECT_GT(happy.positive, 0.5f);
+  EXPECT_GT(happy.affect.valence, 0.3f);
+  const TextPrediction sad = m.predict("My old cat died last night");
+  EXPECT_GT(sad.negative, 0.5f);
+  EXPECT_LT(sad.affect.valence, -0.3f);
+  // Same seed, same weights: identical probabilities.
+  const TextModel again = TextModel::train(c, nullptr, opt);
+  EXPECT_EQ(m.probabilities("the cat and the trophy"), again.probabilities("the cat and the trophy"));
+}
+
+TEST(TextModelTest, MultiLabelSigmoidModel) {
+  Corpus c = tiny_corpus();
+  c.items.push_back({"wonderful but I miss her", {"happiness", "sadness"}, "", "", -1});
+  c.multi_label = true;
+  TextTrainOptions opt;
+  opt.hash_bits = 16;
+  opt.epochs = 40;
+  const TextModel m = TextModel::train(c, &c, opt);
+  EXPECT_TRUE(m.multi_label());
+  const TextPrediction p = m.predict("wonderful but I miss her");
+  std::vector<std::string> active;
+  for (const auto a : p.active) active.push_back(m.labels()[a]);
+  EXPECT_EQ(active, (std::vector<std::string>{"happiness", "sadness"}));
+  const TextEvalResult r = evaluate(m, c, 1);
+  EXPECT_TRUE(r.multi_label);
+  EXPECT_DOUBLE_EQ(r.metrics.macro_f1, 1.0);
+}
+
+TEST(TextModelTest, FileRoundTripAndCorruptFiles) {
+  const Corpus c = tiny_corpus();
+  TextTrainOptions opt;
+  opt.hash_bits = 12;
+  opt.epochs = 5;
+  const TextModel m = TextModel::train(c, nullptr, opt);
+  const auto dir = sentio::test::temp_dir();
+  const std::string path = (dir / "m.stm").string();
+  m.save(path);
+  const TextModel back = TextModel::load(path);
+  EXPECT_EQ(back.labels(), m.labels());
+  EXPECT_EQ(back.probabilities("please pass the trophy"), m.probabilities("please pass the trophy"));
+  opt.float16 = true;
+  const TextModel h = TextModel::train(c, nullptr, opt);
+  const std::string hpath = (dir / "h.stm").string();
+  h.save(hpath);
+  EXPECT_LT(std::filesystem::file_size(hpath), std::filesystem::file_size(path));
+  const auto hp = TextModel::load(hpath).probabilities("please pass the trophy");
+  const auto fp = h.probabilities("please pass the trophy");
+  for (std::size_t k = 0; k < hp.size(); ++k) EXPECT_NEAR(hp[k], fp[k], 2e-3);
+  // Truncated weights, wrong magic, missing file: InputError naming the file.
+  std::string bytes;
+  {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  const std::string cut = (dir / "cut.stm").string();
+  std::ofstream(cut, std::ios::binary) << bytes.substr(0, bytes.size() - 10);
+  try {
+    TextModel::load(cut);
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("cut.stm: not a valid Sentio text model: weights are"), std::string::npos)
+        << e.what();
+  }
+  const std::string junk = (dir / "junk.stm").string();
+  std::ofstream(junk) << "hello\n";
+  EXPECT_THROW(TextModel::load(junk), InputError);
+  EXPECT_THROW(TextModel::load((dir / "nope.stm").string()), InputError);
+}
+
+TEST(TextLexicon, VaderRulesNegationIntensifiersAndBut) {
+  const auto dir = sentio::test::temp_dir();
+  const auto lex_path = dir / "lex.txt";
+  std::ofstream(lex_path) << "nice\t2.0\t0.5\t[2, 2]\nawful\t-3.0\t0.5\t[-3]\n";
+  const detail::Lexicons lex = detail::load_lexicons({"vader=" + lex_path.string(), "afinn=" + lex_path.string()});
+  auto compound = [&](const std::string& t) { return detail::lexicon_features(lex, t, nullptr)[2]; };
+  const float plain = compound("a nice day");
+  EXPECT_NEAR(plain, 2.0f / std::sqrt(4.0f + 15.0f), 1e-6);
+  EXPECT_NEAR(compound("not a nice day"), -0.74f * 2.0f / std::sqrt(0.74f * 0.74f * 4.0f + 15.0f), 1e-6);
+  const float boosted = 2.0f + 0.293f;
+  EXPECT_NEAR(compound("a very nice day"), boosted / std::sqrt(boosted * boosted + 15.0f), 1e-6);
+  // "but": before x0.5, after x1.5 -> 1.0 - 4.5 = -3.5
+  EXPECT_NEAR(compound("nice but awful"), -3.5f / std::sqrt(3.5f * 3.5f + 15.0f), 1e-6);
+  std::vector<std::pair<std::string, float>> hits;
+  detail::lexicon_features(lex, "NICE DAY!", &hits);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0].first, "nice");
+  EXPECT_NEAR(hits[0].second, 2.0f, 1e-6);  // all-caps text: no emphasis boost
+  EXPECT_THROW(detail::load_lexicons({"vader"}), InputError);
+  EXPECT_THROW(detail::load_lexicons({"foo=" + lex_path.string()}), InputError);
+  EXPECT_THROW(detail::load_lexicons({"vader=" + (dir / "absent.txt").string()}), InputError);
+}
+
+TEST(TextLexicon, LexiconModelTrainsAndRoundTrips) {
+  const auto dir = sentio::test::temp_dir();
+  const auto lex_path = dir / "lex2.txt";
+  std::ofstream(lex_path) << "wonderful\t3.0\t0.5\t[3]\nadore\t3.0\t0.5\t[3]\nbrilliant\t2.8\t0.5\t[3]\n"
+                             "cheerful\t2.5\t0.5\t[3]\ndied\t-2.9\t0.5\t[3]\ncry\t-2.1\t0.5\t[3]\nmiss\t-1.5\t0.5\t[3]\n"
+                             "furious\t-3.0\t0.5\t[3]\nidiot\t-2.5\t0.5\t[3]\nlying\t-2.0\t0.5\t[3]\n";
+  TextTrainOptions opt;
+  opt.type = TextModelType::lexicon;
+  opt.lexicons = {"vader=" + lex_path.string(), "afinn=" + lex_path.string()};
+  opt.epochs = 50;
+  Corpus c = tiny_corpus();
+  const TextModel m = TextModel::train(c, nullptr, opt);
+  EXPECT_EQ(m.type(), TextModelType::lexicon);
+  const TextPrediction p = m.predict("What a wonderful sunny morning", 3);
+  EXPECT_EQ(m.labels()[p.top], "happiness");
+  ASSERT_EQ(p.explanation.size(), 1u);
+  EXPECT_EQ(p.explanation[0].term, "wonderful");
+  const std::string path = (dir / "lex.stm").string();
+  m.save(path);
+  EXPECT_EQ(TextModel::load(path).probabilities("I cry"), m.probabilities("I cry"));
+}
+
+TEST(TextLexicon, LinearModelWithLexiconFeaturesRoundTrips) {
+  const auto dir = sentio::test::temp_dir();
+  const auto lex_path = dir / "lex3.txt";
+  std::ofstream(lex_path) << "wonderful\t3.0\t0.5\t[3]\ndied\t-2.9\t0.5\t[3]\n";
+  TextTrainOptions opt;
+  opt.hash_bits = 12;
+  opt.epochs = 30;
+  opt.lexicons = {"vader=" + lex_path.string()};
+  const Corpus c = tiny_corpus();
+  const TextModel m = TextModel::train(c, nullptr, opt);
+  EXPECT_NE(m.description().find("+ lexicon features"), std::string::npos) << m.description();
+  EXPECT_DOUBLE_EQ(evaluate(m, c, 1).metrics.accuracy, 1.0);
+  const std::string path = (dir / "hybrid.stm").string();
+  m.save(path);
+  const TextModel back = TextModel::load(path);
+  EXPECT_EQ(back.probabilities("a wonderful cat died"), m.probabilities("a wonderful cat died"));
+  // The lexicon part changes the output: the same model without the lexicon group differs.
+  opt.lexicons.clear();
+  EXPECT_NE(TextModel::train(c, nullptr, opt).probabilities("a wonderful cat died"), m.probabilities("a wonderful cat died"));
+}
+
+TEST(TextMetrics, WeightedF1AndMicroF1WithoutNeutralByHand) {
+  // 3 classes neutral, happiness, anger; truth x prediction:
+  //   neutral:   n n n h      (3 right, 1 -> happiness)
+  //   happiness: h h n        (2 right, 1 -> neutral)
+  //   anger:     a h          (1 right, 1 -> happiness)
+  ConfusionMatrix cm(3);
+  for (int i = 0; i < 3; ++i) cm.add(0, 0);
+  cm.add(0, 1);
+  cm.add(1, 1);
+  cm.add(1, 1);
+  cm.add(1, 0);
+  cm.add(2, 2);
+  cm.add(2, 1);
+  // Without neutral: TP = 2 + 1 = 3; predicted non-neutral = 4 (h) + 1 (a) = 5; true non-neutral = 5.
+  EXPECT_NEAR(micro_f1_excluding(cm, 0), 0.6, 1e-12);
+  // Same through score_probabilities with one-hot probabilities; weighted-F1 by hand:
+  // neutral P=3/4 R=3/4 F=0.75 (n=4); happiness P=2/4 R=2/3 F=4/7 (n=3); anger P=1 R=1/2 F=2/3 (n=2)
+  Corpus data;
+  std::vector<std::vector<float>> probs;
+  const std::vector<std::string> names = {"neutral", "happiness", "anger"};
+  for (std::size_t t = 0; t < 3; ++t)
+    for (std::size_t p = 0; p < 3; ++p)
+      for (std::size_t k = 0; k < cm.count(t, p); ++k) {
+        data.items.push_back({"x", {names[t]}, "", "", -1});
+        std::vector<float> pr(4, 0.0f);  // a fourth model class absent from the data is never predicted
+        pr[p] = 0.6f;
+        pr[3] = 0.9f;
+        probs.push_back(pr);
+      }
+  const auto r = detail::score_probabilities({"neutral", "happiness", "anger", "fear"}, false, {0.5f, 0.5f, 0.5f, 0.5f},
+                                             probs, data);
+  EXPECT_EQ(r.labels, names);
+  EXPECT_NEAR(r.metrics.weighted_f1, (4 * 0.75 + 3 * 4.0 / 7.0 + 2 * 2.0 / 3.0) / 9.0, 1e-12);
+  EXPECT_NEAR(r.metrics.macro_f1, (0.75 + 4.0 / 7.0 + 2.0 / 3.0) / 3.0, 1e-12);
+  EXPECT_NEAR(r.micro_f1_no_neutral, 0.6, 1e-12);
+  EXPECT_NEAR(r.metrics.accuracy, 6.0 / 9.0, 1e-12);
+}
+
+TEST(TextMetrics, MultiLabelMacroF1ByHand) {
+  // Labels a, b; thresholds 0.5. Items: {a} predicted {a}; {a,b} predicted {a}; {b} predicted {a} (fallback
+  // argmax when nothing passes the threshold would pick a: probs a=0.4, b=0.3).
+  Corpus data;
+  data.multi_label = true;
+  data.items = {{"1", {"a"}, "", "", -1}, {"2", {"a", "b"}, "", "", -1}, {"3", {"b"}, "", "", -1}};
+  const std::vector<std::vector<float>> probs = {{0.9f, 0.1f}, {0.8f, 0.2f}, {0.4f, 0.3f}};
+  const auto r = detail::score_probabilities({"a", "b"}, true, {0.5f, 0.5f}, probs, data);
+  // a: tp 2 fp 1 fn 0 -> F1 = 4/5; b: tp 0 fn 2 -> 0. macro 0.4, micro: tp 2 fp 1 fn 2 -> 4/7.
+  EXPECT_NEAR(r.metrics.f1[0], 0.8, 1e-12);
+  EXPECT_NEAR(r.metrics.macro_f1, 0.4, 1e-12);
+  EXPECT_NEAR(r.micro_f1, 4.0 / 7.0, 1e-12);
+  EXPECT_NEAR(r.metrics.accuracy, 1.0 / 3.0, 1e-12);
+}
+
+}  // namespace
+}  // namespace sentio::text

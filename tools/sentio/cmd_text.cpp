@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: Apache-2.0
+// sentio train text --data FILE... [--dev FILE] [--type linear|lexicon] -o MODEL [options]
+// sentio eval text [--model MODEL] --data FILE... [--format F] [--json] [-j N]
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "commands.hpp"
+#include "sentio/core/error.hpp"
+#include "sentio/core/progress.hpp"
+#include "sentio/text/context_model.hpp"
+#include "sentio/text/text_model.hpp"
+
+namespace sentio::cli {
+
+namespace {
+
+
+struct TrainTextArgs {
+  std::vector<std::string> data;
+  std::string dev;
+  std::string format = "auto";
+  std::string type = "linear";
+  std::string output;
+  std::string labels;
+  bool float16 = false;
+  bool quiet = false;
+  text::TextTrainOptions opt;
+  bool context = false;
+  text::ContextTrainOptions ctx;
+};
+
+struct EvalTextArgs {
+  std::vector<std::string> data;
+  std::string model;
+  std::string format = "auto";
+  bool json = false;
+  int jobs = 2;
+  bool quiet = false;
+};
+
+void print_problems(const text::Corpus& c) {
+  constexpr std::size_t kShown = 5;
+  for (std::size_t i = 0; i < c.problems.size() && i < kShown; ++i)
+    std::fprintf(stderr, "sentio: warning: %s\n", c.problems[i].c_str());
+  if (c.bad_rows > 0) std::fprintf(stderr, "sentio: warning: %zu bad row(s) skipped\n", c.bad_rows);
+}
+
+
+int run_train(TrainTextArgs& a) {
+  const auto format = text::parse_corpus_format(a.format);
+  if (a.type == "linear") {
+    a.opt.type = text::TextModelType::linear;
+  } else if (a.type == "lexicon") {
+    a.opt.type = text::TextModelType::lexicon;
+  } else {
+    throw InputError("--type must be linear or lexicon");
+  }
+  if (a.labels == "core") {
+    for (const auto l : text::kCoreLabels) a.opt.keep_labels.emplace_back(l);
+  } else if (!a.labels.empty()) {
+    std::string_view s = a.labels;
+    for (;;) {
+      const std::size_t c = s.find(',');
+      const std::string l = text::canonical_label(s.substr(0, c));
+      if (!l.empty()) a.opt.keep_labels.push_back(l);
+      if (c == std::string_view::npos) break;
+      s = s.substr(c + 1);
+    }
+  }
+  a.opt.float16 = a.float16;
+  const text::Corpus train = text::read_corpora(a.data, format);
+  print_problems(train);
+  std::optional<text::Corpus> dev;
+  if (!a.dev.empty()) {
+    dev = text::read_corpus(a.dev, format);
+    print_problems(*dev);
+  }
+  if (!a.quiet)
+    std::fprintf(stderr, "sentio: training a %s text model on %zu utterances (%s)\n", a.type.c_str(),
+                 train.items.size(), train.format.c_str());
+  if (a.context) {
+    if (!a.quiet)
+      std::fprintf(stderr, "sentio: context model: %d out-of-fold base models + the full one on %d thread(s)\n",
+                   a.ctx.folds, a.ctx.threads);
+    TerminalProgressBar cbar("train", "base models", !a.quiet && stderr_is_terminal());
+    cbar.set_total(a.ctx.folds + 1);
+    const text::ContextModel model = text::ContextModel::train(train, dev ? &*dev : nullptr, a.opt, a.ctx,
+                                                               [&](int, int) { cbar.advance(1); });
+    cbar.finish();
+    model.save(a.output);
+    std::fprintf(stderr, "sentio: %s; model written to %s\n", model.description().c_str(), a.output.c_str());
+    return kExitOk;
+  }
+  TerminalProgressBar bar("train", "epochs", !a.quiet && stderr_is_terminal());
+  bar.set_total(a.opt.epochs);
+  const text::TextModel model =
+      text::TextModel::train(train, dev ? &*dev : nullptr, a.opt, [&](int, int) { bar.advance(1); });
+  bar.finish();
+  model.save(a.output);
+  std::fprintf(stderr, "sentio: %s; model written to %s\n", model.description().c_str(), a.output.c_str());
+  return kExitOk;
+}
+
+void print_table(const text::TextEvalResult& r, const text::TextModel& model, const text::Corpus& data, int jobs) {
+  const auto& m = r.metrics;
+  std::printf("model: %s\n", model.description().c_str());
+  std::printf("data: %s, %zu utterances evaluated, %zu with labels the model lacks, %zu bad rows\n",
+              data.format.c_str(), r.n, r.skipped_unknown, data.bad_rows);
+  std::printf("%s     %.4f\nmacro-F1     %.4f\nweighted-F1  %.4f\nmicro-F1     %.4f\n",
+              r.multi_label ? "exact match" : "accuracy   ", m.accuracy, m.macro_f1, m.weighted_f1, r.micro_f1);
+  if (r.micro_f1_no_neutral >= 0) std::printf("micro-F1 without neutral  %.4f\n", r.micro_f1_no_neutral);
+  std::printf("speed        %.0f utterances/s on %d thread(s)\n\n", r.seconds > 0 ? static_cast<double>(data.items.size()) / r.seconds : 0.0, jobs);
+  std::printf("%-15s %7s %7s %7s %7s\n", "class", "recall", "prec", "f1", "n");
+  for (std::size_t c = 0; c < r.labels.size(); ++c)
+    std::printf("%-15s %7.4f %7.4f %7.4f %7zu\n", r.labels[c].c_str(), m.recall[c], m.precision[c], m.f1[c],
+                m.support[c]);
+  if (r.multi_label) return;
+  std::printf("\nconfusion (rows: truth, columns: predicted)\n%-15s", "");
+  for (const auto& l : r.labels) std::printf(" %5.5s", l.c_str());
+  std::printf("\n");
+  for (std::size_t t = 0; t < r.labels.size(); ++t) {
+    std::printf("%-15s", r.labels[t].c_str());
+    for (std::size_t p = 0; p < r.labels.size(); ++p) std::printf(" %5zu", r.confusion.count(t, p));
+    std::printf("\n");
+  }
+}
+
+// The metric keys of `sentio eval text --json` for one result.
+nlohmann::json metrics_json(const text::TextEvalResult& r) {
+  const auto& m = r.metrics;
+  nlohmann::json j;
+  j["multi_label"] = r.multi_label;
+  j["n"] = r.n;
+  j["skipped_unknown_labels"] = r.skipped_unknown;
+  j["labels"] = r.labels;
+  j["accuracy"] = m.accuracy;
+  j["macro_f1"] = m.macro_f1;
+  j["weighted_f1"] = m.weighted_f1;
+  j["micro_f1"] = r.micro_f1;
+  j["balanced_accuracy"] = m.balanced_accuracy;
+  if (r.micro_f1_no_neutral >= 0) j["micro_f1_no_neutral"] = r.micro_f1_no_neutral;
+  nlohmann::json per_class = nlohmann::json::object();
+  for (std::size_t c = 0; c < r.labels.size(); ++c)
+    per_class[r.labels[c]] = {{"precision", m.precision[c]}, {"recall", m.recall[c]}, {"f1", m.f1[c]},
+                              {"support", m.support[c]}};
+  j["per_class"] = per_class;
+  if (r.multi_label) {
+    nlohmann::json conf = nlohmann::json::object();
+    for (std::size_t c = 0; c < r.labels.size(); ++c)
+      conf[r.labels[c]] = {{"tp", r.tp[c]}, {"fp", r.fp[c]}, {"fn", r.fn[c]}};
+    j["confusion"] = conf;
+  } else {
+    nlohmann::json conf = nlohmann::json::array();
+    for (std::size_t t = 0; t < r.labels.size(); ++t) {
+      std::vector<std::size_t> row(r.labels.size());
+      for (std::size_t p = 0; p < r.labels.size(); ++p) row[p] = r.confusion.count(t, p);
+      conf.push_back(row);
+    }
+    j["confusion"] = conf;
+  }
+  return j;
+}
+
+int run_eval(const EvalTextArgs& a) {
+  if (a.jobs < 1) throw InputError("-j must be >= 1");
+  const std::string model_path = a.model.empty() ? text::default_text_model_path() : a.model;
+  // A context model scores with and without context when the data has dialogues; otherwise its base
+  // model scores each utterance alone.
+  std::optional<text::ContextModel> ctx;
+  text::TextModel model;
+  if (text::ContextModel::is_context_model_file(model_path)) {
+    ctx = text::ContextModel::load(model_path);
+    model = ctx->base();
+  } else {
+    model = text::TextModel::load(model_path);
+  }
+  const text::Corpus data = text::read_corpora(a.data, text::parse_corpus_format(a.format));
+  print_problems(data);
+  std::optional<text::ContextEvalResult> cr;
+  text::TextEvalResult r;
+  if (ctx && !data.multi_label && text::has_dialogues(data)) {
+    cr = text::evaluate_context(*ctx, data, a.jobs);
+    r = cr->context;
+  } else {
+    r = text::evaluate(model, data, a.jobs);
+  }
+  if (r.n == 0) throw InputError("none of the data's labels is known to the model (" + model.description() + ")");
+  const double speed = r.seconds > 0 ? static_cast<double>(data.items.size()) / r.seconds : 0.0;
+  if (!a.json) {
+    if (cr) {
+      std::printf("context model: %s\n%zu dialogues; the table is WITH context (causal); without context:\n",
+                  ctx->description().c_str(), cr->dialogues);
+      std::printf("  no context: accuracy %.4f  macro-F1 %.4f  weighted-F1 %.4f", cr->no_context.metrics.accuracy,
+                  cr->no_context.metrics.macro_f1, cr->no_context.metrics.weighted_f1);
+      if (cr->no_context.micro_f1_no_neutral >= 0)
+        std::printf("  micro-F1 without neutral %.4f", cr->no_context.micro_f1_no_neutral);
+      std::printf("\n\n");
+    }
+    print_table(r, model, data, a.jobs);
+    return kExitOk;
+  }
+  nlohmann::json j = metrics_json(r);
+  j["model"] = model_path;
+  j["model_description"] = ctx ? ctx->description() : model.description();
+  j["data"] = a.data;
+  j["format"] = data.format;
+  j["label_set"] = data.label_set;
+  j["bad_rows"] = data.bad_rows;
+  j["context"] = cr.has_value();
+  if (cr) {
+    j["dialogues"] = cr->dialogues;
+    j["no_context"] = metrics_json(cr->no_context);
+  }
+  j["threads"] = a.jobs;
+  j["utterances_per_second"] = speed;
+  std::cout << j.dump(2) << "\n";
+  return kExitOk;
+}
+
+template <typename F>
+Runner guarded(CLI::App* s, F run) {
+  return [s, run] {
+    if (!s->parsed()) return kExitUsage;
+    try {
+      return run();
+    } catch (const InputError& e) {
+      std::fprintf(stderr, "sentio: error: %s\n", e.what());
+      return kExitUsage;
+    }
+  };
+}
+
+const char* kDataHelp =
+    "Labelled text: MELD / EmoryNLP CSV, EmoryNLP TSV, DailyDialog dialogues_*.txt, GoEmotions TSV, or a CSV with "
+    "'text' and 'label' columns (';' separates several labels; optional dialogue_id, speaker, utterance_id)";
+
+}  // namespace
+
+Runner add_train_text_command(CLI::App& train) {
+  auto a = std::make_shared<TrainTextArgs>();
+  CLI::App* s = train.add_subcommand(
+      "text", "Text emotion model: hashed word/char n-gram linear model, or a VADER/AFINN lexicon baseline.");
+  s->add_option("--data", a->data, kDataHelp)->required();
+  s->add_option("--dev", a->dev,
+                "Development set: tunes multi-label thresholds or the neutral offset (never the test set)");
+  s->add_option("--format", a->format, "auto, meld, emorynlp, dailydialog, goemotions or csv")->capture_default_str();
+  s->add_option("--type", a->type, "linear or lexicon")->capture_default_str();
+  s->add_option("-o,--output", a->output, "Model file to write (sentio.text.model v1)")->required();
+  s->add_option("--lexicon", a->opt.lexicons,
+                "KIND=PATH with KIND vader, afinn, nrc-emolex or nrc-vad (lexicon model; default: VADER and "
+                "AFINN-en-165 from ../shared/data/text when present). The model file embeds the entries");
+  s->add_option("--labels", a->labels, "Labels to keep: 'core' (the 7 core labels) or a comma list; default all");
+  s->add_option("--hash-bits", a->opt.hash_bits, "log2 of the hash buckets")->capture_default_str();
+  s->add_option("--char-min", a->opt.char_min, "Shortest character n-gram (0 = none)")->capture_default_str();
+  s->add_option("--char-max", a->opt.char_max, "Longest character n-gram")->capture_default_str();
+  s->add_option("--epochs", a->opt.epochs, "Passes over the data")->capture_default_str();
+  s->add_option("--learning-rate", a->opt.learning_rate, "AdaGrad step")->capture_default_str();
+  s->add_option("--l2", a->opt.l2, "L2 penalty")->capture_default_str();
+  s->add_option("--class-weights", a->opt.class_weights, "none, balanced or sqrt")->capture_default_str();
+  s->add_option("--multi-label", a->opt.multi_label, "auto (from the data), yes (sigmoid per label) or no (softmax)")
+      ->capture_default_str();
+  s->add_option("--tune-metric", a->opt.tune_metric,
+                "weighted_f1, macro_f1 or micro_f1_no_neutral (default: by data, see docs/TEXT.md)");
+  s->add_option("--seed", a->opt.seed, "Shuffling seed")->capture_default_str();
+  s->add_flag("--float16", a->float16, "Store the weights as half precision (half the file size)");
+  s->add_flag("-q,--quiet", a->quiet, "No progress messages");
+  s->add_flag("--context", a->context,
+              "Train a conversation-context (ERC) model: the base model above plus a stacked second stage over "
+              "the previous utterances and speakers (causal; needs dialogue ids). Writes sentio.text.context");
+  s->add_option("--context-window", a->ctx.window, "Previous utterances the context model sees")->capture_default_str();
+  s->add_option("--context-folds", a->ctx.folds, "Folds over dialogues for the out-of-fold base scores")
+      ->capture_default_str();
+  s->add_option("--context-epochs", a->ctx.epochs, "Second-stage passes")->capture_default_str();
+  s->add_option("--context-learning-rate", a->ctx.learning_rate, "Second-stage AdaGrad step")->capture_default_str();
+  s->add_option("--context-l2", a->ctx.l2, "Second-stage L2 penalty")->capture_default_str();
+  s->add_option("--context-class-weights", a->ctx.class_weights, "Second stage: none, balanced or sqrt")
+      ->capture_default_str();
+  s->add_option("--context-text-bits", a->ctx.text_bits,
+                "0, or log2 buckets for the previous utterance's words in the context model")
+      ->capture_default_str();
+  s->add_option("-j,--jobs", a->ctx.threads, "Threads for the context model's fold models")->capture_default_str();
+  return guarded(s, [a] { return run_train(*a); });
+}
+
+Runner add_eval_text_command(CLI::App& eval) {
+  auto a = std::make_shared<EvalTextArgs>();
+  CLI::App* s = eval.add_subcommand(
+      "text", "Text emotion accuracy, macro/weighted-F1, micro-F1 without neutral, per-class scores, confusion.");
+  s->add_option("--data", a->data, kDataHelp)->required();
+  s->add_option("--model", a->model, "Model from 'sentio train text' (default: models/text/default.stm)");
+  s->add_option("--format", a->format, "auto, meld, emorynlp, dailydialog, goemotions or csv")->capture_default_str();
+  s->add_flag("--json", a->json, "Print one JSON object instead of a table");
+  s->add_option("-j,--jobs", a->jobs, "Prediction threads")->capture_default_str();
+  return guarded(s, [a] { return run_eval(*a); });
+}
+
+}  // namespace sentio::cli
