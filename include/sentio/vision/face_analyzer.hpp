@@ -102,6 +102,8 @@ struct FaceAnalyzerOptions {
 // <executable dir>/.cache/models/human and ./.cache/models/human that holds blazeface.json.
 std::string default_face_model_dir();
 
+class FaceVideoAnalyzer;
+
 class FaceAnalyzer {
  public:
   // Loads the three models. Throws InputError naming the file when a model is missing or malformed.
@@ -128,6 +130,7 @@ class FaceAnalyzer {
   static FaceTimings last_timings();
 
  private:
+  friend class FaceVideoAnalyzer;  // runs the stages itself (sentio/vision/face_video.hpp)
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -69,30 +69,25 @@ cv::Mat ExpressionModel::align(const cv::Mat& rgb, const FaceResult& face) const
   return to_grey(warp_crop(rgb, t));
 }
 
-std::vector<ExpressionProbs> ExpressionModel::classify(const std::vector<cv::Mat>& grey64) const {
-  std::vector<ExpressionProbs> result;
-  if (grey64.empty()) return result;
+ExpressionProbs ExpressionModel::classify(const cv::Mat& grey64) const {
+  SENTIO_ASSERT(grey64.rows == kSize && grey64.cols == kSize && grey64.channels() == 1);
   Tensor input;
-  input.shape = {static_cast<std::int64_t>(grey64.size()), kSize, kSize, 1};
-  input.data.reserve(input.element_count());
-  Tensor one;
-  for (const cv::Mat& m : grey64) {
-    SENTIO_ASSERT(m.rows == kSize && m.cols == kSize && m.channels() == 1);
-    to_tensor(m, 1.0f / 127.5f, -1.0f, one);
-    input.data.insert(input.data.end(), one.data.begin(), one.data.end());
-  }
+  to_tensor(grey64, 1.0f / 127.5f, -1.0f, input);
   const auto out = model_.run({input});
   const std::vector<float>& p = out[0].data;
-  SENTIO_ASSERT(p.size() == grey64.size() * kExpressionCount);
-  for (std::size_t b = 0; b < grey64.size(); ++b) {
-    ExpressionProbs probs{};
-    float sum = 0;
-    for (std::size_t k = 0; k < kExpressionCount; ++k) sum += std::max(0.0f, p[b * kExpressionCount + k]);
-    for (std::size_t k = 0; k < kExpressionCount; ++k)
-      probs[static_cast<std::size_t>(kFerToCore[k])] =
-          sum > 0 ? std::max(0.0f, p[b * kExpressionCount + k]) / sum : 1.0f / kExpressionCount;
-    result.push_back(probs);
-  }
+  SENTIO_ASSERT(p.size() == kExpressionCount);
+  ExpressionProbs probs{};
+  float sum = 0;
+  for (std::size_t k = 0; k < kExpressionCount; ++k) sum += std::max(0.0f, p[k]);
+  for (std::size_t k = 0; k < kExpressionCount; ++k)
+    probs[static_cast<std::size_t>(kFerToCore[k])] = sum > 0 ? std::max(0.0f, p[k]) / sum : 1.0f / kExpressionCount;
+  return probs;
+}
+
+std::vector<ExpressionProbs> ExpressionModel::classify(const std::vector<cv::Mat>& grey64) const {
+  std::vector<ExpressionProbs> result;
+  result.reserve(grey64.size());
+  for (const cv::Mat& m : grey64) result.push_back(classify(m));
   return result;
 }
 

@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "face/stages.hpp"
+#include "face/analyzer_impl.hpp"
 #include "sentio/core/error.hpp"
 
 namespace sentio::vision {
@@ -18,9 +18,14 @@ namespace {
 
 thread_local FaceTimings t_timings;
 
-double ms_since(std::chrono::steady_clock::time_point t0) {
+}  // namespace
+
+double face::ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
+using face::ms_since;
+
+namespace {
 
 std::filesystem::path executable_dir() {
   std::error_code ec;
@@ -53,18 +58,48 @@ std::string default_face_model_dir() {
   return candidates.front().lexically_normal().string();
 }
 
-struct FaceAnalyzer::Impl {
-  FaceAnalyzerOptions options;
-  face::Detector detector;
-  face::Mesh mesh;
-  face::ExpressionModel expression;
+FaceAnalyzer::Impl::Impl(FaceAnalyzerOptions o, const std::string& dir)
+    : options(std::move(o)),
+      detector(model_file(dir, "blazeface")),
+      mesh(model_file(dir, "facemesh")),
+      expression(model_file(dir, "emotion")) {}
 
-  Impl(FaceAnalyzerOptions o, const std::string& dir)
-      : options(std::move(o)),
-        detector(model_file(dir, "blazeface")),
-        mesh(model_file(dir, "facemesh")),
-        expression(model_file(dir, "emotion")) {}
-};
+void FaceAnalyzer::Impl::mesh_and_classify(const cv::Mat& rgb, std::vector<FaceResult>& faces, ThreadPool* pool,
+                                           FaceTimings* timings) const {
+  const auto one = [&](std::size_t i, int) {
+    FaceResult& f = faces[i];
+    auto t0 = std::chrono::steady_clock::now();
+    if (options.landmarks) {
+      mesh.run(rgb, f);
+      if (timings) timings->mesh_ms += ms_since(t0);
+      if (f.presence < options.presence_threshold) return;
+    }
+    t0 = std::chrono::steady_clock::now();
+    f.expression = expression.classify(expression.align(rgb, f));
+    if (timings) timings->expression_ms += ms_since(t0);
+    f.top = static_cast<Expression>(std::max_element(f.expression.begin(), f.expression.end()) - f.expression.begin());
+    const Affect a = circumplex_affect(f.expression);
+    f.valence = a.valence;
+    f.arousal = a.arousal;
+  };
+  if (pool && faces.size() > 1) {
+    SENTIO_ASSERT(timings == nullptr);
+    pool->run_tasks(faces.size(), one);
+  } else {
+    for (std::size_t i = 0; i < faces.size(); ++i) one(i, 0);
+  }
+}
+
+void FaceAnalyzer::Impl::finish(const cv::Mat& rgb, std::vector<FaceResult>& faces) const {
+  std::erase_if(faces, [&](const FaceResult& f) { return options.landmarks && f.presence < options.presence_threshold; });
+  for (FaceResult& f : faces) {
+    // Report the box clamped to the image.
+    f.box.x0 = std::clamp(f.box.x0, 0.0f, static_cast<float>(rgb.cols));
+    f.box.x1 = std::clamp(f.box.x1, 0.0f, static_cast<float>(rgb.cols));
+    f.box.y0 = std::clamp(f.box.y0, 0.0f, static_cast<float>(rgb.rows));
+    f.box.y1 = std::clamp(f.box.y1, 0.0f, static_cast<float>(rgb.rows));
+  }
+}
 
 FaceAnalyzer::FaceAnalyzer(FaceAnalyzerOptions options) {
   const std::string dir = options.model_dir.empty() ? default_face_model_dir() : options.model_dir;
@@ -83,55 +118,25 @@ std::vector<FaceResult> FaceAnalyzer::detect(const Image& image) const {
   return impl_->detector.detect(rgb, impl_->options);
 }
 
-std::vector<FaceResult> FaceAnalyzer::analyze(const Image& image) const {
-  t_timings = {};
-  cv::Mat storage;
-  const cv::Mat rgb = face::as_rgb_mat(image, storage);
+std::vector<FaceResult> FaceAnalyzer::Impl::analyze(const cv::Mat& rgb, FaceTimings& timings) const {
+  timings = {};
   auto t0 = std::chrono::steady_clock::now();
-  std::vector<FaceResult> faces = impl_->detector.detect(rgb, impl_->options);
-  t_timings.detect_ms = ms_since(t0);
-
-  if (impl_->options.landmarks) {
-    t0 = std::chrono::steady_clock::now();
-    std::vector<FaceResult> kept;
-    for (FaceResult& f : faces) {
-      impl_->mesh.run(rgb, f);
-      if (f.presence >= impl_->options.presence_threshold) kept.push_back(std::move(f));
-    }
-    faces = std::move(kept);
-    t_timings.mesh_ms = ms_since(t0);
-  }
-
-  t0 = std::chrono::steady_clock::now();
-  std::vector<cv::Mat> crops;
-  crops.reserve(faces.size());
-  for (const FaceResult& f : faces) crops.push_back(impl_->expression.align(rgb, f));
-  const auto probs = impl_->expression.classify(crops);
-  for (std::size_t i = 0; i < faces.size(); ++i) {
-    FaceResult& f = faces[i];
-    f.expression = probs[i];
-    f.top = static_cast<Expression>(std::max_element(f.expression.begin(), f.expression.end()) - f.expression.begin());
-    const Affect a = circumplex_affect(f.expression);
-    f.valence = a.valence;
-    f.arousal = a.arousal;
-    // Report the box clamped to the image.
-    f.box.x0 = std::clamp(f.box.x0, 0.0f, static_cast<float>(image.width));
-    f.box.x1 = std::clamp(f.box.x1, 0.0f, static_cast<float>(image.width));
-    f.box.y0 = std::clamp(f.box.y0, 0.0f, static_cast<float>(image.height));
-    f.box.y1 = std::clamp(f.box.y1, 0.0f, static_cast<float>(image.height));
-  }
-  t_timings.expression_ms = ms_since(t0);
+  std::vector<FaceResult> faces = detector.detect(rgb, options);
+  timings.detect_ms = ms_since(t0);
+  mesh_and_classify(rgb, faces, nullptr, &timings);
+  finish(rgb, faces);
   return faces;
+}
+
+std::vector<FaceResult> FaceAnalyzer::analyze(const Image& image) const {
+  cv::Mat storage;
+  return impl_->analyze(face::as_rgb_mat(image, storage), t_timings);
 }
 
 std::vector<FaceResult> FaceAnalyzer::analyze_rgb(const std::uint8_t* rgb, int width, int height) const {
   SENTIO_ASSERT(rgb != nullptr && width > 0 && height > 0);
-  Image image;
-  image.width = width;
-  image.height = height;
-  image.channels = 3;
-  image.pixels.assign(rgb, rgb + static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3);
-  return analyze(image);
+  const cv::Mat m(height, width, CV_8UC3, const_cast<std::uint8_t*>(rgb));  // only read
+  return impl_->analyze(m, t_timings);
 }
 
 std::vector<FaceResult> FaceAnalyzer::analyze_file(const std::string& path) const {
@@ -149,9 +154,9 @@ ExpressionProbs FaceAnalyzer::classify_crop(const Image& image) const {
   auto* data = const_cast<std::uint8_t*>(image.pixels.data());  // read only
   const cv::Mat m(image.height, image.width, image.channels == 1 ? CV_8UC1 : CV_8UC3, data);
   const auto t0 = std::chrono::steady_clock::now();
-  const auto probs = impl_->expression.classify({face::ExpressionModel::crop_whole(m)});
+  const ExpressionProbs probs = impl_->expression.classify(face::ExpressionModel::crop_whole(m));
   t_timings.expression_ms = ms_since(t0);
-  return probs[0];
+  return probs;
 }
 
 }  // namespace sentio::vision

@@ -37,9 +37,8 @@ void Mesh::run(const cv::Mat& rgb, FaceResult& face) const {
   t.angle = face.roll;
   t.size = kMeshSize;
   t.scale = kMeshCropScale * std::max(face.box.width(), face.box.height()) / static_cast<float>(kMeshSize);
-  const cv::Mat crop = warp_crop(rgb, t);
   Tensor input;
-  to_tensor(crop, 1.0f / 255.0f, 0.0f, input);
+  to_tensor(warp_crop(rgb, t), 1.0f / 255.0f, 0.0f, input);
   const auto out = model_.run({input});
   // The presence output of this model is already a probability (reference: 0.998 on a face);
   // guard against a logit variant anyway.
@@ -48,9 +47,9 @@ void Mesh::run(const cv::Mat& rgb, FaceResult& face) const {
   face.presence = p;
   const std::vector<float>& m = out[mesh_out_].data;
   face.landmarks.resize(kMeshPoints);
-  for (std::size_t i = 0; i < kMeshPoints; ++i) {
-    const Point2 q = t.to_image(m[3 * i], m[3 * i + 1]);
-    face.landmarks[i] = {q.x, q.y, m[3 * i + 2] * t.scale};
+  for (std::size_t k = 0; k < kMeshPoints; ++k) {
+    const Point2 q = t.to_image(m[3 * k], m[3 * k + 1]);
+    face.landmarks[k] = {q.x, q.y, m[3 * k + 2] * t.scale};
   }
   // Roll from the outer eye corners of the mesh (MediaPipe canonical indices 33 = subject's right,
   // 263 = subject's left), steadier than the detector's eye keypoints.

@@ -6,9 +6,14 @@
 #include <c10/core/InferenceMode.h>
 #include <dlfcn.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -24,9 +29,30 @@ namespace sentio::vision {
 using tfjs::Layout;
 using tfjs::Value;
 
+namespace {
+
+// SENTIO_TFJS_PROFILE=1: every run() times each step, and each model prints per-op-type totals to
+// stderr when it is destroyed (wall time of the runs on all threads, so use one thread to read it).
+bool profiling_enabled() {
+  static const bool on = [] {
+    const char* env = std::getenv("SENTIO_TFJS_PROFILE");
+    return env != nullptr && *env != '\0' && std::string(env) != "0";
+  }();
+  return on;
+}
+
+struct OpProfile {
+  std::mutex mutex;
+  std::int64_t runs = 0;
+  std::map<std::string, std::pair<double, std::int64_t>> by_op;  // op -> (total ms, calls)
+};
+
+}  // namespace
+
 struct GraphModel::Impl {
   struct Step {
     std::string name;
+    std::string op;
     tfjs::Kernel kernel;               // empty for constants and graph inputs
     std::vector<std::size_t> inputs;   // step indices
     std::size_t last_use = 0;
@@ -40,6 +66,24 @@ struct GraphModel::Impl {
   std::vector<std::string> output_names;
   std::vector<std::size_t> output_steps;
   std::vector<Step> steps;
+  std::unique_ptr<OpProfile> profile;  // set when profiling is enabled
+
+  ~Impl() {
+    if (!profile || profile->runs == 0) return;
+    double total = 0;
+    for (const auto& [op, t] : profile->by_op) total += t.first;
+    std::fprintf(stderr, "[tfjs profile] %s: %lld runs, %.3f ms per run\n", path.c_str(),
+                 static_cast<long long>(profile->runs), total / static_cast<double>(profile->runs));
+    std::vector<std::pair<double, std::string>> rows;
+    for (const auto& [op, t] : profile->by_op) rows.emplace_back(t.first, op);
+    std::sort(rows.rbegin(), rows.rend());
+    for (const auto& [ms, op] : rows) {
+      const auto& t = profile->by_op[op];
+      std::fprintf(stderr, "  %-28s %9.3f ms/run  %5.1f %%  %lld calls/run\n", op.c_str(),
+                   ms / static_cast<double>(profile->runs), total > 0 ? 100.0 * ms / total : 0.0,
+                   static_cast<long long>(t.second / profile->runs));
+    }
+  }
 };
 
 namespace {
@@ -73,18 +117,26 @@ GraphModel::GraphModel(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)
 
 GraphModel GraphModel::load(const std::string& model_json_path) {
   c10::InferenceMode inference;
-  const tfjs::ModelSpec spec = tfjs::parse_model_json(model_json_path);
+  tfjs::ModelSpec spec = tfjs::parse_model_json(model_json_path);
+  // Separable blocks run as one direct kernel; SENTIO_TFJS_FUSE=0 keeps the original nodes (to compare).
+  static const bool fuse = [] {
+    const char* env = std::getenv("SENTIO_TFJS_FUSE");
+    return env == nullptr || std::string(env) != "0";
+  }();
+  if (fuse) tfjs::fuse_separable_blocks(spec);
   const std::string dir = std::filesystem::path(model_json_path).parent_path().string();
   std::map<std::string, tfjs::HostTensor> weights = tfjs::load_weights(spec, dir.empty() ? "." : dir);
   const tfjs::GraphPlan plan = tfjs::plan_graph(spec);
 
   auto impl = std::make_shared<Impl>();
   impl->path = model_json_path;
+  if (profiling_enabled()) impl->profile = std::make_unique<OpProfile>();
   impl->steps.resize(plan.order.size());
   for (std::size_t s = 0; s < plan.order.size(); ++s) {
     const tfjs::NodeSpec& node = spec.nodes[plan.order[s]];
     Impl::Step& step = impl->steps[s];
     step.name = node.name;
+    step.op = node.op;
     step.inputs = plan.inputs[s];
     step.last_use = plan.last_use[s];
     if (node.op == "Const") {
@@ -186,6 +238,8 @@ std::vector<Tensor> GraphModel::run(const std::vector<Tensor>& inputs) const {
   c10::InferenceMode inference;
   std::vector<Value> values(m.steps.size());
   std::vector<const Value*> args;
+  const bool profile = m.profile != nullptr;
+  std::vector<double> step_ms(profile ? m.steps.size() : 0, 0.0);
   for (std::size_t s = 0; s < m.steps.size(); ++s) {
     const Impl::Step& step = m.steps[s];
     if (step.is_constant) continue;
@@ -200,6 +254,7 @@ std::vector<Tensor> GraphModel::run(const std::vector<Tensor>& inputs) const {
     }
     args.clear();
     for (const std::size_t in : step.inputs) args.push_back(m.steps[in].is_constant ? &m.steps[in].constant : &values[in]);
+    const auto t0 = profile ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
     try {
       values[s] = step.kernel(args);
     } catch (const c10::Error& e) {
@@ -207,6 +262,7 @@ std::vector<Tensor> GraphModel::run(const std::vector<Tensor>& inputs) const {
     } catch (const InputError& e) {
       node_fail(m.path, step.name, e.what());
     }
+    if (profile) step_ms[s] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     for (const std::size_t in : step.inputs)
       if (m.steps[in].last_use == s) values[in] = Value{};  // free intermediates early
   }
@@ -220,6 +276,16 @@ std::vector<Tensor> GraphModel::run(const std::vector<Tensor>& inputs) const {
     out.shape.assign(t.sizes().begin(), t.sizes().end());
     out.data.assign(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
     outputs.push_back(std::move(out));
+  }
+  if (profile) {
+    const std::lock_guard<std::mutex> lock(m.profile->mutex);
+    ++m.profile->runs;
+    for (std::size_t s = 0; s < m.steps.size(); ++s) {
+      if (m.steps[s].is_constant || m.steps[s].input_index >= 0) continue;
+      auto& slot = m.profile->by_op[m.steps[s].op];
+      slot.first += step_ms[s];
+      ++slot.second;
+    }
   }
   return outputs;
 }

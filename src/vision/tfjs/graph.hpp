@@ -27,6 +27,13 @@ struct GraphPlan {
 // inputs that name no node, cycles, declared outputs that do not exist, or a graph without outputs.
 GraphPlan plan_graph(const ModelSpec& spec);
 
+// Rewrites [DepthwiseConv2dNative ->] _FusedConv2D 1x1 (BiasAdd [+ Relu|Prelu]) [-> Add|AddV2 [-> Relu|Prelu]]
+// chains whose intermediate values have no other reader into one `_SentioSeparableBlock` node named like
+// the chain's last node, with inputs x, [depthwise filter], pointwise filter, bias, [residual], [alpha]
+// and attributes sentio_depthwise (b), sentio_residual (b), sentio_act (s: "", "Relu", "Prelu") plus the
+// depthwise node's window attributes. Only the op and wiring are checked here; shapes at kernel build.
+void fuse_separable_blocks(ModelSpec& spec);
+
 // "a2" < "a10": digit runs compare as numbers.
 bool natural_less(const std::string& a, const std::string& b);
 

@@ -6,6 +6,8 @@
 // Layout handling: see ops.hpp.
 #include "tfjs/ops.hpp"
 
+#include <ATen/Parallel.h>
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -13,6 +15,7 @@
 #include <map>
 
 #include "sentio/core/error.hpp"
+#include "tfjs/kernels.hpp"
 
 namespace sentio::vision::tfjs {
 namespace {
@@ -476,6 +479,109 @@ Kernel make_matmul(const KernelContext& ctx, bool fused) {
   };
 }
 
+// _SentioSeparableBlock (graph rewrite of fuse_separable_blocks): [depthwise 3x3] -> 1x1 conv + bias ->
+// [+ residual] -> [Relu | Prelu]. Runs the direct row kernel (kernels.hpp) when the shapes fit it, else the
+// same chain with ATen operators.
+Kernel make_separable_block(const KernelContext& ctx) {
+  const bool dw = bool_attr(ctx, "sentio_depthwise", false);
+  const bool residual = bool_attr(ctx, "sentio_residual", false);
+  const std::string act_name = str_attr(ctx, "sentio_act", "");
+  const std::size_t n_in = 1 + (dw ? 1 : 0) + 2 + (residual ? 1 : 0) + (act_name == "Prelu" ? 1 : 0);
+  expect_inputs(ctx, n_in);
+  std::size_t next = 1;
+  at::Tensor dw_filter;
+  Window w;
+  if (dw) {
+    w = parse_window(ctx, "strides");
+    dw_filter = const_input(ctx, next++).t;
+    if (dw_filter.dim() != 4 || dw_filter.scalar_type() != at::kFloat) node_error(ctx, "depthwise filter must be 4-D float");
+  }
+  const at::Tensor pw = const_input(ctx, next++).t;  // [1, 1, K, N]
+  if (pw.dim() != 4 || pw.size(0) != 1 || pw.size(1) != 1 || pw.scalar_type() != at::kFloat)
+    node_error(ctx, "pointwise filter must be a float [1, 1, K, N] tensor");
+  const std::int64_t k_in = pw.size(2);
+  const std::int64_t n_out = pw.size(3);
+  const at::Tensor bias = const_input(ctx, next++).t.reshape({-1}).to(at::kFloat).contiguous();
+  if (bias.numel() != n_out) node_error(ctx, "bias size differs from the filter's output channels");
+  const std::size_t residual_input = residual ? next++ : 0;
+  Epilogue e;
+  e.bias = bias;
+  if (act_name == "Relu") e.act = Act::relu;
+  if (act_name == "Prelu") prepare_alpha(e, const_input(ctx, next++).t, n_out);
+  const at::Tensor w_mat = pw.reshape({k_in, n_out}).contiguous();  // [K, N]
+
+  // The direct kernel: depthwise 3x3 with channel multiplier 1 and no dilation, per-channel alpha.
+  bool direct = (!dw || (dw_filter.size(0) == 3 && dw_filter.size(1) == 3 && dw_filter.size(3) == 1 &&
+                         dw_filter.size(2) == k_in && w.dil_h == 1 && w.dil_w == 1 && w.stride_h == w.stride_w)) &&
+                (e.act != Act::prelu || e.alpha_per_channel);
+  const at::Tensor dw_taps = dw ? dw_filter.reshape({9, k_in}).contiguous() : at::Tensor();  // [3*3][C]
+  const at::Tensor dw_weight =
+      dw ? dw_filter.permute({2, 3, 0, 1}).reshape({dw_filter.size(2) * dw_filter.size(3), 1, dw_filter.size(0),
+                                                   dw_filter.size(1)}).contiguous()
+         : at::Tensor();
+  const std::int64_t groups = dw ? dw_filter.size(2) : 1;
+  return [=](const std::vector<const Value*>& in) {
+    const at::Tensor x = as_nchw(*in[0]);
+    if (x.size(1) != (dw ? groups : k_in))
+      throw InputError("input has " + std::to_string(x.size(1)) + " channels, the filter expects " +
+                       std::to_string(dw ? groups : k_in));
+    const Value* res = residual ? in[residual_input] : nullptr;
+    std::int64_t out_h = x.size(2), out_w = x.size(3);
+    std::array<std::int64_t, 4> pads{0, 0, 0, 0};
+    if (dw) {
+      pads = window_pads(w, x, 3, 3);
+      out_h = (x.size(2) + pads[0] + pads[1] - 3) / w.stride_h + 1;
+      out_w = (x.size(3) + pads[2] + pads[3] - 3) / w.stride_w + 1;
+    }
+    const bool res_fits = !res || (res->layout == Layout::nchw && res->t.dim() == 4 && res->t.size(0) == x.size(0) &&
+                                   res->t.size(1) == n_out && res->t.size(2) == out_h && res->t.size(3) == out_w);
+    if (direct && res_fits && x.scalar_type() == at::kFloat) {
+      const at::Tensor xc = x.contiguous(at::MemoryFormat::ChannelsLast);
+      const at::Tensor rc = res ? res->t.contiguous(at::MemoryFormat::ChannelsLast) : at::Tensor();
+      at::Tensor out = at::empty({x.size(0), n_out, out_h, out_w}, x.options().memory_format(at::MemoryFormat::ChannelsLast));
+      SeparableBlock b;
+      b.batch = x.size(0);
+      b.in_h = x.size(2);
+      b.in_w = x.size(3);
+      b.channels = k_in;
+      b.depthwise = dw;
+      b.stride = dw ? static_cast<int>(w.stride_h) : 1;
+      b.pad_top = static_cast<int>(pads[0]);
+      b.pad_left = static_cast<int>(pads[2]);
+      b.out_h = out_h;
+      b.out_w = out_w;
+      b.dw_weights = dw ? dw_taps.data_ptr<float>() : nullptr;
+      b.pw_weights = w_mat.data_ptr<float>();
+      b.bias = e.bias.data_ptr<float>();
+      b.out_channels = n_out;
+      b.residual = res ? rc.data_ptr<float>() : nullptr;
+      b.act = e.act == Act::relu ? BlockAct::relu : (e.act == Act::prelu ? BlockAct::prelu : BlockAct::none);
+      b.alpha = e.act == Act::prelu ? e.alpha.data_ptr<float>() : nullptr;
+      const float* src = xc.data_ptr<float>();
+      float* dst = out.data_ptr<float>();
+      // Rows are independent: split them over ATen's intra-op threads (inline with one thread).
+      const std::int64_t grain = std::max<std::int64_t>(1, 16384 / std::max<std::int64_t>(1, out_w * n_out));
+      at::parallel_for(0, b.batch * out_h, grain,
+                       [&](std::int64_t r0, std::int64_t r1) { run_separable_block(b, src, dst, r0, r1); });
+      return Value{out, Layout::nchw};
+    }
+    // General case with ATen operators, in the order of the original nodes.
+    const at::Tensor y = dw ? conv_nchw(x, dw_weight, at::Tensor(), w, groups) : x;
+    const at::Tensor rows = y.permute({0, 2, 3, 1}).reshape({-1, y.size(1)});
+    at::Tensor z = at::addmm(e.bias, rows, w_mat).view({y.size(0), y.size(2), y.size(3), n_out}).permute({0, 3, 1, 2});
+    if (res) {
+      if (res->layout == Layout::nchw) {
+        z = z + res->t;
+      } else if (res->t.dim() <= 4) {
+        z = z + broadcast_view_nchw(res->t);
+      } else {
+        throw InputError("residual of rank " + std::to_string(res->t.dim()) + " added to a 4-D convolution");
+      }
+    }
+    return Value{apply_act(z, e), Layout::nchw};
+  };
+}
+
 // ---- registry ------------------------------------------------------------------------------------
 
 const std::map<std::string, KernelFactory>& registry() {
@@ -484,6 +590,7 @@ const std::map<std::string, KernelFactory>& registry() {
       {"_FusedConv2D", [](const KernelContext& c) { return make_conv(c, false, true); }},
       {"DepthwiseConv2dNative", [](const KernelContext& c) { return make_conv(c, true, false); }},
       {"FusedDepthwiseConv2dNative", [](const KernelContext& c) { return make_conv(c, true, true); }},
+      {"_SentioSeparableBlock", [](const KernelContext& c) { return make_separable_block(c); }},
       {"MaxPool", [](const KernelContext& c) { return make_max_pool(c); }},
       {"MatMul", [](const KernelContext& c) { return make_matmul(c, false); }},
       {"_FusedMatMul", [](const KernelContext& c) { return make_matmul(c, true); }},
