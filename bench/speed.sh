@@ -24,23 +24,9 @@ make_long() {  # minutes
   echo "$out"
 }
 
-# median of the arguments
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-
-# run_timed ARGS... -> "wall_s rss_mib" medians over $runs runs
-run_timed() {
-  local walls=() rss=() tf
-  tf=$(mktemp)
-  for ((r = 0; r < runs; r++)); do
-    local t
-    /usr/bin/time -o "$tf" -f "%e %M" "$sentio" features -q "$@" -o /dev/null >/dev/null 2>&1 || true
-    t=$(tail -1 "$tf")
-    walls+=("${t% *}")
-    rss+=("$(awk -v k="${t#* }" 'BEGIN{printf "%.1f", k/1024}')")
-  done
-  rm -f "$tf"
-  echo "$(median "${walls[@]}") $(median "${rss[@]}")"
-}
+. bench/lib.sh
+# run_timed ARGS... -> "wall_s rss_mib" medians of `sentio features` over $runs runs
+run_timed() { time_runs "$sentio" features -q "$@" -o /dev/null; }
 
 out=bench/speed.md
 {

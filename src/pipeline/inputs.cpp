@@ -22,12 +22,15 @@ bool is_list_file(const fs::path& p) {
   return ext == ".txt" || ext == ".lst";
 }
 
-void add_directory(const fs::path& dir, ExpandedInputs& out) {
+void add_directory(const fs::path& dir, bool include_images, ExpandedInputs& out) {
   std::vector<std::string> found;
   std::error_code ec;
   for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
        !ec && it != end; it.increment(ec)) {
-    if (it->is_regular_file(ec) && has_media_extension(it->path().string())) found.push_back(it->path().string());
+    if (!it->is_regular_file(ec)) continue;
+    const std::string path = it->path().string();
+    if (has_media_extension(path) || (include_images && media_kind_from_extension(path) == MediaKind::image))
+      found.push_back(path);
   }
   if (ec) out.problems.push_back({dir.string(), "cannot read directory: " + ec.message()});
   std::sort(found.begin(), found.end());
@@ -54,23 +57,35 @@ void add_list_file(const fs::path& list, ExpandedInputs& out) {
 
 }  // namespace
 
-bool has_media_extension(const std::string& path) {
-  static const std::array<const char*, 22> kExt = {".wav", ".flac", ".mp3", ".ogg", ".opus", ".oga", ".m4a", ".aac",
-                                                   ".wma", ".aif", ".aiff", ".mp4", ".mkv", ".webm", ".mpg",
-                                                   ".mpeg", ".avi", ".mov", ".m4v", ".ts", ".amr", ".au"};
+MediaKind media_kind_from_extension(const std::string& path) {
+  static const std::array<const char*, 13> kAudio = {".wav", ".flac", ".mp3", ".ogg", ".opus", ".oga", ".m4a",
+                                                     ".aac", ".wma", ".aif", ".aiff", ".amr", ".au"};
+  static const std::array<const char*, 9> kVideo = {".mp4", ".mkv", ".webm", ".mpg", ".mpeg",
+                                                    ".avi", ".mov", ".m4v", ".ts"};
+  static const std::array<const char*, 10> kImage = {".jpg", ".jpeg", ".png", ".bmp", ".webp",
+                                                     ".tif", ".tiff", ".pgm", ".ppm", ".pnm"};
   const std::string ext = lower(fs::path(path).extension().string());
-  return std::find(kExt.begin(), kExt.end(), ext) != kExt.end();
+  const auto in = [&](const auto& set) { return std::find(set.begin(), set.end(), ext) != set.end(); };
+  if (in(kAudio)) return MediaKind::audio;
+  if (in(kVideo)) return MediaKind::video;
+  if (in(kImage)) return MediaKind::image;
+  return MediaKind::other;
+}
+
+bool has_media_extension(const std::string& path) {
+  const MediaKind kind = media_kind_from_extension(path);
+  return kind == MediaKind::audio || kind == MediaKind::video;
 }
 
 std::string base_name_without_extension(const std::string& path) { return fs::path(path).stem().string(); }
 
-ExpandedInputs expand_inputs(const std::vector<std::string>& args) {
+ExpandedInputs expand_inputs(const std::vector<std::string>& args, bool include_images) {
   ExpandedInputs out;
   for (const std::string& a : args) {
     const fs::path p(a);
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
-      add_directory(p, out);
+      add_directory(p, include_images, out);
     } else if (fs::is_regular_file(p, ec) && is_list_file(p)) {
       add_list_file(p, out);
     } else {

@@ -2,7 +2,6 @@
 // Loading any SER model file by its declared format, and locating the shipped default model.
 #include "sentio/ser_neural/load.hpp"
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -11,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sentio/core/error.hpp"
+#include "sentio/core/resources.hpp"
 #include "sentio/ser_neural/models.hpp"
 
 #ifndef SENTIO_SER_SOURCE_MODELS
@@ -82,20 +82,10 @@ std::unique_ptr<SpeechEmotionModel> load_emotion_model(const std::string& path) 
 }
 
 std::string default_emotion_model_path() {
-  std::vector<fs::path> candidates;
-  if (const char* env = std::getenv("SENTIO_SER_MODEL"); env && *env) return env;
-  std::error_code ec;
-  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    const fs::path dir = exe.parent_path();
-    candidates.push_back(dir / ".." / "share" / "sentio" / "models" / "ser" / kDefaultFile);  // install prefix
-    candidates.push_back(dir / ".." / "models" / "ser" / kDefaultFile);                       // build/ in the source tree
-    candidates.push_back(dir / "models" / "ser" / kDefaultFile);
-  }
-  if (*SENTIO_SER_SOURCE_MODELS) candidates.push_back(fs::path(SENTIO_SER_SOURCE_MODELS) / kDefaultFile);
-  candidates.push_back(fs::path("models") / "ser" / kDefaultFile);
-  for (const auto& p : candidates)
-    if (fs::is_regular_file(p, ec)) return fs::weakly_canonical(p, ec).string();
+  // SENTIO_SER_SOURCE_MODELS: this source tree's models/ser, baked in at configure time.
+  const std::string source_root = fs::path(SENTIO_SER_SOURCE_MODELS).parent_path().parent_path().string();
+  if (auto p = find_shipped_file(std::string("models/ser/") + kDefaultFile, "SENTIO_SER_MODEL", {source_root}))
+    return *p;
   throw InputError("no default SER model found (looked for models/ser/" + std::string(kDefaultFile) +
                    " next to the sentio binary, in the install prefix and in the source tree; set SENTIO_SER_MODEL "
                    "or pass --model)");

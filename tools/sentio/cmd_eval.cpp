@@ -40,6 +40,7 @@ Runner add_eval_command(CLI::App& app) {
   face->add_option("-j,--jobs", args->jobs, "Images in parallel (default: all cores)");
   const std::vector<std::pair<std::string, Runner>> subs = {
       {"ser", add_eval_ser_command(*cmd)},
+      {"text", add_eval_text_command(*cmd)},
   };
   return [args, cmd, face, subs] {
     for (const auto& [name, run] : subs)

@@ -13,6 +13,7 @@ Runner add_train_command(CLI::App& app) {
   cmd->require_subcommand(1);
   const std::vector<std::pair<std::string, Runner>> subs = {
       {"ser", add_train_ser_command(*cmd)},
+      {"text", add_train_text_command(*cmd)},
   };
   return [cmd, subs] {
     for (const auto& [name, run] : subs)

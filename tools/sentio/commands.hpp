@@ -12,10 +12,14 @@ using Runner = std::function<int()>;
 Runner add_features_command(CLI::App& app);
 Runner add_eval_command(CLI::App& app);
 Runner add_train_command(CLI::App& app);
+Runner add_transcribe_command(CLI::App& app);  // cmd_transcribe.cpp
+Runner add_analyze_command(CLI::App& app);  // runs in the torch plugin
 // Modality subcommands, registered on `train` / `eval` by add_train_command / add_eval_command.
 // Each returns a runner that reports kExitUsage when its subcommand was not the one parsed.
 Runner add_train_ser_command(CLI::App& train);  // cmd_ser.cpp
 Runner add_eval_ser_command(CLI::App& eval);    // cmd_ser.cpp
+Runner add_train_text_command(CLI::App& train);  // cmd_text.cpp
+Runner add_eval_text_command(CLI::App& eval);    // cmd_text.cpp
 
 // Exit codes shared by all commands.
 inline constexpr int kExitOk = 0;

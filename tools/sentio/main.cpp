@@ -16,9 +16,11 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("sentio ") + SENTIO_VERSION);
   app.require_subcommand(1);
   std::map<std::string, sentio::cli::Runner> runners;
+  runners.emplace("analyze", sentio::cli::add_analyze_command(app));
   runners.emplace("features", sentio::cli::add_features_command(app));
   runners.emplace("eval", sentio::cli::add_eval_command(app));
   runners.emplace("train", sentio::cli::add_train_command(app));
+  runners.emplace("transcribe", sentio::cli::add_transcribe_command(app));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

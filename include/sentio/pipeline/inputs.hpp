@@ -18,7 +18,12 @@ struct ExpandedInputs {
   std::vector<InputProblem> problems;  // inputs that could not be expanded (e.g. missing)
 };
 
-ExpandedInputs expand_inputs(const std::vector<std::string>& args);
+// include_images: directory scans also pick up image files (for commands that analyse faces).
+ExpandedInputs expand_inputs(const std::vector<std::string>& args, bool include_images = false);
+
+// What a file holds, judged from its extension (case-insensitive).
+enum class MediaKind { audio, video, image, other };
+MediaKind media_kind_from_extension(const std::string& path);
 
 // True for extensions of audio/video containers FFmpeg reads that directory scans pick up.
 bool has_media_extension(const std::string& path);

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: Apache-2.0
+// JSON and CSV forms of an analysis result. Times are rounded to the millisecond and scores to 1e-4
+// (more digits than any of them carries), which keeps the documents short and diff-able.
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "sentio/analysis/result_writer.hpp"
+
+namespace sentio::analysis {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+double time3(double t) { return std::round(t * 1000.0) / 1000.0; }
+double score4(double x) { return std::round(x * 10000.0) / 10000.0; }
+
+template <typename T>
+ordered_json by_label(const std::vector<std::string>& labels, const std::vector<T>& values, double (*round)(double)) {
+  ordered_json o = ordered_json::object();
+  for (std::size_t k = 0; k < labels.size(); ++k) o[labels[k]] = round(static_cast<double>(values[k]));
+  return o;
+}
+
+ordered_json speech_json(const SpeechResult& s) {
+  ordered_json j;
+  j["status"] = s.status;
+  j["speaker_mode"] = s.speaker_mode;
+  j["model"] = {{"path", s.model_path}, {"kind", s.model_kind}};
+  j["labels"] = s.labels;
+  ordered_json segments = ordered_json::array();
+  for (const SpeechSegment& seg : s.segments) {
+    ordered_json o;
+    o["start"] = time3(seg.start);
+    o["end"] = time3(seg.end);
+    o["speaker"] = seg.speaker;
+    if (seg.channel >= 0) o["channel"] = seg.channel;
+    o["label"] = seg.label;
+    o["confidence"] = score4(seg.confidence);
+    o["valence"] = score4(seg.valence);
+    o["arousal"] = score4(seg.arousal);
+    o["vad_confidence"] = score4(seg.vad_confidence);
+    o["probabilities"] = by_label(s.labels, seg.probabilities, score4);
+    segments.push_back(std::move(o));
+  }
+  j["segments"] = std::move(segments);
+  ordered_json timeline = ordered_json::array();
+  for (const TimelineEntry& e : s.timeline) {
+    timeline.push_back({{"start", time3(e.start)},
+                        {"end", time3(e.end)},
+                        {"speaker", e.speaker},
+                        {"label", e.label},
+                        {"mean_confidence", score4(e.mean_confidence)},
+                        {"first_segment", e.first_segment},
+                        {"last_segment", e.last_segment}});
+  }
+  j["timeline"] = std::move(timeline);
+  ordered_json speakers = ordered_json::array();
+  for (const SpeakerSummary& sp : s.speakers) {
+    ordered_json o;
+    o["speaker"] = sp.speaker;
+    o["segments"] = sp.n_segments;
+    o["speech_s"] = time3(sp.speech_s);
+    o["dominant_label"] = sp.dominant_label;
+    o["mean_valence"] = score4(sp.mean_valence);
+    o["mean_arousal"] = score4(sp.mean_arousal);
+    o["mean_probabilities"] = by_label(s.labels, sp.mean_probabilities, score4);
+    o["label_seconds"] = by_label(s.labels, sp.label_seconds, time3);
+    speakers.push_back(std::move(o));
+  }
+  j["speakers"] = std::move(speakers);
+  return j;
+}
+
+ordered_json cues_json(const FaceCues& c) {
+  return {{"mouth_opening", score4(c.mouth_opening)}, {"lip_corner_lift", score4(c.lip_corner_lift)},
+          {"mouth_width", score4(c.mouth_width)},     {"brow_right", score4(c.brow_right)},
+          {"brow_left", score4(c.brow_left)},         {"eye_right", score4(c.eye_right)},
+          {"eye_left", score4(c.eye_left)},           {"yaw_deg", std::round(c.yaw_deg * 10.0) / 10.0},
+          {"pitch_deg", std::round(c.pitch_deg * 10.0) / 10.0}, {"roll_deg", std::round(c.roll_deg * 10.0) / 10.0}};
+}
+
+double pixel1(double x) { return std::round(x * 10.0) / 10.0; }
+
+ordered_json group_json(const GroupView& g, const std::vector<std::string>& labels, bool window) {
+  ordered_json o;
+  if (window) {
+    o["start"] = time3(g.start);
+    o["end"] = time3(g.end);
+    o["mean_faces"] = score4(g.mean_faces);
+  } else {
+    o["time"] = time3(g.start);
+    o["faces"] = std::lround(g.mean_faces);
+  }
+  o["dominant_label"] = g.dominant_label;
+  o["mean_valence"] = score4(g.mean_valence);
+  o["mean_arousal"] = score4(g.mean_arousal);
+  o["distribution"] = by_label(labels, g.distribution, score4);
+  return o;
+}
+
+ordered_json faces_json(const FacesResult& f) {
+  ordered_json j;
+  j["status"] = f.status;
+  j["labels"] = f.labels;
+  j["sampled_fps"] = f.sampled_fps;
+  j["frame_width"] = f.frame_width;
+  j["frame_height"] = f.frame_height;
+  j["frames_analysed"] = f.frames_analysed;
+  j["frames_skipped"] = f.frames_skipped;
+  ordered_json tracks = ordered_json::array();
+  for (const FaceTrackResult& t : f.tracks) {
+    ordered_json tj;
+    tj["id"] = t.id;
+    tj["first_time"] = time3(t.first_time);
+    tj["last_time"] = time3(t.last_time);
+    tj["observations_count"] = t.observations.size();
+    tj["dominant_label"] = t.dominant_label;
+    tj["mean_valence"] = score4(t.mean_valence);
+    tj["mean_arousal"] = score4(t.mean_arousal);
+    tj["mean_probabilities"] = by_label(f.labels, t.mean_probabilities, score4);
+    tj["mean_cues"] = t.mean_cues ? cues_json(*t.mean_cues) : ordered_json(nullptr);
+    tj["blinks"] = t.blinks >= 0 ? ordered_json(t.blinks) : ordered_json(nullptr);
+    ordered_json obs = ordered_json::array();
+    for (const FaceObservation& o : t.observations) {
+      ordered_json oj;
+      oj["time"] = time3(o.time);
+      oj["frame"] = o.frame;
+      oj["box"] = {pixel1(o.x0), pixel1(o.y0), pixel1(o.x1), pixel1(o.y1)};
+      oj["label"] = o.label;
+      oj["confidence"] = score4(o.confidence);
+      oj["valence"] = score4(o.valence);
+      oj["arousal"] = score4(o.arousal);
+      oj["probabilities"] = by_label(f.labels, o.probabilities, score4);
+      oj["cues"] = o.cues ? cues_json(*o.cues) : ordered_json(nullptr);
+      if (o.blink) oj["blink"] = true;
+      obs.push_back(std::move(oj));
+    }
+    tj["observations"] = std::move(obs);
+    tracks.push_back(std::move(tj));
+  }
+  j["tracks"] = std::move(tracks);
+  ordered_json frames = ordered_json::array();
+  for (const GroupView& g : f.group_frames) frames.push_back(group_json(g, f.labels, false));
+  ordered_json windows = ordered_json::array();
+  for (const GroupView& g : f.group_windows) windows.push_back(group_json(g, f.labels, true));
+  j["group"] = {{"frames", std::move(frames)}, {"windows", std::move(windows)}};
+  return j;
+}
+
+ordered_json text_json(const TextResult& t) {
+  ordered_json j;
+  j["status"] = t.status;
+  j["source"] = t.source;
+  j["transcript"] = t.transcript;
+  j["transcript_format"] = t.transcript_format;
+  j["model"] = {{"path", t.model_path}, {"description", t.model_description}};
+  j["labels"] = t.labels;
+  j["multi_label"] = t.multi_label;
+  j["context"] = t.context;
+  ordered_json utterances = ordered_json::array();
+  for (const TextUtterance& u : t.utterances) {
+    ordered_json o;
+    o["start"] = u.start >= 0 ? ordered_json(time3(u.start)) : ordered_json(nullptr);
+    o["end"] = u.end >= 0 ? ordered_json(time3(u.end)) : ordered_json(nullptr);
+    o["speaker"] = u.speaker.empty() ? ordered_json(nullptr) : ordered_json(u.speaker);
+    if (!u.id.empty()) o["id"] = u.id;
+    o["text"] = u.text;
+    o["label"] = u.label;
+    o["confidence"] = score4(u.confidence);
+    if (t.multi_label) o["active_labels"] = u.active_labels;
+    o["sentiment"] = u.sentiment;
+    o["sentiment_probabilities"] = {
+        {"negative", score4(u.negative)}, {"neutral", score4(u.neutral)}, {"positive", score4(u.positive)}};
+    o["valence"] = score4(u.valence);
+    o["arousal"] = score4(u.arousal);
+    o["probabilities"] = by_label(t.labels, u.probabilities, score4);
+    ordered_json drivers = ordered_json::array();
+    for (const auto& [term, weight] : u.drivers) drivers.push_back({{"term", term}, {"weight", score4(weight)}});
+    o["drivers"] = std::move(drivers);
+    if (t.context)
+      o["no_context"] = {{"label", u.label_no_context},
+                         {"confidence", score4(u.confidence_no_context)},
+                         {"probabilities", by_label(t.labels, u.probabilities_no_context, score4)}};
+    utterances.push_back(std::move(o));
+  }
+  j["utterances"] = std::move(utterances);
+  return j;
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string number(double x, int decimals) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", decimals, x);
+  return buf;
+}
+
+}  // namespace
+
+std::string to_json(const AnalysisResult& result, const std::string& generator) {
+  ordered_json j;
+  j["schema"] = kAnalysisSchema;
+  j["generator"] = generator;
+  j["input"] = {{"path", result.input.path},
+                {"kind", result.input.kind},
+                {"duration_s", time3(result.input.duration_s)},
+                {"channels", result.input.channels},
+                {"source_sample_rate", result.input.source_sample_rate}};
+  if (result.speech) j["speech"] = speech_json(*result.speech);
+  if (result.faces) j["faces"] = faces_json(*result.faces);
+  if (result.text) j["text"] = text_json(*result.text);
+  j["warnings"] = result.warnings;
+  return j.dump(2) + "\n";
+}
+
+std::string to_csv(const AnalysisResult& result) {
+  std::ostringstream out;
+  out << "file,start,end,speaker,channel,label,confidence,valence,arousal,vad_confidence";
+  if (result.speech)
+    for (const std::string& label : result.speech->labels) out << ",p_" << label;
+  out << "\n";
+  if (!result.speech) return out.str();
+  for (const SpeechSegment& s : result.speech->segments) {
+    out << csv_field(result.input.path) << ',' << number(s.start, 3) << ',' << number(s.end, 3) << ','
+        << csv_field(s.speaker) << ',' << (s.channel >= 0 ? std::to_string(s.channel) : std::string()) << ','
+        << s.label << ',' << number(s.confidence, 4) << ',' << number(s.valence, 4) << ',' << number(s.arousal, 4)
+        << ',' << number(s.vad_confidence, 4);
+    for (float p : s.probabilities) out << ',' << number(p, 4);
+    out << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace sentio::analysis

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Options of `sentio analyze`, shared by the command line (which parses them) and the torch plugin
+// (which runs the analysis).
+#include <string>
+#include <vector>
+
+namespace sentio::cli {
+
+struct AnalyzeArgs {
+  std::vector<std::string> inputs;
+  std::string output;
+  std::string format;            // "" = from the output's extension, json otherwise
+  std::string speech_model;      // "" = the shipped default
+  std::string speaker_mode = "diarize";
+  int speakers = 0;              // 0 = estimate
+  double min_segment_s = 0.3;
+  double max_segment_s = 15.0;
+  double fps = 5.0;              // video frames analysed per second
+  double window_s = 2.0;         // group-view window
+  int detect_interval = 0;       // face detection every N analysed frames; 0 = every 0.4 s of video
+  std::string face_models;       // "" = the models fetched by scripts/setup
+  std::string transcript;        // given transcript (one media input, or on its own)
+  bool transcribe = false;       // speech recognition for the words part
+  std::string text_model;        // "" = the shipped default
+  int jobs = 0;
+  bool quiet = false;
+  std::string generator;         // "sentio <version>"
+};
+
+}  // namespace sentio::cli
