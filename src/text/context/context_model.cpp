@@ -504,22 +504,10 @@ bool ContextModel::is_context_model_file(const std::string& path) {
 ContextModel ContextModel::load(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": model file not found or unreadable");
-  std::string magic, header;
-  std::getline(in, magic);
-  if (magic != kMagic) bad_model(path, "missing '" + std::string(kMagic) + "' first line");
-  std::getline(in, header);
-  nlohmann::json h;
-  try {
-    h = nlohmann::json::parse(header);
-  } catch (const std::exception& e) {
-    bad_model(path, std::string("header is not JSON (") + e.what() + ")");
-  }
+  const nlohmann::json h = detail::read_model_header(in, path, kMagic, kFormat, kVersion, "context model");
   ContextModel model;
   Impl& m = *model.impl_;
   try {
-    if (h.at("format") != kFormat) bad_model(path, "format is not " + std::string(kFormat));
-    if (h.at("version").get<int>() != kVersion)
-      bad_model(path, "version " + h.at("version").dump() + " (this Sentio reads version 1)");
     m.labels = h.at("labels").get<std::vector<std::string>>();
     const int window = h.at("window");
     if (window < 1 || window > 16) bad_model(path, "window out of range");

@@ -10,6 +10,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "sentio/text/text_model.hpp"
 
 namespace sentio::text::detail {
@@ -85,5 +87,10 @@ void softmax_inplace(std::vector<float>& z);
 // ---- half precision (text_model.cpp) ----
 std::uint16_t float_to_half(float f);
 float half_to_float(std::uint16_t h);
+
+// Reads the first two lines of a model file -- the magic line, then a one-line JSON header -- and checks
+// the header's "format" and "version". Throws InputError "<path>: not a valid Sentio <kind>: <cause>".
+nlohmann::json read_model_header(std::istream& in, const std::string& path, std::string_view magic,
+                                 std::string_view format, int version, std::string_view kind);
 
 }  // namespace sentio::text::detail

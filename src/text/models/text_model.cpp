@@ -271,6 +271,31 @@ int label_polarity(std::string_view label) {
 
 namespace detail {
 
+nlohmann::json read_model_header(std::istream& in, const std::string& path, std::string_view magic,
+                                 std::string_view format, int version, std::string_view kind) {
+  const auto bad = [&](const std::string& cause) {
+    throw InputError(path + ": not a valid Sentio " + std::string(kind) + ": " + cause);
+  };
+  std::string first, header;
+  std::getline(in, first);
+  if (first != magic) bad("missing '" + std::string(magic) + "' first line");
+  std::getline(in, header);
+  nlohmann::json h;
+  try {
+    h = nlohmann::json::parse(header);
+    if (h.at("format") != format) bad("format is not " + std::string(format));
+    if (h.at("version").get<int>() != version)
+      bad("version " + h.at("version").dump() + " (this Sentio reads version " + std::to_string(version) + ")");
+  } catch (const nlohmann::json::exception& e) {
+    bad(std::string("header is not JSON or lacks format/version (") + e.what() + ")");
+  }
+  return h;
+}
+
+}  // namespace detail
+
+namespace detail {
+
 void fit_adagrad(const std::vector<SparseVec>& xs, const std::vector<std::vector<std::uint32_t>>& ys,
                  std::size_t n_features, std::size_t K, bool multi, const std::vector<float>& cw,
                  const TextTrainOptions& opt, const std::function<void(int, int)>& progress, std::vector<float>& w,
@@ -647,22 +672,10 @@ TextModel TextModel::load(const std::string& path) {
 }
 
 TextModel TextModel::load(std::istream& in, const std::string& path) {
-  std::string magic, header;
-  std::getline(in, magic);
-  if (magic != kMagic) bad_model(path, "missing '" + std::string(kMagic) + "' first line");
-  std::getline(in, header);
-  nlohmann::json h;
-  try {
-    h = nlohmann::json::parse(header);
-  } catch (const std::exception& e) {
-    bad_model(path, std::string("header is not JSON (") + e.what() + ")");
-  }
+  const nlohmann::json h = detail::read_model_header(in, path, kMagic, kFormat, kVersion, "text model");
   TextModel model;
   Impl& m = *model.impl_;
   try {
-    if (h.at("format") != kFormat) bad_model(path, "format is not " + std::string(kFormat));
-    if (h.at("version").get<int>() != kVersion)
-      bad_model(path, "version " + h.at("version").dump() + " (this Sentio reads version 1)");
     const std::string type = h.at("type");
     if (type != "linear" && type != "lexicon") bad_model(path, "unknown type '" + type + "'");
     m.type = type == "linear" ? TextModelType::linear : TextModelType::lexicon;

@@ -8,6 +8,7 @@
 
 #include "analyze_args.hpp"
 #include "commands.hpp"
+#include "plugins/plugin_guard.hpp"
 #include "sentio/analysis/analyze_job.hpp"
 #include "sentio/core/error.hpp"
 #include "sentio/core/progress.hpp"
@@ -114,13 +115,5 @@ int run_analyze(const sentio::cli::AnalyzeArgs& a) {
 
 // Exceptions never cross the plugin boundary: every error becomes a message and an exit code.
 extern "C" __attribute__((visibility("default"))) int sentio_analyze(const sentio::cli::AnalyzeArgs* args) {
-  try {
-    return run_analyze(*args);
-  } catch (const sentio::InputError& e) {
-    std::fprintf(stderr, "sentio: error: %s\n", e.what());
-    return sentio::cli::kExitUsage;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "sentio: internal error: %s\n", e.what());
-    return 3;
-  }
+  return sentio::cli::guarded(args, run_analyze);
 }

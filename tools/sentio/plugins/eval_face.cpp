@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "commands.hpp"
+#include "plugins/plugin_guard.hpp"
 #include "eval_face_args.hpp"
 #include "sentio/core/error.hpp"
 #include "sentio/vision/face_eval.hpp"
@@ -40,13 +41,5 @@ int run_eval_face(const sentio::cli::EvalFaceArgs& a) {
 
 // Exceptions never cross the plugin boundary: every error becomes a message and an exit code.
 extern "C" __attribute__((visibility("default"))) int sentio_eval_face(const sentio::cli::EvalFaceArgs* args) {
-  try {
-    return run_eval_face(*args);
-  } catch (const sentio::InputError& e) {
-    std::fprintf(stderr, "sentio: error: %s\n", e.what());
-    return sentio::cli::kExitUsage;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "sentio: internal error: %s\n", e.what());
-    return 3;
-  }
+  return sentio::cli::guarded(args, run_eval_face);
 }

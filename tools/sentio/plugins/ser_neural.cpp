@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "plugins/plugin_guard.hpp"
 #include "sentio/core/error.hpp"
 #include "sentio/ser/evaluation.hpp"
 #include "sentio/ser_neural/load.hpp"
@@ -182,40 +183,13 @@ int run_eval(const cli::EvalSerArgs& a) {
   return cli::kExitOk;
 }
 
-template <typename Args>
-int guarded(const Args* args, int (*fn)(const Args&)) {
-  try {
-    return fn(*args);
-  } catch (const InputError& e) {
-    std::fprintf(stderr, "sentio: error: %s\n", e.what());
-    return cli::kExitUsage;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "sentio: internal error: %s\n", e.what());
-    return 3;
-  }
-}
-
 }  // namespace
 
 // Exceptions never cross the plugin boundary: every error becomes a message and an exit code.
 extern "C" __attribute__((visibility("default"))) int sentio_train_ser(const sentio::cli::TrainSerArgs* args) {
-  return guarded<sentio::cli::TrainSerArgs>(args, run_train);
+  return sentio::cli::guarded(args, run_train);
 }
 
 extern "C" __attribute__((visibility("default"))) int sentio_eval_ser(const sentio::cli::EvalSerArgs* args) {
-  return guarded<sentio::cli::EvalSerArgs>(args, run_eval);
-}
-
-// For commands of the thin binary that run a SER model (e.g. `sentio analyze`) without linking
-// libtorch: loads any SER model file (path empty: the default model) into *out. Returns 0, or 2 with
-// the InputError message in *error. The model's code lives in this plugin, which is never unloaded.
-extern "C" __attribute__((visibility("default"))) int sentio_ser_load_model(
-    const std::string* path, std::unique_ptr<sentio::ser::SpeechEmotionModel>* out, std::string* error) {
-  try {
-    *out = sentio::ser::load_emotion_model(path->empty() ? sentio::ser::default_emotion_model_path() : *path);
-    return 0;
-  } catch (const std::exception& e) {
-    *error = e.what();
-    return sentio::cli::kExitUsage;
-  }
+  return sentio::cli::guarded(args, run_eval);
 }
