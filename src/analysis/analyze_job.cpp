@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sentio/analysis/analyze_job.hpp"
 
-#include <cctype>
 #include <cstdio>
 #include <optional>
 #include <filesystem>
@@ -75,10 +74,8 @@ std::vector<std::string> destinations(const AnalyzeJob& job) {
 }  // namespace
 
 InputKind classify_input(const std::string& path) {
-  std::string ext = fs::path(path).extension().string();
-  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (ext == ".srt" || ext == ".vtt") return InputKind::transcript;
   switch (pipeline::media_kind_from_extension(path)) {
+    case pipeline::MediaKind::subtitles: return InputKind::transcript;
     case pipeline::MediaKind::image: return InputKind::image;
     case pipeline::MediaKind::audio: return InputKind::audio;
     default: return InputKind::video;

@@ -69,6 +69,7 @@ MediaKind media_kind_from_extension(const std::string& path) {
   if (in(kAudio)) return MediaKind::audio;
   if (in(kVideo)) return MediaKind::video;
   if (in(kImage)) return MediaKind::image;
+  if (ext == ".srt" || ext == ".vtt") return MediaKind::subtitles;
   return MediaKind::other;
 }
 

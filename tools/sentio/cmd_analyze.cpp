@@ -3,13 +3,11 @@
 //                [--speakers N] [--min-segment S] [--max-segment S] [--fps N] [--detect-interval N] [--window S] [--face-models DIR]
 //                [--transcript FILE] [--transcribe] [--text-model MODEL] [-j N] [-q]
 // Parsed here, run in the torch plugin (plugins/analyze.cpp): the models need libtorch.
-#include <cstdio>
 #include <memory>
 
 #include "analyze_args.hpp"
 #include "commands.hpp"
 #include "plugin_loader.hpp"
-#include "sentio/core/error.hpp"
 
 namespace sentio::cli {
 
@@ -61,13 +59,8 @@ Runner add_analyze_command(CLI::App& app) {
   cmd->add_option("-j,--jobs", args->jobs, "Threads (default: all cores)");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress bar");
   return [args] {
-    try {
-      auto entry = reinterpret_cast<AnalyzeEntry>(plugin_symbol("sentio-torch", "sentio_analyze"));
-      return entry(args.get());
-    } catch (const InputError& e) {
-      std::fprintf(stderr, "sentio: error: %s\n", e.what());
-      return kExitUsage;
-    }
+    auto entry = reinterpret_cast<AnalyzeEntry>(plugin_symbol("sentio-torch", "sentio_analyze"));
+    return entry(args.get());
   };
 }
 

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // sentio eval face [--model DIR] --data MANIFEST [--crops auto|yes|no] [--json] [-j N]
 // sentio eval ser ... (cmd_ser.cpp)
-#include <cstdio>
 #include <memory>
 #include <string>
 #include <utility>
@@ -10,7 +9,6 @@
 #include "commands.hpp"
 #include "eval_face_args.hpp"
 #include "plugin_loader.hpp"
-#include "sentio/core/error.hpp"
 
 namespace sentio::cli {
 
@@ -46,13 +44,8 @@ Runner add_eval_command(CLI::App& app) {
     for (const auto& [name, run] : subs)
       if (cmd->got_subcommand(name)) return run();
     if (!face->parsed()) return kExitUsage;
-    try {
-      auto entry = reinterpret_cast<EvalFaceEntry>(plugin_symbol("sentio-torch", "sentio_eval_face"));
-      return entry(args.get());
-    } catch (const InputError& e) {
-      std::fprintf(stderr, "sentio: error: %s\n", e.what());
-      return kExitUsage;
-    }
+    auto entry = reinterpret_cast<EvalFaceEntry>(plugin_symbol("sentio-torch", "sentio_eval_face"));
+    return entry(args.get());
   };
 }
 

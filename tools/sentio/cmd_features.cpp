@@ -87,14 +87,7 @@ Runner add_features_command(CLI::App& app) {
                   "(schema sentio.features/1, see docs/FEATURES.md); default: json if OUT ends in .json, else csv");
   cmd->add_option("-j,--jobs", args->jobs, "Threads: across files for 'egemaps', inside each file otherwise (default: all cores)");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress bar");
-  return [args] {
-    try {
-      return run_features_command(*args);
-    } catch (const InputError& e) {
-      std::fprintf(stderr, "sentio: error: %s\n", e.what());
-      return kExitUsage;
-    }
-  };
+  return [args] { return run_features_command(*args); };
 }
 
 }  // namespace sentio::cli

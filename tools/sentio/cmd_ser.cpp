@@ -77,16 +77,6 @@ void add_common(CLI::App* cmd, SerCommonArgs& a) {
   cmd->add_option("--epochs", a.epochs, "Override the CNN's number of training epochs (neural, ensemble)");
 }
 
-template <typename Args>
-int run_guarded(const Args& args, int (*fn)(const Args&)) {
-  try {
-    return fn(args);
-  } catch (const InputError& e) {
-    std::fprintf(stderr, "sentio: error: %s\n", e.what());
-    return kExitUsage;
-  }
-}
-
 int run_train(const TrainSerArgs& a) {
   const std::string type = a.type.empty() ? "ensemble" : a.type;
   if (type == "linear") return run_train_linear(a);
@@ -116,7 +106,7 @@ Runner add_train_ser_command(CLI::App& train) {
   s->add_option("--l2", args->l2, "L2 penalty lambda on the linear weights")->capture_default_str();
   return [args, s] {
     if (!s->parsed()) return kExitUsage;
-    return run_guarded<TrainSerArgs>(*args, run_train);
+    return run_train(*args);
   };
 }
 
@@ -140,7 +130,7 @@ Runner add_eval_ser_command(CLI::App& eval) {
   s->add_flag("--json", args->json, "Print one JSON object instead of a table");
   return [args, s] {
     if (!s->parsed()) return kExitUsage;
-    return run_guarded<EvalSerArgs>(*args, run_eval);
+    return run_eval(*args);
   };
 }
 

@@ -223,17 +223,10 @@ int run_eval(const EvalTextArgs& a) {
   return kExitOk;
 }
 
+// The subcommand's runner; InputError is reported by main() like for every command.
 template <typename F>
-Runner guarded(CLI::App* s, F run) {
-  return [s, run] {
-    if (!s->parsed()) return kExitUsage;
-    try {
-      return run();
-    } catch (const InputError& e) {
-      std::fprintf(stderr, "sentio: error: %s\n", e.what());
-      return kExitUsage;
-    }
-  };
+Runner when_parsed(CLI::App* s, F run) {
+  return [s, run] { return s->parsed() ? run() : kExitUsage; };
 }
 
 const char* kDataHelp =
@@ -285,7 +278,7 @@ Runner add_train_text_command(CLI::App& train) {
                 "0, or log2 buckets for the previous utterance's words in the context model")
       ->capture_default_str();
   s->add_option("-j,--jobs", a->ctx.threads, "Threads for the context model's fold models")->capture_default_str();
-  return guarded(s, [a] { return run_train(*a); });
+  return when_parsed(s, [a] { return run_train(*a); });
 }
 
 Runner add_eval_text_command(CLI::App& eval) {
@@ -297,7 +290,7 @@ Runner add_eval_text_command(CLI::App& eval) {
   s->add_option("--format", a->format, "auto, meld, emorynlp, dailydialog, goemotions or csv")->capture_default_str();
   s->add_flag("--json", a->json, "Print one JSON object instead of a table");
   s->add_option("-j,--jobs", a->jobs, "Prediction threads")->capture_default_str();
-  return guarded(s, [a] { return run_eval(*a); });
+  return when_parsed(s, [a] { return run_eval(*a); });
 }
 
 }  // namespace sentio::cli

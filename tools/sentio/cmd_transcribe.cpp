@@ -145,14 +145,7 @@ Runner add_transcribe_command(CLI::App& app) {
                   "$SENTIO_POCKETSPHINX_MODEL or /usr/share/pocketsphinx/model/en-us");
   cmd->add_option("-j,--jobs", args->jobs, "Threads over utterances, one recognizer each (default: all cores)");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress bar");
-  return [args] {
-    try {
-      return run_transcribe_command(*args);
-    } catch (const InputError& e) {
-      std::fprintf(stderr, "sentio: error: %s\n", e.what());
-      return kExitUsage;
-    }
-  };
+  return [args] { return run_transcribe_command(*args); };
 }
 
 }  // namespace sentio::cli

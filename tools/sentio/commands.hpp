@@ -25,5 +25,6 @@ Runner add_eval_text_command(CLI::App& eval);    // cmd_text.cpp
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitInputFailed = 1;  // some input could not be processed (others were)
 inline constexpr int kExitUsage = 2;        // bad command line or unusable output path
+inline constexpr int kExitInternal = 3;     // a bug: an unexpected exception
 
 }  // namespace sentio::cli

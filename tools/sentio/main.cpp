@@ -34,7 +34,7 @@ int main(int argc, char** argv) {
     return sentio::cli::kExitUsage;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "sentio: internal error: %s\n", e.what());
-    return 3;
+    return sentio::cli::kExitInternal;
   }
   return sentio::cli::kExitUsage;
 }

@@ -22,7 +22,7 @@ struct ExpandedInputs {
 ExpandedInputs expand_inputs(const std::vector<std::string>& args, bool include_images = false);
 
 // What a file holds, judged from its extension (case-insensitive).
-enum class MediaKind { audio, video, image, other };
+enum class MediaKind { audio, video, image, subtitles, other };  // subtitles: .srt, .vtt
 MediaKind media_kind_from_extension(const std::string& path);
 
 // True for extensions of audio/video containers FFmpeg reads that directory scans pick up.

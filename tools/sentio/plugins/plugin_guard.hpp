@@ -10,8 +10,6 @@
 
 namespace sentio::cli {
 
-inline constexpr int kExitInternal = 3;
-
 template <typename Args>
 int guarded(const Args* args, int (*run)(const Args&)) {
   try {
