@@ -98,15 +98,17 @@ struct FaceAnalyzerOptions {
   bool landmarks = true;            // run FaceMesh (alignment then uses the mesh; else the detector keypoints)
 };
 
-// `$SENTIO_FACE_MODELS` if set, else the first of <executable dir>/../.cache/models/human,
-// <executable dir>/.cache/models/human and ./.cache/models/human that holds blazeface.json.
+// `$SENTIO_FACE_MODELS` if set, else the folder .cache/models/human (where scripts/setup puts the models)
+// that holds blazeface.json, looked for like every shipped file (sentio/core/resources.hpp).
 std::string default_face_model_dir();
 
 class FaceVideoAnalyzer;
 
 class FaceAnalyzer {
  public:
-  // Loads the three models. Throws InputError naming the file when a model is missing or malformed.
+  // Loads the three models. Throws InputError naming the file when a model is missing or malformed,
+  // or when it differs from the checksum listed for it (the folder's SHA256SUMS; for the default folder
+  // without one, models/face/SHA256SUMS).
   explicit FaceAnalyzer(FaceAnalyzerOptions options = {});
   ~FaceAnalyzer();
   FaceAnalyzer(FaceAnalyzer&&) noexcept;

@@ -2,15 +2,16 @@
 // Orchestration of the per-image face pipeline: detect -> mesh (reject by presence) -> align -> expression.
 #include "sentio/vision/face_analyzer.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 
 #include "face/analyzer_impl.hpp"
+#include "sentio/core/checksum.hpp"
 #include "sentio/core/error.hpp"
+#include "sentio/core/resources.hpp"
 
 namespace sentio::vision {
 
@@ -27,16 +28,35 @@ using face::ms_since;
 
 namespace {
 
-std::filesystem::path executable_dir() {
+namespace fs = std::filesystem;
+
+// The checksum list guarding a model folder: the folder's own SHA256SUMS (scripts/setup copies the
+// shipped list into the folder it fills), or, for the default folder without one, the list shipped
+// in models/face. A folder the user supplies without a list is not checked.
+std::optional<std::string> checksum_list(const std::string& dir) {
   std::error_code ec;
-  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ec ? std::filesystem::path() : exe.parent_path();
+  const fs::path own = fs::path(dir) / "SHA256SUMS";
+  if (fs::is_regular_file(own, ec)) return own.string();
+  if (fs::equivalent(dir, default_face_model_dir(), ec)) return find_shipped_file("models/face/SHA256SUMS", nullptr);
+  return std::nullopt;
 }
 
+// `<dir>/<name>.json`, after checking every listed file of that model (json and weight shards,
+// named <name>.*) against the folder's checksum list.
 std::string model_file(const std::string& dir, const char* name) {
-  const auto p = std::filesystem::path(dir) / (std::string(name) + ".json");
-  if (!std::filesystem::exists(p))
+  const fs::path p = fs::path(dir) / (std::string(name) + ".json");
+  if (!fs::exists(p))
     throw InputError("'" + p.string() + "': face model not found (run scripts/setup, or pass the model folder)");
+  if (const auto list = checksum_list(dir)) {
+    const auto sums = read_sha256sums(*list);
+    for (const auto& [file, digest] : sums)
+      if (fs::path(file).stem() == name) {
+        const fs::path listed = fs::path(dir) / file;
+        if (!fs::exists(listed))
+          throw InputError("'" + listed.string() + "': face model file not found (listed in '" + *list + "')");
+        verify_sha256(listed.string(), sums, *list);
+      }
+  }
   return p.string();
 }
 
@@ -44,18 +64,10 @@ std::string model_file(const std::string& dir, const char* name) {
 
 std::string default_face_model_dir() {
   if (const char* env = std::getenv("SENTIO_FACE_MODELS"); env != nullptr && *env != '\0') return env;
-  const auto exe = executable_dir();
-  std::vector<std::filesystem::path> candidates;
-  if (!exe.empty()) {
-    candidates.push_back(exe.parent_path() / ".cache" / "models" / "human");
-    candidates.push_back(exe / ".cache" / "models" / "human");
-  }
-  candidates.push_back(std::filesystem::path(".cache") / "models" / "human");
-  for (const auto& c : candidates) {
-    std::error_code ec;
-    if (std::filesystem::exists(c / "blazeface.json", ec)) return c.lexically_normal().string();
-  }
-  return candidates.front().lexically_normal().string();
+  const char* relative = ".cache/models/human";
+  if (const auto found = find_shipped_file(std::string(relative) + "/blazeface.json", nullptr))
+    return fs::path(*found).parent_path().string();
+  return relative;
 }
 
 FaceAnalyzer::Impl::Impl(FaceAnalyzerOptions o, const std::string& dir)
