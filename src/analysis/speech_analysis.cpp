@@ -83,12 +83,11 @@ void process_segments(const std::vector<speech::Segment>& segments, const Rollin
     for (Piece& p : r) out.push_back(std::move(p));
 }
 
-// Decodes one stream (the mono mix, or one channel) block by block and collects its pieces.
+// Decodes one stream (the mono mix, or channel `channel`) block by block and collects its pieces.
 // Returns the decoded duration in seconds.
-double analyse_stream(const std::string& path, int channel, const ser::SpeechEmotionModel& model,
-                    const SpeechAnalysisOptions& options, ThreadPool& pool, Progress& progress,
-                    std::vector<Piece>& out) {
-  media::AudioDecoder decoder(path, kRate, channel);
+double analyse_stream(media::AudioDecoder& decoder, int channel, const ser::SpeechEmotionModel& model,
+                      const SpeechAnalysisOptions& options, ThreadPool& pool, Progress& progress,
+                      std::vector<Piece>& out) {
   speech::VoiceActivityDetector vad(kRate, options.segmenter);
   RollingAudio audio;
   // The detector closes a segment at most max_segment_s after it opened, plus its look-ahead.
@@ -141,14 +140,13 @@ const char* speaker_mode_name(SpeakerMode mode) {
 SpeechResult analyze_speech(const std::string& path, const ser::SpeechEmotionModel& model,
                             const SpeechAnalysisOptions& options, Progress& progress, MediaSummary& input) {
   SENTIO_ASSERT(options.n_threads >= 1 && options.block_s >= 1.0);
-  {
-    media::AudioDecoder probe(path, kRate);
-    const media::AudioInfo& info = probe.info();
-    input.path = path;
-    input.channels = info.source_channels;
-    input.source_sample_rate = info.source_sample_rate;
-    input.duration_s = info.duration_s;
-  }
+  // The mix decoder tells the channel count and streams the mix; per-channel mode opens one per channel.
+  media::AudioDecoder mix(path, kRate);
+  const media::AudioInfo& info = mix.info();
+  input.path = path;
+  input.channels = info.source_channels;
+  input.source_sample_rate = info.source_sample_rate;
+  input.duration_s = info.duration_s;
   if (options.speaker_mode == SpeakerMode::channels && input.channels < 2)
     throw InputError(path + ": per-channel speaker mode needs a recording with two or more channels (it has " +
                      std::to_string(input.channels) + ")");
@@ -158,9 +156,14 @@ SpeechResult analyze_speech(const std::string& path, const ser::SpeechEmotionMod
   ThreadPool pool(options.n_threads);
   std::vector<Piece> pieces;
   double decoded_s = 0;
-  for (int s = 0; s < n_streams; ++s)
-    decoded_s = analyse_stream(path, options.speaker_mode == SpeakerMode::channels ? s : -1, model, options, pool,
-                               progress, pieces);
+  if (options.speaker_mode == SpeakerMode::channels) {
+    for (int c = 0; c < n_streams; ++c) {
+      media::AudioDecoder decoder(path, kRate, c);
+      decoded_s = analyse_stream(decoder, c, model, options, pool, progress, pieces);
+    }
+  } else {
+    decoded_s = analyse_stream(mix, media::kMixChannels, model, options, pool, progress, pieces);
+  }
   input.duration_s = decoded_s;  // the container's estimate may be missing or approximate
   progress.finish();
   std::stable_sort(pieces.begin(), pieces.end(), [](const Piece& a, const Piece& b) {
