@@ -92,11 +92,18 @@ namespace {
 
 // The words part of a transcript; speakers come from the speech part when the transcript has none.
 TextResult text_part(text::Transcript transcript, const std::string& source, const std::string& name,
-                     const AnalyzeJob& job, const AnalysisModels& models, const AnalysisResult& result) {
-  SENTIO_ASSERT(models.text.base);
+                     const AnalyzeJob& job, const AnalysisModels& models, AnalysisResult& result) {
+  SENTIO_ASSERT(models.text.base || models.text.languages);
   if (result.speech) attribute_speakers(transcript, *result.speech);
   TextResult t = analyze_transcript(transcript, models.text, source, name);
-  t.model_path = job.text_model_path;
+  if (t.model_path.empty()) t.model_path = job.text_model_path;  // a language pack sets its own
+  if (t.language_source == "fallback" && t.status == "ok") {
+    char line[160];
+    std::snprintf(line, sizeof line, "language of the words not recognised (best %s, confidence %.2f); English model used",
+                  t.language_detected.empty() ? "none" : t.language_detected.c_str(),
+                  static_cast<double>(t.language_confidence));
+    result.warnings.emplace_back(line);
+  }
   return t;
 }
 

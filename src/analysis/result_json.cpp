@@ -161,6 +161,16 @@ ordered_json text_json(const TextResult& t) {
   j["labels"] = t.labels;
   j["multi_label"] = t.multi_label;
   j["context"] = t.context;
+  if (!t.language.empty()) {
+    ordered_json l;
+    l["code"] = t.language;
+    l["source"] = t.language_source;
+    if (t.language_confidence >= 0) {
+      l["detected"] = t.language_detected.empty() ? ordered_json(nullptr) : ordered_json(t.language_detected);
+      l["confidence"] = score4(t.language_confidence);
+    }
+    j["language"] = std::move(l);
+  }
   ordered_json utterances = ordered_json::array();
   for (const TextUtterance& u : t.utterances) {
     ordered_json o;

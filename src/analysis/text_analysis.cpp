@@ -9,26 +9,43 @@ namespace sentio::analysis {
 
 TextResult analyze_transcript(const text::Transcript& transcript, const TextModels& models, const std::string& source,
                               const std::string& transcript_name, std::size_t n_explain) {
-  SENTIO_ASSERT(models.base != nullptr);
-  const text::TextModel& model = *models.base;
+  SENTIO_ASSERT(models.base != nullptr || models.languages != nullptr);
   TextResult r;
+  const text::TextModel* chosen = models.base;
+  const text::ContextModel* context = models.context;
+  if (models.languages) {
+    std::vector<std::string> texts;
+    for (const text::Utterance& u : transcript.utterances) texts.push_back(u.text);
+    const text::LanguageChoice c = text::choose_language_model(*models.languages, texts);
+    chosen = &models.languages->model(c.code);
+    context = nullptr;
+    r.model_path = c.model_path;
+    r.language = c.code;
+    r.language_source = c.source;
+    r.language_detected = c.detection.code;
+    r.language_confidence = c.detection.confidence;
+  } else if (!models.language.empty()) {
+    r.language = models.language;
+    r.language_source = "option";
+  }
+  const text::TextModel& model = *chosen;
   r.source = source;
   r.transcript = transcript_name;
   r.transcript_format = source == "asr" ? "asr" : transcript.format;
-  r.model_description = models.context ? models.context->description() : model.description();
+  r.model_description = context ? context->description() : model.description();
   r.labels = model.labels();
   r.multi_label = model.multi_label();
-  r.context = models.context != nullptr;
+  r.context = context != nullptr;
   std::vector<text::ContextPrediction> in_context;
-  if (models.context) {
+  if (context) {
     std::vector<text::DialogueTurn> turns;
     for (const text::Utterance& u : transcript.utterances) turns.push_back({u.text, u.speaker});
-    in_context = models.context->predict_dialogue(turns);
+    in_context = context->predict_dialogue(turns);
   }
   for (std::size_t i = 0; i < transcript.utterances.size(); ++i) {
     const text::Utterance& u = transcript.utterances[i];
     const text::TextPrediction alone = model.predict(u.text, n_explain);
-    const text::TextPrediction p = models.context ? model.describe(in_context[i].probabilities) : alone;
+    const text::TextPrediction p = context ? model.describe(in_context[i].probabilities) : alone;
     TextUtterance t;
     t.start = u.start;
     t.end = u.end;
@@ -48,7 +65,7 @@ TextResult analyze_transcript(const text::Transcript& transcript, const TextMode
     t.valence = p.affect.valence;
     t.arousal = p.affect.arousal;
     for (const text::Contribution& c : alone.explanation) t.drivers.emplace_back(c.term, c.weight);
-    if (models.context) {
+    if (context) {
       t.probabilities_no_context = alone.probabilities;
       t.label_no_context = r.labels[alone.top];
       t.confidence_no_context = alone.probabilities[alone.top];

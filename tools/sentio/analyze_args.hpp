@@ -23,6 +23,7 @@ struct AnalyzeArgs {
   std::string transcript;        // given transcript (one media input, or on its own)
   bool transcribe = false;       // speech recognition for the words part
   std::string text_model;        // "" = the shipped default
+  std::string language;          // --language: "" = the text model above, a language code, or "auto"
   int jobs = 0;
   bool quiet = false;
   std::string generator;         // "sentio <version>"

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // sentio analyze INPUT... [-o OUT] [--format json|csv] [--speech-model MODEL] [--speaker-mode M]
 //                [--speakers N] [--min-segment S] [--max-segment S] [--fps N] [--detect-interval N] [--window S] [--face-models DIR]
-//                [--transcript FILE] [--transcribe] [--text-model MODEL] [-j N] [-q]
+//                [--transcript FILE] [--transcribe] [--text-model MODEL] [--language CODE|auto] [-j N] [-q]
 // Parsed here, run in the torch plugin (plugins/analyze.cpp): the models need libtorch.
 #include <memory>
 
 #include "analyze_args.hpp"
 #include "commands.hpp"
 #include "plugin_loader.hpp"
+#include "sentio/text/language.hpp"
 
 namespace sentio::cli {
 
@@ -56,9 +57,15 @@ Runner add_analyze_command(CLI::App& app) {
                 "Recognise the speech (pocketsphinx, English) of recordings without --transcript and add the words "
                 "part; slower (about 0.3 x real time per thread)");
   cmd->add_option("--text-model", args->text_model, "Text-emotion model from 'sentio train text' (default: models/text/); a context model (--context) also gives each utterance's call in the dialogue context");
+  cmd->add_option("--language", args->language,
+                  "Language of the words part: a BRIGHTER code or alias (de, es, zh, pt, ru, sv, ...; en = the default "
+                  "text model) selects that language's model from models/text/multilingual/; 'auto' detects it per "
+                  "transcript (English below confidence 0.5, with a warning). --text-model wins");
   cmd->add_option("-j,--jobs", args->jobs, "Threads (default: all cores)");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress bar");
   return [args] {
+    // An unknown language fails here, before the plugin (and libtorch) loads.
+    if (!args->language.empty()) (void)text::resolve_language_code(args->language);
     auto entry = reinterpret_cast<AnalyzeEntry>(plugin_symbol("sentio-torch", "sentio_analyze"));
     return entry(args.get());
   };

@@ -141,6 +141,10 @@ struct TextResult {
   std::vector<std::string> labels;
   bool multi_label = false;
   bool context = false;                   // conversation context used (a context model was given)
+  // --language: the language whose model was used ("" = no --language), "option" / "detected" /
+  // "fallback", and with auto the detected language and its confidence (-1 = not detected).
+  std::string language, language_source, language_detected;
+  float language_confidence = -1;
   std::vector<TextUtterance> utterances;  // transcript order
 };
 

@@ -9,21 +9,28 @@
 #include "sentio/analysis/result.hpp"
 #include "sentio/asr/transcriber.hpp"
 #include "sentio/text/context_model.hpp"
+#include "sentio/text/language.hpp"
 #include "sentio/text/text_model.hpp"
 #include "sentio/text/transcript.hpp"
 
 namespace sentio::analysis {
 
 // The text model(s) of a job: a plain model, or a context model (its base model then gives the
-// no-context calls and the explanations).
+// no-context calls and the explanations), or (`--language auto`) a multilingual pack whose model is
+// chosen per transcript by the detected language.
 struct TextModels {
   const text::TextModel* base = nullptr;
   const text::ContextModel* context = nullptr;  // may be null
+  std::string language{};                       // --language CODE: the language of `base` ("" = not chosen)
+  const text::LanguagePack* languages = nullptr;  // --language auto (then `base` and `context` are unused)
 };
 
 // Classifies each utterance (with up to `n_explain` driving terms). `source`: "given" or "asr". With a
 // context model the whole transcript is one dialogue: each utterance is also classified from the
-// utterances before it and who said them (causal), and both calls are reported.
+// utterances before it and who said them (causal), and both calls are reported. With a language pack
+// the transcript's language is detected once (all utterances, weighted by length) and its model used;
+// below text::kLanguageConfidenceFloor English (the default model) is used and TextResult::language_source
+// is "fallback".
 TextResult analyze_transcript(const text::Transcript& transcript, const TextModels& models,
                               const std::string& source, const std::string& transcript_name,
                               std::size_t n_explain = 5);

@@ -13,6 +13,10 @@
 //                dialogues_emotion_<split>.txt (ids 0..6); either file may be given. Speakers alternate A/B.
 //  * goemotions  TSV "text<TAB>ids<TAB>comment id", ids comma-separated into the labels.txt next to the
 //                file (28 original names, the 7 Ekman names or the 4 sentiment groups). Multi-label.
+//  * brighter    BRIGHTER / SemEval-2025 Task 11 CSV "id,text,<emotion columns>" (anger, disgust, fear, joy,
+//                sadness, surprise; any subset, any case): cells 0/1 (presence) or 0-3 (intensity), present
+//                when > 0; joy -> happiness; a row with no emotion present is "neutral". Multi-label. Rows
+//                with an empty emotion cell are skipped and counted.
 //  * csv         generic CSV: columns `text` and `label` (several labels separated by ';'), optional
 //                `dialogue_id`, `speaker`, `utterance_id` (orders the dialogue when numeric).
 // Bad rows (too few fields, empty text, no label, label id out of range) are skipped, counted and the
@@ -36,16 +40,16 @@ struct LabelledUtterance {
 
 struct Corpus {
   std::vector<LabelledUtterance> items;
-  std::string format;        // "meld", "emorynlp", "dailydialog", "goemotions", "csv"
+  std::string format;        // "meld", "emorynlp", "dailydialog", "goemotions", "brighter", "csv"
   std::string label_set;     // "core", "emorynlp", "goemotions-28", "goemotions-ekman", "goemotions-group", "custom"
   bool multi_label = false;  // some item has more than one label (always true for GoEmotions)
   std::size_t bad_rows = 0;
   std::vector<std::string> problems;  // the first bad rows, each "file: line N: cause"
 };
 
-enum class CorpusFormat { automatic, meld, emorynlp, dailydialog, goemotions, csv };
+enum class CorpusFormat { automatic, meld, emorynlp, dailydialog, goemotions, csv, brighter };
 
-// "auto", "meld", "emorynlp", "dailydialog", "goemotions", "csv" -> format; InputError otherwise.
+// "auto", "meld", "emorynlp", "dailydialog", "goemotions", "brighter", "csv" -> format; InputError otherwise.
 CorpusFormat parse_corpus_format(std::string_view name);
 
 // Reads one corpus file. Throws InputError (file named) for unreadable, empty, binary or unusable input.

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// Labelled corpus readers (corpus.hpp): MELD/EmoryNLP CSV, EmoryNLP TSV, DailyDialog, GoEmotions, generic CSV.
+// Labelled corpus readers (corpus.hpp): MELD/EmoryNLP CSV, EmoryNLP TSV, DailyDialog, GoEmotions, BRIGHTER,
+// generic CSV.
 // Every file goes through decode_document() first (encodings, line ends, control characters), so the
 // readers below only split records and map labels.
 #include <algorithm>
@@ -320,6 +321,73 @@ Corpus read_goemotions(const std::string& path, const std::string& doc) {
   return b.finish();
 }
 
+// BRIGHTER emotion columns (SemEval-2025 Task 11); a header naming at least two of them next to `text`
+// is a BRIGHTER file.
+constexpr std::array<std::string_view, 6> kBrighterEmotions = {"anger", "disgust", "fear", "joy", "sadness",
+                                                               "surprise"};
+
+bool is_brighter_emotion(std::string_view name) {
+  return std::find(kBrighterEmotions.begin(), kBrighterEmotions.end(), name) != kBrighterEmotions.end();
+}
+
+// BRIGHTER / SemEval-2025 Task 11: id,text,<emotion columns>. Track A/C cells are 0/1 (presence), track B
+// cells 0-3 (intensity): an emotion is present when its cell is > 0. The data has no neutral column; a
+// row with no emotion present is labelled "neutral" (the core label for "no emotion"), so the corpus
+// keeps those rows and a model learns when nothing is expressed. A row with an empty emotion cell (the
+// unlabelled track A English test file) or a cell outside 0..3 is skipped and counted.
+Corpus read_brighter(const std::string& path, const std::string& doc) {
+  Builder b(path);
+  b.corpus.format = "brighter";
+  b.corpus.label_set = "core";
+  b.corpus.multi_label = true;
+  const detail::ParseContext ctx{path, Cp1252Controls::typographic};
+  const auto records = detail::read_csv_records(doc, ctx);
+  if (records.empty()) throw InputError(path + ": no CSV header");
+  std::vector<std::string> names;
+  for (const auto& h : records[0].fields) names.push_back(detail::lower_alnum(h));
+  const int text = column(names, {"text"});
+  std::vector<std::pair<int, std::string>> emotions;  // column -> canonical label
+  for (std::size_t k = 0; k < names.size(); ++k)
+    if (is_brighter_emotion(names[k])) emotions.emplace_back(static_cast<int>(k), canonical_label(names[k]));
+  if (text < 0 || emotions.empty())
+    throw InputError(path + ": a BRIGHTER CSV needs a 'text' column and emotion columns (anger, disgust, fear, joy, "
+                            "sadness, surprise)");
+  int needed = text;
+  for (const auto& e : emotions) needed = std::max(needed, e.first);
+  for (std::size_t r = 1; r < records.size(); ++r) {
+    const auto& f = records[r].fields;
+    if (static_cast<int>(f.size()) <= needed) {
+      b.bad(records[r].line, "too few fields (" + std::to_string(f.size()) + ")");
+      continue;
+    }
+    std::vector<std::string> labels;
+    std::string problem;
+    for (const auto& [k, label] : emotions) {
+      const std::string_view cell = trim(field(f, k));
+      long v = -1;
+      if (cell.empty()) {
+        problem = "empty label cell '" + names[static_cast<std::size_t>(k)] + "'";
+        break;
+      }
+      if (!parse_int(cell, v) || v < 0 || v > 3) {
+        problem = "label cell '" + names[static_cast<std::size_t>(k)] + "' is '" + std::string(cell) +
+                  "', expected 0..3";
+        break;
+      }
+      if (v > 0) labels.push_back(label);
+    }
+    if (!problem.empty()) {
+      b.bad(records[r].line, problem);
+      continue;
+    }
+    if (labels.empty()) labels.emplace_back("neutral");
+    b.add(records[r].line, field(f, text), std::move(labels), "", "", -1);
+  }
+  Corpus c = b.finish();
+  c.multi_label = true;  // a multi-label annotation even if no row of this file has two emotions
+  return c;
+}
+
 // Generic CSV: text, label (';'-separated), optional dialogue_id, speaker, utterance_id.
 Corpus read_generic_csv(const std::string& path, const std::string& doc) {
   Builder b(path);
@@ -382,6 +450,10 @@ CorpusFormat sniff(const std::string& path, std::string_view doc) {
     std::vector<std::string> names;
     for (const auto& h : records[0].fields) names.push_back(detail::lower_alnum(h));
     const bool utterance = column(names, {"utterance"}) >= 0, emotion = column(names, {"emotion"}) >= 0;
+    // BRIGHTER: id,text,<emotion columns> with no label column.
+    const auto n_emotions = std::count_if(names.begin(), names.end(), [](const std::string& n) { return is_brighter_emotion(n); });
+    if (column(names, {"text"}) >= 0 && n_emotions >= 2 && column(names, {"label", "labels", "emotion", "emotions"}) < 0)
+      return CorpusFormat::brighter;
     if (utterance && emotion && (column(names, {"dialogueid"}) >= 0 || column(names, {"sceneid"}) >= 0))
       return CorpusFormat::meld;
     if (column(names, {"text", "utterance", "sentence"}) >= 0 &&
@@ -389,7 +461,7 @@ CorpusFormat sniff(const std::string& path, std::string_view doc) {
       return CorpusFormat::csv;
   }
   throw InputError(path + ": unknown corpus format (expected MELD/EmoryNLP CSV or TSV, DailyDialog, GoEmotions TSV, "
-                          "or a CSV with 'text' and 'label' columns; or give --format)");
+                          "BRIGHTER CSV (id,text,<emotion columns>), or a CSV with 'text' and 'label' columns; or give --format)");
 }
 
 }  // namespace
@@ -402,8 +474,9 @@ CorpusFormat parse_corpus_format(std::string_view name) {
   if (n == "dailydialog") return CorpusFormat::dailydialog;
   if (n == "goemotions") return CorpusFormat::goemotions;
   if (n == "csv") return CorpusFormat::csv;
+  if (n == "brighter" || n == "semeval2025") return CorpusFormat::brighter;
   throw InputError("unknown corpus format '" + std::string(name) +
-                   "' (expected auto, meld, emorynlp, dailydialog, goemotions or csv)");
+                   "' (expected auto, meld, emorynlp, dailydialog, goemotions, brighter or csv)");
 }
 
 std::string canonical_label(std::string_view raw) {
@@ -431,6 +504,7 @@ Corpus read_corpus(const std::string& path, CorpusFormat format) {
     case CorpusFormat::emorynlp: return read_emorynlp_tsv(path, doc);
     case CorpusFormat::goemotions: return read_goemotions(path, doc);
     case CorpusFormat::csv: return read_generic_csv(path, doc);
+    case CorpusFormat::brighter: return read_brighter(path, doc);
     case CorpusFormat::dailydialog: return read_dailydialog(path);
     case CorpusFormat::automatic: break;
   }

@@ -14,6 +14,7 @@
 #include "sentio/core/progress.hpp"
 #include "sentio/ser_neural/load.hpp"
 #include "sentio/ser_neural/neural_model.hpp"
+#include "sentio/text/language.hpp"
 #include "sentio/vision/face_analyzer.hpp"
 #include "sentio/vision/graph_model.hpp"
 
@@ -66,6 +67,7 @@ int run_analyze(const sentio::cli::AnalyzeArgs& a) {
   std::optional<vision::FaceAnalyzer> face_analyzer;
   std::optional<text::TextModel> text_model;
   std::optional<text::ContextModel> context_model;
+  std::optional<text::LanguagePack> language_pack;
   std::unique_ptr<asr::Transcriber> transcriber;
   analysis::AnalysisModels models;
   if (need_speech) {
@@ -79,14 +81,30 @@ int run_analyze(const sentio::cli::AnalyzeArgs& a) {
     face_analyzer.emplace(fo);
     models.faces = &*face_analyzer;
   }
-  if (need_text) {
+  if (need_text && !a.language.empty() && !a.text_model.empty())
+    std::fprintf(stderr, "sentio: warning: --language %s ignored: --text-model given\n", a.language.c_str());
+  if (need_text && !a.language.empty() && a.text_model.empty()) {
+    // --language (docs/TEXT.md, "Multilingual"): a fixed language's model, or the pack for per-transcript
+    // detection ("auto"; its English model is the default one, loaded on first use like the others).
+    if (text::resolve_language_code(a.language) == "auto") {
+      language_pack.emplace(text::multilingual_pack_dir());
+      models.text.languages = &*language_pack;
+    } else {
+      const text::LanguageChoice choice = text::choose_language_model(a.language, {});
+      job.text_model_path = choice.model_path;
+      text_model = text::TextModel::load(job.text_model_path);
+      models.text.base = &*text_model;
+      models.text.language = choice.code;
+    }
+  } else if (need_text) {
     job.text_model_path = a.text_model.empty() ? text::default_text_model_path() : a.text_model;
     if (text::ContextModel::is_context_model_file(job.text_model_path)) {
       context_model = text::ContextModel::load(job.text_model_path);
-      models.text = {&context_model->base(), &*context_model};
+      models.text.base = &context_model->base();
+      models.text.context = &*context_model;
     } else {
       text_model = text::TextModel::load(job.text_model_path);
-      models.text = {&*text_model, nullptr};
+      models.text.base = &*text_model;
     }
   }
   if (need_asr) {
