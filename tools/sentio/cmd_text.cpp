@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// sentio train text --data FILE... [--dev FILE] [--type linear|lexicon] -o MODEL [options]
+// sentio train text --data FILE... [--dev FILE] [--type linear|lexicon|neural] -o MODEL [options]
 // sentio eval text [--model MODEL] --data FILE... [--format F] [--json] [-j N]
 #include <unistd.h>
 
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -11,10 +12,13 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "plugin_loader.hpp"
 #include "sentio/core/error.hpp"
 #include "sentio/core/progress.hpp"
 #include "sentio/text/context_model.hpp"
+#include "sentio/text/language.hpp"
 #include "sentio/text/text_model.hpp"
+#include "text_neural_args.hpp"
 
 namespace sentio::cli {
 
@@ -33,6 +37,10 @@ struct TrainTextArgs {
   text::TextTrainOptions opt;
   bool context = false;
   text::ContextTrainOptions ctx;
+  // --type neural: the encoder's own options; shared options (--epochs, ...) override its defaults only
+  // when given (`given` names them).
+  cli::TrainTextNeuralArgs neural;
+  std::function<bool(const char*)> given;
 };
 
 struct EvalTextArgs {
@@ -42,7 +50,40 @@ struct EvalTextArgs {
   bool json = false;
   int jobs = 2;
   bool quiet = false;
+  std::string language;  // --language: "" = the default model, a code, or "auto"
 };
+
+// --language CODE|auto (docs/TEXT.md, "Multilingual"): the language's emotion model from the multilingual
+// pack; "auto" detects the language of the data's texts. --model wins over it.
+std::optional<text::LanguageChoice> choose_eval_language(const EvalTextArgs& a) {
+  if (a.language.empty()) return std::nullopt;
+  if (!a.model.empty()) {
+    std::fprintf(stderr, "sentio: warning: --language %s ignored: --model given\n", a.language.c_str());
+    return std::nullopt;
+  }
+  std::vector<std::string> texts;
+  if (text::resolve_language_code(a.language) == "auto")
+    for (auto& u : text::read_corpora(a.data, text::parse_corpus_format(a.format)).items) texts.push_back(std::move(u.text));
+  text::LanguageChoice c = text::choose_language_model(a.language, texts, a.jobs);
+  const auto& d = c.detection;
+  if (c.source == "detected")
+    std::fprintf(stderr, "sentio: language %s (%s) detected, confidence %.2f over %zu texts\n", c.code.c_str(),
+                 text::language_name(c.code).c_str(), static_cast<double>(d.confidence), d.n_texts);
+  if (c.source == "fallback")
+    std::fprintf(stderr, "sentio: warning: language not recognised (best %s, confidence %.2f < %.2f); using English\n",
+                 d.code.empty() ? "none" : d.code.c_str(), static_cast<double>(d.confidence),
+                 static_cast<double>(text::kLanguageConfidenceFloor));
+  return c;
+}
+
+nlohmann::json language_json(const text::LanguageChoice& c) {
+  nlohmann::json j = {{"code", c.code}, {"name", text::language_name(c.code)}, {"source", c.source}};
+  if (c.source != "option") {
+    j["detected"] = c.detection.code;
+    j["confidence"] = c.detection.confidence;
+  }
+  return j;
+}
 
 void print_problems(const text::Corpus& c) {
   constexpr std::size_t kShown = 5;
@@ -52,14 +93,41 @@ void print_problems(const text::Corpus& c) {
 }
 
 
+// The neural encoder trains in the torch plugin (plugins/text_neural.cpp).
+int run_train_neural(TrainTextArgs& a) {
+  if (a.context) throw InputError("--context is not available with --type neural");
+  if (!a.opt.lexicons.empty()) throw InputError("--lexicon is not used by --type neural");
+  auto& n = a.neural;
+  n.data = a.data;
+  n.dev = a.dev;
+  n.format = a.format;
+  n.output = a.output;
+  n.quiet = a.quiet;
+  auto& o = n.options;
+  if (a.given("--hash-bits")) o.hash_bits = a.opt.hash_bits;
+  if (a.given("--char-min")) o.char_min = a.opt.char_min;
+  if (a.given("--char-max")) o.char_max = a.opt.char_max;
+  if (a.given("--epochs")) o.epochs = a.opt.epochs;
+  if (a.given("--learning-rate")) o.learning_rate = a.opt.learning_rate;
+  if (a.given("--class-weights")) o.class_weights = a.opt.class_weights;
+  if (a.given("-j")) o.threads = a.ctx.threads;
+  o.multi_label = a.opt.multi_label;
+  o.tune_metric = a.opt.tune_metric;
+  o.seed = a.opt.seed;
+  o.keep_labels = a.opt.keep_labels;
+  o.float16 = a.float16;
+  using Entry = int (*)(const cli::TrainTextNeuralArgs*);
+  return reinterpret_cast<Entry>(plugin_symbol("sentio-torch", "sentio_train_text_neural"))(&n);
+}
+
 int run_train(TrainTextArgs& a) {
   const auto format = text::parse_corpus_format(a.format);
   if (a.type == "linear") {
     a.opt.type = text::TextModelType::linear;
   } else if (a.type == "lexicon") {
     a.opt.type = text::TextModelType::lexicon;
-  } else {
-    throw InputError("--type must be linear or lexicon");
+  } else if (a.type != "neural") {
+    throw InputError("--type must be linear, lexicon or neural");
   }
   if (a.labels == "core") {
     for (const auto l : text::kCoreLabels) a.opt.keep_labels.emplace_back(l);
@@ -74,6 +142,7 @@ int run_train(TrainTextArgs& a) {
     }
   }
   a.opt.float16 = a.float16;
+  if (a.type == "neural") return run_train_neural(a);
   const text::Corpus train = text::read_corpora(a.data, format);
   print_problems(train);
   std::optional<text::Corpus> dev;
@@ -107,9 +176,9 @@ int run_train(TrainTextArgs& a) {
   return kExitOk;
 }
 
-void print_table(const text::TextEvalResult& r, const text::TextModel& model, const text::Corpus& data, int jobs) {
+void print_table(const text::TextEvalResult& r, const std::string& description, const text::Corpus& data, int jobs) {
   const auto& m = r.metrics;
-  std::printf("model: %s\n", model.description().c_str());
+  std::printf("model: %s\n", description.c_str());
   std::printf("data: %s, %zu utterances evaluated, %zu with labels the model lacks, %zu bad rows\n",
               data.format.c_str(), r.n, r.skipped_unknown, data.bad_rows);
   std::printf("%s     %.4f\nmacro-F1     %.4f\nweighted-F1  %.4f\nmicro-F1     %.4f\n",
@@ -167,9 +236,66 @@ nlohmann::json metrics_json(const text::TextEvalResult& r) {
   return j;
 }
 
+bool is_neural_model_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string first;
+  return in && std::getline(in, first) && first == text_neural::kNeuralTextModelMagic;
+}
+
+// A neural model (or its ensemble with a linear model) is scored in the torch plugin; the report is the
+// same as for the other models, plus the ensemble's components.
+int run_eval_neural(const EvalTextArgs& a, const std::string& model_path) {
+  const text::Corpus data = text::read_corpora(a.data, text::parse_corpus_format(a.format));
+  print_problems(data);
+  text::TextEvalResult r;
+  std::string description;
+  std::vector<std::pair<std::string, text::TextEvalResult>> components;
+  const cli::EvalTextNeuralArgs args{model_path, &data, a.jobs, &r, &description, &components};
+  using Entry = int (*)(const cli::EvalTextNeuralArgs*);
+  const int rc = reinterpret_cast<Entry>(plugin_symbol("sentio-torch", "sentio_eval_text_neural"))(&args);
+  if (rc != kExitOk) return rc;
+  if (r.n == 0) throw InputError("none of the data's labels is known to the model (" + description + ")");
+  const double speed = r.seconds > 0 ? static_cast<double>(data.items.size()) / r.seconds : 0.0;
+  if (!a.json) {
+    print_table(r, description, data, a.jobs);
+    for (const auto& [name, c] : components) {
+      std::printf("\ncomponent %s alone: accuracy %.4f  macro-F1 %.4f  weighted-F1 %.4f", name.c_str(),
+                  c.metrics.accuracy, c.metrics.macro_f1, c.metrics.weighted_f1);
+      if (c.micro_f1_no_neutral >= 0) std::printf("  micro-F1 without neutral %.4f", c.micro_f1_no_neutral);
+    }
+    if (!components.empty()) std::printf("\n");
+    return kExitOk;
+  }
+  nlohmann::json j = metrics_json(r);
+  j["model"] = model_path;
+  j["model_description"] = description;
+  j["model_type"] = components.empty() ? "neural" : "neural+linear";
+  j["data"] = a.data;
+  j["format"] = data.format;
+  j["label_set"] = data.label_set;
+  j["bad_rows"] = data.bad_rows;
+  j["context"] = false;
+  if (!components.empty()) {
+    nlohmann::json comp = nlohmann::json::object();
+    for (const auto& [name, c] : components) {
+      comp[name] = metrics_json(c);
+      comp[name]["utterances_per_second"] = c.seconds > 0 ? static_cast<double>(data.items.size()) / c.seconds : 0.0;
+    }
+    j["components"] = comp;
+  }
+  j["threads"] = a.jobs;
+  j["utterances_per_second"] = speed;
+  std::cout << j.dump(2) << "\n";
+  return kExitOk;
+}
+
 int run_eval(const EvalTextArgs& a) {
   if (a.jobs < 1) throw InputError("-j must be >= 1");
-  const std::string model_path = a.model.empty() ? text::default_text_model_path() : a.model;
+  const std::optional<text::LanguageChoice> language = choose_eval_language(a);
+  const std::string model_path = !a.model.empty() ? a.model
+                                 : language      ? language->model_path
+                                                 : text::default_text_model_path();
+  if (is_neural_model_file(model_path)) return run_eval_neural(a, model_path);
   // A context model scores with and without context when the data has dialogues; otherwise its base
   // model scores each utterance alone.
   std::optional<text::ContextModel> ctx;
@@ -202,12 +328,14 @@ int run_eval(const EvalTextArgs& a) {
         std::printf("  micro-F1 without neutral %.4f", cr->no_context.micro_f1_no_neutral);
       std::printf("\n\n");
     }
-    print_table(r, model, data, a.jobs);
+    if (language) std::printf("language: %s (%s, %s)\n", language->code.c_str(), text::language_name(language->code).c_str(), language->source.c_str());
+    print_table(r, model.description(), data, a.jobs);
     return kExitOk;
   }
   nlohmann::json j = metrics_json(r);
   j["model"] = model_path;
   j["model_description"] = ctx ? ctx->description() : model.description();
+  if (language) j["language"] = language_json(*language);
   j["data"] = a.data;
   j["format"] = data.format;
   j["label_set"] = data.label_set;
@@ -230,7 +358,7 @@ Runner when_parsed(CLI::App* s, F run) {
 }
 
 const char* kDataHelp =
-    "Labelled text: MELD / EmoryNLP CSV, EmoryNLP TSV, DailyDialog dialogues_*.txt, GoEmotions TSV, or a CSV with "
+    "Labelled text: MELD / EmoryNLP CSV, EmoryNLP TSV, DailyDialog dialogues_*.txt, GoEmotions TSV, BRIGHTER CSV, or a CSV with "
     "'text' and 'label' columns (';' separates several labels; optional dialogue_id, speaker, utterance_id)";
 
 }  // namespace
@@ -242,8 +370,12 @@ Runner add_train_text_command(CLI::App& train) {
   s->add_option("--data", a->data, kDataHelp)->required();
   s->add_option("--dev", a->dev,
                 "Development set: tunes multi-label thresholds or the neutral offset (never the test set)");
-  s->add_option("--format", a->format, "auto, meld, emorynlp, dailydialog, goemotions or csv")->capture_default_str();
-  s->add_option("--type", a->type, "linear or lexicon")->capture_default_str();
+  s->add_option("--format", a->format, "auto, meld, emorynlp, dailydialog, goemotions, brighter or csv")->capture_default_str();
+  s->add_option("--type", a->type,
+                "linear, lexicon or neural (the CNN encoder of docs/TEXT.md, trained with libtorch; its own "
+                "defaults: --hash-bits 17 --char-min 3 --char-max 5 --epochs 20 --learning-rate 1e-3 "
+                "--class-weights sqrt -j 1)")
+      ->capture_default_str();
   s->add_option("-o,--output", a->output, "Model file to write (sentio.text.model v1)")->required();
   s->add_option("--lexicon", a->opt.lexicons,
                 "KIND=PATH with KIND vader, afinn, nrc-emolex or nrc-vad (lexicon model; default: VADER and "
@@ -277,7 +409,25 @@ Runner add_train_text_command(CLI::App& train) {
   s->add_option("--context-text-bits", a->ctx.text_bits,
                 "0, or log2 buckets for the previous utterance's words in the context model")
       ->capture_default_str();
-  s->add_option("-j,--jobs", a->ctx.threads, "Threads for the context model's fold models")->capture_default_str();
+  s->add_option("-j,--jobs", a->ctx.threads,
+                "Threads for the context model's fold models, or the neural model's torch threads (default 1 there)")
+      ->capture_default_str();
+  auto& no = a->neural.options;
+  s->add_option("--embedding-dim", no.embedding_dim, "Neural: embedding size")->capture_default_str();
+  s->add_option("--filters", no.filters, "Neural: convolution filters per width (1, 2, 3)")->capture_default_str();
+  s->add_option("--dropout", no.dropout, "Neural: dropout before the output layer")->capture_default_str();
+  s->add_option("--batch-size", no.batch_size, "Neural: mini-batch size")->capture_default_str();
+  s->add_option("--patience", no.patience, "Neural: epochs without a better dev score before stopping (0 = never)")
+      ->capture_default_str();
+  s->add_option("--max-tokens", no.max_tokens, "Neural: tokens kept per utterance")->capture_default_str();
+  s->add_option("--weight-decay", no.weight_decay, "Neural: L2 on the dense layers (Adam)")->capture_default_str();
+  s->add_option("--ensemble-with", no.ensemble_with,
+                "Neural: a linear model (.stm, same labels) to average with; the weight and decision are tuned on "
+                "--dev and the linear model is embedded in the output");
+  s->add_option("--init-from", no.init_from,
+                "Neural: start from this neural model's weights (same --hash-bits, --char-min/max, --embedding-dim, "
+                "--filters), e.g. one trained on several corpora");
+  a->given = [s](const char* name) { return s->get_option(name)->count() > 0; };
   return when_parsed(s, [a] { return run_train(*a); });
 }
 
@@ -287,9 +437,12 @@ Runner add_eval_text_command(CLI::App& eval) {
       "text", "Text emotion accuracy, macro/weighted-F1, micro-F1 without neutral, per-class scores, confusion.");
   s->add_option("--data", a->data, kDataHelp)->required();
   s->add_option("--model", a->model, "Model from 'sentio train text' (default: models/text/default.stm)");
-  s->add_option("--format", a->format, "auto, meld, emorynlp, dailydialog, goemotions or csv")->capture_default_str();
+  s->add_option("--format", a->format, "auto, meld, emorynlp, dailydialog, goemotions, brighter or csv")->capture_default_str();
   s->add_flag("--json", a->json, "Print one JSON object instead of a table");
   s->add_option("-j,--jobs", a->jobs, "Prediction threads")->capture_default_str();
+  s->add_option("--language", a->language,
+                "The emotion model of a language from models/text/multilingual/: a BRIGHTER code or alias (de, es, "
+                "zh, pt, ru, sv, ...; en = the default model) or 'auto' (detect from the data); --model wins");
   return when_parsed(s, [a] { return run_eval(*a); });
 }
 

@@ -147,4 +147,39 @@ double micro_f1_excluding(const ConfusionMatrix& confusion, std::size_t excluded
 // Sentiment of a label for the derived sentiment: +1 positive, -1 negative, 0 neutral/ambiguous.
 int label_polarity(std::string_view label);
 
+// ---- shared with other text scorers (the neural encoder of sentio_text_neural) ----
+
+// The tokens of the linear model: lower-cased runs of letters, digits, apostrophes and non-ASCII bytes,
+// and each '!' and '?' (docs/TEXT.md).
+std::vector<std::string> tokenize(std::string_view text);
+
+// TextModel::describe for any scorer: decision (`thresholds` for multi-label), sentiment and
+// valence/arousal of `probabilities` over `labels`.
+TextPrediction describe_probabilities(const std::vector<std::string>& labels, bool multi_label,
+                                      const std::vector<float>& thresholds, std::vector<float> probabilities);
+
+// The dev-set decision tuning of TextModel::train from raw logits (before any offset; sigmoid inputs for
+// multi-label): per-label thresholds maximising each label's F1 (multi-label), or the neutral logit offset
+// maximising `metric` (single-label with a neutral label). Empty `metric` = the default of docs/TEXT.md
+// for `dev`. Returns the metric used.
+struct DecisionTuning {
+  std::vector<float> thresholds;     // per label, 0.5 untuned
+  std::vector<float> logit_offsets;  // per label, 0 untuned
+  std::string metric;
+};
+DecisionTuning tune_decision(const std::vector<std::vector<float>>& dev_logits, const std::vector<std::string>& labels,
+                             bool multi_label, const Corpus& dev, const std::string& metric);
+// The value of `metric` (weighted_f1, macro_f1, micro_f1_no_neutral) in a result.
+double metric_value(const TextEvalResult& r, const std::string& metric);
+
+// Evaluation of any scorer: `probabilities(texts, threads)` gives one row per text over `labels`
+// (timed for TextEvalResult::seconds); decisions as in evaluate(TextModel).
+struct TextScorer {
+  std::vector<std::string> labels;
+  bool multi_label = false;
+  std::vector<float> thresholds;  // per label (multi-label decisions)
+  std::function<std::vector<std::vector<float>>(const std::vector<std::string>& texts, int threads)> probabilities;
+};
+TextEvalResult evaluate(const TextScorer& scorer, const Corpus& data, int threads);
+
 }  // namespace sentio::text

@@ -150,19 +150,34 @@ TextEvalResult score_probabilities(const std::vector<std::string>& model_labels,
 
 }  // namespace detail
 
-TextEvalResult evaluate(const TextModel& model, const Corpus& data, int threads) {
+TextEvalResult evaluate(const TextScorer& scorer, const Corpus& data, int threads) {
   std::vector<std::string> texts;
   texts.reserve(data.items.size());
   for (const auto& u : data.items) texts.push_back(u.text);
   const auto t0 = std::chrono::steady_clock::now();
-  const auto probs = model.probabilities(texts, threads);
+  const auto probs = scorer.probabilities(texts, threads);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  // Thresholds: the model's own, read through a prediction-free path.
-  std::vector<float> thresholds(model.labels().size(), 0.5f);
-  if (model.multi_label()) thresholds = model.thresholds();
-  TextEvalResult r = detail::score_probabilities(model.labels(), model.multi_label(), thresholds, probs, data);
+  SENTIO_ASSERT(probs.size() == texts.size());
+  std::vector<float> thresholds(scorer.labels.size(), 0.5f);
+  if (scorer.multi_label) thresholds = scorer.thresholds;
+  TextEvalResult r = detail::score_probabilities(scorer.labels, scorer.multi_label, thresholds, probs, data);
   r.seconds = seconds;
   return r;
+}
+
+TextEvalResult evaluate(const TextModel& model, const Corpus& data, int threads) {
+  TextScorer s;
+  s.labels = model.labels();
+  s.multi_label = model.multi_label();
+  s.thresholds = model.thresholds();
+  s.probabilities = [&model](const std::vector<std::string>& texts, int n) { return model.probabilities(texts, n); };
+  return evaluate(s, data, threads);
+}
+
+double metric_value(const TextEvalResult& r, const std::string& metric) {
+  if (metric == "macro_f1") return r.metrics.macro_f1;
+  if (metric == "micro_f1_no_neutral") return r.micro_f1_no_neutral < 0 ? r.metrics.weighted_f1 : r.micro_f1_no_neutral;
+  return r.metrics.weighted_f1;
 }
 
 }  // namespace sentio::text

@@ -186,14 +186,16 @@ std::vector<std::vector<float>> TextModel::probabilities(const std::vector<std::
 }
 
 namespace {
-// Decision, sentiment and affect of the probabilities in p.probabilities.
-void describe_into(const TextModel::Impl& m, TextPrediction& p) {
-  const std::size_t K = m.k();
+// Decision, sentiment and affect of the probabilities in p.probabilities over `labels` (`proxies`: their
+// affect_proxy).
+void describe_into(const std::vector<std::string>& labels, const std::vector<std::string>& proxies, bool multi,
+                   const std::vector<float>& thresholds, TextPrediction& p) {
+  const std::size_t K = labels.size();
   p.top = static_cast<std::size_t>(std::max_element(p.probabilities.begin(), p.probabilities.end()) -
                                    p.probabilities.begin());
-  if (m.multi) {
+  if (multi) {
     for (std::size_t c = 0; c < K; ++c)
-      if (p.probabilities[c] >= m.thresholds[c]) p.active.push_back(c);
+      if (p.probabilities[c] >= thresholds[c]) p.active.push_back(c);
   }
   if (p.active.empty()) p.active.push_back(p.top);
   // Sentiment and affect from the probabilities normalised to sum 1.
@@ -202,10 +204,13 @@ void describe_into(const TextModel::Impl& m, TextPrediction& p) {
   if (total > 0)
     for (float& v : norm) v /= total;
   for (std::size_t c = 0; c < K; ++c) {
-    const int pol = label_polarity(m.labels[c]);
+    const int pol = label_polarity(labels[c]);
     (pol > 0 ? p.positive : pol < 0 ? p.negative : p.neutral) += norm[c];
   }
-  p.affect = mean_affect(m.proxies, norm);
+  p.affect = mean_affect(proxies, norm);
+}
+void describe_into(const TextModel::Impl& m, TextPrediction& p) {
+  describe_into(m.labels, m.proxies, m.multi, m.thresholds, p);
 }
 }  // namespace
 
@@ -216,6 +221,19 @@ TextPrediction TextModel::describe(std::vector<float> probabilities) const {
   describe_into(*impl_, p);
   return p;
 }
+
+TextPrediction describe_probabilities(const std::vector<std::string>& labels, bool multi_label,
+                                      const std::vector<float>& thresholds, std::vector<float> probabilities) {
+  SENTIO_ASSERT(probabilities.size() == labels.size() && (!multi_label || thresholds.size() == labels.size()));
+  std::vector<std::string> proxies;
+  for (const auto& l : labels) proxies.push_back(affect_proxy(l));
+  TextPrediction p;
+  p.probabilities = std::move(probabilities);
+  describe_into(labels, proxies, multi_label, thresholds, p);
+  return p;
+}
+
+std::vector<std::string> tokenize(std::string_view text) { return detail::tokenize(text); }
 
 TextPrediction TextModel::predict(std::string_view text, std::size_t n_explain) const {
   const Impl& m = *impl_;
@@ -396,6 +414,59 @@ float tune_neutral_offset(const std::vector<std::vector<float>>& dev_logits, con
 }  // namespace detail
 
 
+DecisionTuning tune_decision(const std::vector<std::vector<float>>& dev_logits, const std::vector<std::string>& labels,
+                             bool multi, const Corpus& dev, const std::string& metric) {
+  SENTIO_ASSERT(dev_logits.size() == dev.items.size());
+  const std::size_t K = labels.size();
+  DecisionTuning d;
+  d.thresholds.assign(K, 0.5f);
+  d.logit_offsets.assign(K, 0.0f);
+  d.metric = metric;
+  if (d.metric.empty())
+    d.metric = dev.format == "dailydialog" ? "micro_f1_no_neutral" : multi || dev.multi_label ? "macro_f1" : "weighted_f1";
+  if (d.metric != "weighted_f1" && d.metric != "macro_f1" && d.metric != "micro_f1_no_neutral")
+    throw InputError("--tune-metric must be weighted_f1, macro_f1 or micro_f1_no_neutral");
+  if (multi) {
+    // Per-label threshold maximising that label's F1 on dev (= macro-F1 when labels are independent).
+    std::vector<std::vector<float>> probs = dev_logits;
+    for (auto& p : probs)
+      for (float& v : p) v = sigmoid(v);
+    for (std::size_t c = 0; c < K; ++c) {
+      std::vector<std::pair<float, bool>> pc;
+      std::size_t positives = 0;
+      for (std::size_t i = 0; i < dev.items.size(); ++i) {
+        const auto& ls = dev.items[i].labels;
+        const bool pos = std::find(ls.begin(), ls.end(), labels[c]) != ls.end();
+        positives += pos;
+        pc.emplace_back(probs[i][c], pos);
+      }
+      if (positives == 0) continue;
+      float best_t = 0.5f;
+      double best_f = -1;
+      for (int t = 2; t <= 95; ++t) {
+        const float th = static_cast<float>(t) / 100.0f;
+        std::size_t tp = 0, fp = 0;
+        for (const auto& [p, pos] : pc)
+          if (p >= th) (pos ? tp : fp)++;
+        const double f = 2.0 * static_cast<double>(tp) / static_cast<double>(2 * tp + fp + (positives - tp));
+        if (f > best_f + 1e-12) {
+          best_f = f;
+          best_t = th;
+        }
+      }
+      d.thresholds[c] = best_t;
+    }
+  } else {
+    // An offset on the neutral logit trades neutral recall for the other classes' recall.
+    const auto it = std::find(labels.begin(), labels.end(), "neutral");
+    if (it != labels.end()) {
+      const auto nc = static_cast<std::size_t>(it - labels.begin());
+      d.logit_offsets[nc] = detail::tune_neutral_offset(dev_logits, labels, nc, dev, d.metric);
+    }
+  }
+  return d;
+}
+
 TextModel TextModel::train(const Corpus& train_in, const Corpus* dev, const TextTrainOptions& opt,
                            const std::function<void(int, int)>& progress) {
   if (opt.hash_bits < 8 || opt.hash_bits > 26) throw InputError("--hash-bits must be in 8..26");
@@ -495,10 +566,6 @@ TextModel TextModel::train(const Corpus& train_in, const Corpus* dev, const Text
   // Dev tuning.
   std::string tune = opt.tune_metric;
   if (dev) {
-    if (tune.empty())
-      tune = dev->format == "dailydialog" ? "micro_f1_no_neutral" : m.multi || dev->multi_label ? "macro_f1" : "weighted_f1";
-    if (tune != "weighted_f1" && tune != "macro_f1" && tune != "micro_f1_no_neutral")
-      throw InputError("--tune-metric must be weighted_f1, macro_f1 or micro_f1_no_neutral");
     std::vector<std::vector<float>> dev_logits(dev->items.size());
     {
       SparseVec x;
@@ -507,41 +574,10 @@ TextModel TextModel::train(const Corpus& train_in, const Corpus* dev, const Text
         m.logits(x, dev_logits[i]);
       }
     }
-    if (m.multi) {
-      // Per-label threshold maximising that label's F1 on dev (= macro-F1 when labels are independent).
-      std::vector<std::vector<float>> probs = dev_logits;
-      for (auto& p : probs)
-        for (float& v : p) v = sigmoid(v);
-      for (std::size_t c = 0; c < K; ++c) {
-        std::vector<std::pair<float, bool>> pc;
-        std::size_t positives = 0;
-        for (std::size_t i = 0; i < dev->items.size(); ++i) {
-          const auto& ls = dev->items[i].labels;
-          const bool pos = std::find(ls.begin(), ls.end(), m.labels[c]) != ls.end();
-          positives += pos;
-          pc.emplace_back(probs[i][c], pos);
-        }
-        if (positives == 0) continue;
-        float best_t = 0.5f;
-        double best_f = -1;
-        for (int t = 2; t <= 95; ++t) {
-          const float th = static_cast<float>(t) / 100.0f;
-          std::size_t tp = 0, fp = 0;
-          for (const auto& [p, pos] : pc)
-            if (p >= th) (pos ? tp : fp)++;
-          const double f = 2.0 * static_cast<double>(tp) / static_cast<double>(2 * tp + fp + (positives - tp));
-          if (f > best_f + 1e-12) {
-            best_f = f;
-            best_t = th;
-          }
-        }
-        m.thresholds[c] = best_t;
-      }
-    } else if (index.count("neutral")) {
-      // An offset on the neutral logit trades neutral recall for the other classes' recall.
-      const std::size_t nc = index["neutral"];
-      m.offset[nc] = detail::tune_neutral_offset(dev_logits, m.labels, nc, *dev, tune);
-    }
+    DecisionTuning d = tune_decision(dev_logits, m.labels, m.multi, *dev, tune);
+    m.thresholds = std::move(d.thresholds);
+    m.offset = std::move(d.logit_offsets);
+    tune = d.metric;
   }
 
   nlohmann::json t;
