@@ -93,7 +93,7 @@ namespace {
 // The words part of a transcript; speakers come from the speech part when the transcript has none.
 TextResult text_part(text::Transcript transcript, const std::string& source, const std::string& name,
                      const AnalyzeJob& job, const AnalysisModels& models, AnalysisResult& result) {
-  SENTIO_ASSERT(models.text.base || models.text.languages);
+  SENTIO_ASSERT(models.text.base || models.text.languages || models.text.scorer);
   if (result.speech) attribute_speakers(transcript, *result.speech);
   TextResult t = analyze_transcript(transcript, models.text, source, name);
   if (t.model_path.empty()) t.model_path = job.text_model_path;  // a language pack sets its own

@@ -121,3 +121,31 @@ TEST(TextNeuralCli, DamagedModelIsAOneLineError) {
 }
 
 }  // namespace
+
+TEST(TextNeuralCli, AnalyzeUsesANeuralModelAndNamesTheKeyWordAsDriver) {
+  const fs::path dir = sentio::test::temp_dir();
+  const fs::path data = write_keyed_csv(dir);
+  const fs::path model = dir / "keyed.stn";
+  ASSERT_EQ(run_command(sentio_cmd("train text --type neural" + kSmall + "--data '" + data.string() + "' --dev '" +
+                                   data.string() + "' -o '" + model.string() + "'"))
+                .status,
+            0);
+  const fs::path transcript = dir / "chat.srt";
+  std::ofstream(transcript) << "1\n00:00:01,000 --> 00:00:03,000\nA: the bus was late and it was gloomy!\n\n"
+                               "2\n00:00:04,000 --> 00:00:06,000\nB: my friend called and it was lovely\n\n";
+  const fs::path out = dir / "chat.json";
+  const auto r = run_command(sentio_cmd("analyze -q '" + transcript.string() + "' --text-model '" + model.string() +
+                                        "' -o '" + out.string() + "'"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::ifstream in(out);
+  const auto j = nlohmann::json::parse(in);
+  const auto& u = j.at("text").at("utterances");
+  ASSERT_EQ(u.size(), 2u);
+  EXPECT_EQ(u.at(0).at("label"), "sadness");
+  EXPECT_EQ(u.at(1).at("label"), "happiness");
+  // Leaving the key word out moves the call most; punctuation around it is not part of the term.
+  EXPECT_EQ(u.at(0).at("drivers").at(0).at("term"), "gloomy");
+  EXPECT_EQ(u.at(1).at("drivers").at(0).at("term"), "lovely");
+  EXPECT_GT(u.at(0).at("drivers").at(0).at("weight").get<double>(), 0.0);
+  EXPECT_NE(j.at("text").at("model").at("description").get<std::string>().find("neural"), std::string::npos);
+}

@@ -56,7 +56,7 @@ Runner add_analyze_command(CLI::App& app) {
   cmd->add_flag("--transcribe", args->transcribe,
                 "Recognise the speech (pocketsphinx, English) of recordings without --transcript and add the words "
                 "part; slower (about 0.3 x real time per thread)");
-  cmd->add_option("--text-model", args->text_model, "Text-emotion model from 'sentio train text' (default: models/text/); a context model (--context) also gives each utterance's call in the dialogue context");
+  cmd->add_option("--text-model", args->text_model, "Text-emotion model from 'sentio train text' (default: models/text/); a context model (--context) also gives each utterance's call in the dialogue context; a neural model (--type neural) finds each call's driving words by leaving words out");
   cmd->add_option("--language", args->language,
                   "Language of the words part: a BRIGHTER code or alias (de, es, zh, pt, ru, sv, ...; en = the default "
                   "text model) selects that language's model from models/text/multilingual/; 'auto' detects it per "

@@ -15,6 +15,7 @@
 #include "sentio/ser_neural/load.hpp"
 #include "sentio/ser_neural/neural_model.hpp"
 #include "sentio/text/language.hpp"
+#include "sentio/text_neural/neural_text_model.hpp"
 #include "sentio/vision/face_analyzer.hpp"
 #include "sentio/vision/graph_model.hpp"
 
@@ -68,6 +69,8 @@ int run_analyze(const sentio::cli::AnalyzeArgs& a) {
   std::optional<text::TextModel> text_model;
   std::optional<text::ContextModel> context_model;
   std::optional<text::LanguagePack> language_pack;
+  std::optional<text_neural::NeuralTextModel> neural_text_model;
+  text::TextScorer neural_scorer;
   std::unique_ptr<asr::Transcriber> transcriber;
   analysis::AnalysisModels models;
   if (need_speech) {
@@ -98,7 +101,12 @@ int run_analyze(const sentio::cli::AnalyzeArgs& a) {
     }
   } else if (need_text) {
     job.text_model_path = a.text_model.empty() ? text::default_text_model_path() : a.text_model;
-    if (text::ContextModel::is_context_model_file(job.text_model_path)) {
+    if (text_neural::NeuralTextModel::is_neural_text_model_file(job.text_model_path)) {
+      neural_text_model = text_neural::NeuralTextModel::load(job.text_model_path);
+      neural_scorer = neural_text_model->scorer();
+      models.text.scorer = &neural_scorer;
+      models.text.scorer_description = neural_text_model->description();
+    } else if (text::ContextModel::is_context_model_file(job.text_model_path)) {
       context_model = text::ContextModel::load(job.text_model_path);
       models.text.base = &context_model->base();
       models.text.context = &*context_model;
