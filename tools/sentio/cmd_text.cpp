@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "text_corpora_io.hpp"
 #include "plugin_loader.hpp"
 #include "sentio/core/error.hpp"
 #include "sentio/core/progress.hpp"
@@ -85,13 +86,6 @@ nlohmann::json language_json(const text::LanguageChoice& c) {
   return j;
 }
 
-void print_problems(const text::Corpus& c) {
-  constexpr std::size_t kShown = 5;
-  for (std::size_t i = 0; i < c.problems.size() && i < kShown; ++i)
-    std::fprintf(stderr, "sentio: warning: %s\n", c.problems[i].c_str());
-  if (c.bad_rows > 0) std::fprintf(stderr, "sentio: warning: %zu bad row(s) skipped\n", c.bad_rows);
-}
-
 
 // The neural encoder trains in the torch plugin (plugins/text_neural.cpp).
 int run_train_neural(TrainTextArgs& a) {
@@ -121,7 +115,6 @@ int run_train_neural(TrainTextArgs& a) {
 }
 
 int run_train(TrainTextArgs& a) {
-  const auto format = text::parse_corpus_format(a.format);
   if (a.type == "linear") {
     a.opt.type = text::TextModelType::linear;
   } else if (a.type == "lexicon") {
@@ -143,13 +136,7 @@ int run_train(TrainTextArgs& a) {
   }
   a.opt.float16 = a.float16;
   if (a.type == "neural") return run_train_neural(a);
-  const text::Corpus train = text::read_corpora(a.data, format);
-  print_problems(train);
-  std::optional<text::Corpus> dev;
-  if (!a.dev.empty()) {
-    dev = text::read_corpus(a.dev, format);
-    print_problems(*dev);
-  }
+  const auto [train, dev] = read_training_corpora(a.data, a.dev, a.format);
   if (!a.quiet)
     std::fprintf(stderr, "sentio: training a %s text model on %zu utterances (%s)\n", a.type.c_str(),
                  train.items.size(), train.format.c_str());

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "plugins/plugin_guard.hpp"
+#include "text_corpora_io.hpp"
 #include "sentio/core/error.hpp"
 #include "sentio/core/progress.hpp"
 #include "sentio/text_neural/neural_text_model.hpp"
@@ -16,23 +17,9 @@ namespace {
 
 using namespace sentio;
 
-void print_problems(const text::Corpus& c) {
-  constexpr std::size_t kShown = 5;
-  for (std::size_t i = 0; i < c.problems.size() && i < kShown; ++i)
-    std::fprintf(stderr, "sentio: warning: %s\n", c.problems[i].c_str());
-  if (c.bad_rows > 0) std::fprintf(stderr, "sentio: warning: %zu bad row(s) skipped\n", c.bad_rows);
-}
-
 int run_train(const cli::TrainTextNeuralArgs& a) {
   const auto t0 = std::chrono::steady_clock::now();
-  const auto format = text::parse_corpus_format(a.format);
-  const text::Corpus train = text::read_corpora(a.data, format);
-  print_problems(train);
-  std::optional<text::Corpus> dev;
-  if (!a.dev.empty()) {
-    dev = text::read_corpus(a.dev, format);
-    print_problems(*dev);
-  }
+  const auto [train, dev] = cli::read_training_corpora(a.data, a.dev, a.format);
   if (!a.quiet)
     std::fprintf(stderr, "sentio: training a neural text model on %zu utterances (%s) on %d thread(s)\n",
                  train.items.size(), train.format.c_str(), a.options.threads);
