@@ -6,7 +6,9 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
+#include "sentio/core/checksum.hpp"
 #include "sentio/core/error.hpp"
 #include "sentio/text/language.hpp"
 #include "test_support.hpp"
@@ -181,6 +183,28 @@ TEST(LanguagePack, ListsModelsDetectsAndFallsBack) {
   EXPECT_THROW((void)choose_language_model("ru", {}), InputError);  // known, but not in this pack
   ::unsetenv("SENTIO_TEXT_MULTILINGUAL");
   ::unsetenv("SENTIO_TEXT_MODEL");
+}
+
+TEST(LanguagePack, FilesAreCheckedAgainstThePacksChecksums) {
+  const fs::path dir = test::temp_dir() / "pack_sums";
+  fs::create_directories(dir);
+  const TextModel id = tiny_language_id();
+  id.save((dir / "languages.stm").string());
+  id.save((dir / "deu.stm").string());
+  std::ofstream(dir / "SHA256SUMS") << sha256_file((dir / "languages.stm").string()) << "  languages.stm\n"
+                                    << sha256_file((dir / "deu.stm").string()) << "  deu.stm\n";
+  {
+    const LanguagePack pack(dir.string());
+    EXPECT_EQ(pack.model_path("deu"), (dir / "deu.stm").string());
+  }
+  std::ofstream(dir / "deu.stm", std::ios::app) << "x";  // altered after the list was written
+  const LanguagePack pack(dir.string());                  // the language-ID model is intact
+  try {
+    (void)pack.model("deu");
+    FAIL() << "expected a checksum mismatch";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("deu.stm': checksum mismatch"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

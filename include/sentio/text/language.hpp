@@ -80,8 +80,9 @@ class LanguagePack {
   // Codes with an emotion model: the pack's files plus eng (the default model), sorted.
   const std::vector<std::string>& codes() const;
   const TextModel& language_id() const;
-  // The emotion model file of a code in codes(): eng -> default_text_model_path(), else dir/<code>.stm.
-  // InputError listing codes() otherwise.
+  // The emotion model file of a code in codes(): eng -> default_text_model_path(), else dir/<code>.stm,
+  // checked against the pack's SHA256SUMS when it has one (as the language-ID model is on opening).
+  // InputError listing codes() otherwise, or naming a file whose checksum differs.
   std::string model_path(std::string_view code) const;
   // The emotion model of a code (loaded once).
   const TextModel& model(std::string_view code) const;

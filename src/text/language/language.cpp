@@ -13,6 +13,7 @@
 #include <map>
 #include <mutex>
 
+#include "sentio/core/checksum.hpp"
 #include "sentio/core/error.hpp"
 #include "sentio/core/resources.hpp"
 
@@ -151,6 +152,13 @@ struct LanguagePack::Impl {
   TextModel language_id;
   mutable std::mutex mutex;
   mutable std::map<std::string, std::unique_ptr<TextModel>, std::less<>> models;
+  // The pack's SHA256SUMS (when it has one): every pack file is checked against it before loading.
+  std::map<std::string, std::string> sums;
+  std::string sums_path;
+
+  void verify(const std::string& file) const {
+    if (!sums.empty() && fs::path(file).parent_path() == fs::path(dir)) verify_sha256(file, sums, sums_path);
+  }
 };
 
 LanguagePack::LanguagePack(const std::string& dir) : impl_(std::make_unique<Impl>()) {
@@ -160,6 +168,11 @@ LanguagePack::LanguagePack(const std::string& dir) : impl_(std::make_unique<Impl
   const fs::path id = fs::path(dir) / kLanguageIdFile;
   if (!fs::is_regular_file(id, ec))
     throw InputError(dir + ": multilingual model folder without its language-identification model " + kLanguageIdFile);
+  if (const fs::path list = fs::path(dir) / "SHA256SUMS"; fs::is_regular_file(list, ec)) {
+    impl_->sums = read_sha256sums(list.string());
+    impl_->sums_path = list.string();
+  }
+  impl_->verify(id.string());
   impl_->language_id = TextModel::load(id.string());
   if (impl_->language_id.multi_label())
     throw InputError(id.string() + ": a language-identification model must be single-label (softmax)");
@@ -182,15 +195,18 @@ std::string LanguagePack::model_path(std::string_view code) const {
     throw InputError(impl_->dir + ": no emotion model for language '" + std::string(code) +
                      "' (available: " + join(impl_->codes) + ")");
   if (code == kEnglishCode) return default_text_model_path();
-  return (fs::path(impl_->dir) / (std::string(code) + ".stm")).string();
+  const std::string path = (fs::path(impl_->dir) / (std::string(code) + ".stm")).string();
+  impl_->verify(path);
+  return path;
 }
 
 const TextModel& LanguagePack::model(std::string_view code) const {
   const std::string path = model_path(code);
   const std::lock_guard<std::mutex> lock(impl_->mutex);
   auto it = impl_->models.find(code);
-  if (it == impl_->models.end())
+  if (it == impl_->models.end()) {
     it = impl_->models.emplace(std::string(code), std::make_unique<TextModel>(TextModel::load(path))).first;
+  }
   return *it->second;
 }
 
