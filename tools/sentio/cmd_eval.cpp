@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// sentio eval face [--model DIR] --data MANIFEST [--crops auto|yes|no] [--json] [-j N]
+// sentio eval face [--model DIR|MODEL.json] --data MANIFEST [--split S] [--crops auto|yes|no] [--json] [-j N]
 // sentio eval ser ... (cmd_ser.cpp)
 #include <memory>
 #include <string>
@@ -29,11 +29,17 @@ Runner add_eval_command(CLI::App& app) {
                    "CSV manifest with 'path' and 'label' columns (paths relative to its folder; FER-style labels "
                    "angry, happy, sad, neutral, surprise, fear, disgust; 'contempt' rows are skipped and counted)")
       ->required();
-  face->add_option("--model", args->model, "Folder with blazeface/facemesh/emotion .json+.bin (default: the models fetched by scripts/setup)");
+  face->add_option("--model", args->model,
+                   "Folder with blazeface/facemesh/emotion .json+.bin (default: the models fetched by scripts/setup), "
+                   "or an expression model json (e.g. DIR/emotion.json from 'sentio train face') that replaces only "
+                   "the expression model");
+  face->add_option("--split", args->split, "Only the rows whose 'split' column has this value (e.g. PublicTest)");
   face->add_option("--crops", args->crops,
                    "auto: images whose longer side is <= 96 px are face crops, larger ones go through detection "
                    "(whole image if no face is found); yes: every image is a face crop; no: always detect")
       ->capture_default_str();
+  face->add_flag("--flip", args->flip,
+                 "Average the expression probabilities of each crop and its mirror image (test-time augmentation)");
   face->add_flag("--json", args->json, "Print one JSON object instead of a table");
   face->add_option("-j,--jobs", args->jobs, "Images in parallel (default: all cores)");
   const std::vector<std::pair<std::string, Runner>> subs = {

@@ -14,6 +14,7 @@ Runner add_train_command(CLI::App& app) {
   const std::vector<std::pair<std::string, Runner>> subs = {
       {"ser", add_train_ser_command(*cmd)},
       {"text", add_train_text_command(*cmd)},
+      {"face", add_train_face_command(*cmd)},
   };
   return [cmd, subs] {
     for (const auto& [name, run] : subs)

@@ -20,6 +20,7 @@ Runner add_train_ser_command(CLI::App& train);  // cmd_ser.cpp
 Runner add_eval_ser_command(CLI::App& eval);    // cmd_ser.cpp
 Runner add_train_text_command(CLI::App& train);  // cmd_text.cpp
 Runner add_eval_text_command(CLI::App& eval);    // cmd_text.cpp
+Runner add_train_face_command(CLI::App& train);  // cmd_face.cpp
 
 // Exit codes shared by all commands.
 inline constexpr int kExitOk = 0;

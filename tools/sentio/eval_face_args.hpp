@@ -9,8 +9,10 @@ namespace sentio::cli {
 struct EvalFaceArgs {
   std::string model;
   std::string data;
+  std::string split;
   std::string crops = "auto";
   bool json = false;
+  bool flip = false;
   int jobs = 0;
 };
 

@@ -90,6 +90,12 @@ struct FaceTimings {
 struct FaceAnalyzerOptions {
   // Folder with blazeface/facemesh/emotion .json+.bin; empty = default_face_model_dir().
   std::string model_dir;
+  // An expression model json (e.g. one written by `sentio train face`) used instead of <model_dir>/emotion.json;
+  // checked against the SHA256SUMS of its own folder when that folder has one. Empty = the folder's.
+  std::string expression_model;
+  // Test-time augmentation of the expression stage: average the probabilities of the crop and its mirror
+  // image (one model run on a batch of two).
+  bool expression_flip_average = false;
   float score_threshold = 0.5f;     // detector confidence (sigmoid of the logit) to keep a box
   float nms_iou = 0.3f;             // IoU above which overlapping boxes are merged (weighted NMS)
   float presence_threshold = 0.5f;  // FaceMesh face-presence below this rejects the detection

@@ -21,6 +21,8 @@ enum class CropMode { automatic, crop, detect };
 
 struct FaceEvalOptions {
   std::string manifest;  // CSV with `path` and `label` columns; paths relative to the manifest's folder
+                         // (or "ARCHIVE.tar:MEMBER")
+  std::string split;     // non-empty: only the rows whose `split` column has this value
   CropMode crops = CropMode::automatic;
   int small_side_px = 96;
   int n_threads = 1;     // images in parallel (each model call uses one torch thread)
@@ -38,6 +40,7 @@ struct FaceEvalReport {
   std::size_t n_as_crop = 0, n_detected = 0, n_no_face = 0;  // how the evaluated images were treated
   double seconds = 0;                                  // wall time of the evaluation
   std::string model_dir;
+  std::string expression_model;                        // the expression model json when overridden, else ""
 };
 
 // Throws InputError when the manifest is missing, has no `path`/`label` column, or no usable row.
@@ -45,7 +48,8 @@ FaceEvalReport evaluate_faces(const FaceEvalOptions& options);
 
 // One JSON object: n, accuracy, macro_f1, weighted_f1, balanced_accuracy, labels, per_class
 // (label -> recall), per_class_f1, support, confusion (rows = truth, columns = predicted, in `labels`
-// order), skipped {unsupported, unknown, failed}, images {as_crop, detected, no_face}, seconds, model.
+// order), skipped {unsupported, unknown, failed}, images {as_crop, detected, no_face}, seconds, model
+// (+ expression_model when overridden).
 std::string face_eval_json(const FaceEvalReport& report);
 // A readable table (accuracy, macro-F1, per-class recall/F1/support, confusion matrix, skipped rows).
 std::string face_eval_table(const FaceEvalReport& report);

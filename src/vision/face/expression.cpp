@@ -14,11 +14,8 @@
 namespace sentio::vision::face {
 
 namespace {
-constexpr int kSize = 64;
-// Model output index -> core label (neutral, happiness, sadness, anger, fear, disgust, surprise).
-constexpr std::array<Expression, kExpressionCount> kFerToCore = {
-    Expression::anger, Expression::disgust, Expression::fear,   Expression::happiness,
-    Expression::sadness, Expression::surprise, Expression::neutral};
+constexpr int kSize = kExpressionInputSize;
+constexpr std::size_t kPixels = static_cast<std::size_t>(kSize) * kSize;
 
 cv::Mat to_grey(const cv::Mat& m) {
   if (m.channels() == 1) return m;
@@ -28,7 +25,8 @@ cv::Mat to_grey(const cv::Mat& m) {
 }
 }  // namespace
 
-ExpressionModel::ExpressionModel(const std::string& model_json) : model_(GraphModel::load(model_json)) {
+ExpressionModel::ExpressionModel(const std::string& model_json, bool flip_average)
+    : model_(GraphModel::load(model_json)), flip_average_(flip_average) {
   const auto shape = model_.input_shape(0);
   if (shape.size() != 4 || shape[1] != kSize || shape[2] != kSize || shape[3] != 1 || model_.output_names().size() != 1)
     throw InputError("'" + model_json + "': not the emotion model (input is not N x 64 x 64 x 1, one output)");
@@ -73,8 +71,21 @@ ExpressionProbs ExpressionModel::classify(const cv::Mat& grey64) const {
   SENTIO_ASSERT(grey64.rows == kSize && grey64.cols == kSize && grey64.channels() == 1);
   Tensor input;
   to_tensor(grey64, 1.0f / 127.5f, -1.0f, input);
+  if (flip_average_) {
+    // Second image of the batch: the crop mirrored left-right.
+    input.shape[0] = 2;
+    input.data.resize(2 * kPixels);
+    for (int y = 0; y < kSize; ++y)
+      for (int x = 0; x < kSize; ++x)
+        input.data[kPixels + static_cast<std::size_t>(y * kSize + x)] = input.data[static_cast<std::size_t>(y * kSize + kSize - 1 - x)];
+  }
   const auto out = model_.run({input});
-  const std::vector<float>& p = out[0].data;
+  std::vector<float> p = out[0].data;
+  if (flip_average_) {
+    SENTIO_ASSERT(p.size() == 2 * kExpressionCount);
+    for (std::size_t k = 0; k < kExpressionCount; ++k) p[k] = 0.5f * (p[k] + p[kExpressionCount + k]);
+    p.resize(kExpressionCount);
+  }
   SENTIO_ASSERT(p.size() == kExpressionCount);
   ExpressionProbs probs{};
   float sum = 0;

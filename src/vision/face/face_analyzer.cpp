@@ -74,7 +74,11 @@ FaceAnalyzer::Impl::Impl(FaceAnalyzerOptions o, const std::string& dir)
     : options(std::move(o)),
       detector(model_file(dir, "blazeface")),
       mesh(model_file(dir, "facemesh")),
-      expression(model_file(dir, "emotion")) {}
+      expression(options.expression_model.empty()
+                     ? model_file(dir, "emotion")
+                     : model_file(fs::path(options.expression_model).parent_path().string(),
+                                  fs::path(options.expression_model).stem().string().c_str()),
+                 options.expression_flip_average) {}
 
 void FaceAnalyzer::Impl::mesh_and_classify(const cv::Mat& rgb, std::vector<FaceResult>& faces, ThreadPool* pool,
                                            FaceTimings* timings) const {

@@ -59,7 +59,7 @@ std::string fmt(const char* f, double v) {
 FaceEvalReport evaluate_faces(const FaceEvalOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
   FaceEvalReport report;
-  const auto rows = face::read_manifest(options.manifest);
+  const auto rows = face::read_manifest(options.manifest, options.split);
   report.n_rows = rows.size();
   std::vector<Item> items;
   bool present[kExpressionCount] = {};
@@ -74,7 +74,9 @@ FaceEvalReport evaluate_faces(const FaceEvalOptions& options) {
       present[static_cast<std::size_t>(m.expression)] = true;
     }
   }
-  if (items.empty()) throw InputError("'" + options.manifest + "': no row with a supported expression label");
+  if (items.empty())
+    throw InputError("'" + options.manifest + "': no row with a supported expression label" +
+                     (options.split.empty() ? std::string() : " in split '" + options.split + "'"));
   std::vector<std::size_t> allowed;  // core indices of the present classes
   std::vector<int> class_of(kExpressionCount, -1);
   for (std::size_t k = 0; k < kExpressionCount; ++k)
@@ -87,6 +89,7 @@ FaceEvalReport evaluate_faces(const FaceEvalOptions& options) {
   FaceAnalyzerOptions ao = options.analyzer;
   report.model_dir = ao.model_dir.empty() ? default_face_model_dir() : ao.model_dir;
   ao.model_dir = report.model_dir;
+  report.expression_model = ao.expression_model;
   const FaceAnalyzer analyzer(ao);
 
   // Predicted core index per item; -1 = failed to read, -2 = no face.
@@ -166,6 +169,7 @@ std::string face_eval_json(const FaceEvalReport& r) {
   j["images"] = {{"as_crop", r.n_as_crop}, {"detected", r.n_detected}, {"no_face", r.n_no_face}};
   j["seconds"] = r.seconds;
   j["model"] = r.model_dir;
+  if (!r.expression_model.empty()) j["expression_model"] = r.expression_model;
   return j.dump(1) + "\n";
 }
 

@@ -7,21 +7,15 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "face/tar_archive.hpp"
 #include "sentio/core/error.hpp"
 
 namespace sentio::vision {
 
-Image load_image(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) throw InputError("'" + path + "': no such image file");
-  if (std::filesystem::file_size(path, ec) == 0) throw InputError("'" + path + "': empty file");
-  cv::Mat m;
-  try {
-    m = cv::imread(path, cv::IMREAD_UNCHANGED);
-  } catch (const cv::Exception& e) {
-    throw InputError("'" + path + "': cannot decode image (" + e.what() + ")");
-  }
-  if (m.empty()) throw InputError("'" + path + "': not an image in a supported format, or corrupt");
+namespace {
+
+// A decoded OpenCV image (any depth, 1/3/4 channels) as an 8-bit grey or RGB Image.
+Image to_image(cv::Mat m, const std::string& path) {
   if (m.depth() != CV_8U) {
     // 16-bit PNG/TIFF and float images: rescale to 8 bit.
     cv::Mat m8;
@@ -50,6 +44,35 @@ Image load_image(const std::string& path) {
   if (!packed.isContinuous()) packed = packed.clone();
   out.pixels.assign(packed.data, packed.data + packed.total() * packed.elemSize());
   return out;
+}
+
+}  // namespace
+
+Image load_image(const std::string& path) {
+  std::error_code ec;
+  cv::Mat m;
+  std::string archive, member;
+  if (!std::filesystem::is_regular_file(path, ec) && face::split_archive_path(path, archive, member)) {
+    // "ARCHIVE.tar:MEMBER" (face manifests may point into a tar file).
+    const std::vector<std::uint8_t> bytes = face::read_archive_member(archive, member);
+    if (bytes.empty()) throw InputError("'" + path + "': empty file");
+    try {
+      m = cv::imdecode(cv::Mat(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<std::uint8_t*>(bytes.data())),
+                       cv::IMREAD_UNCHANGED);
+    } catch (const cv::Exception& e) {
+      throw InputError("'" + path + "': cannot decode image (" + e.what() + ")");
+    }
+  } else {
+    if (!std::filesystem::is_regular_file(path, ec)) throw InputError("'" + path + "': no such image file");
+    if (std::filesystem::file_size(path, ec) == 0) throw InputError("'" + path + "': empty file");
+    try {
+      m = cv::imread(path, cv::IMREAD_UNCHANGED);
+    } catch (const cv::Exception& e) {
+      throw InputError("'" + path + "': cannot decode image (" + e.what() + ")");
+    }
+  }
+  if (m.empty()) throw InputError("'" + path + "': not an image in a supported format, or corrupt");
+  return to_image(std::move(m), path);
 }
 
 namespace face {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The three model stages of the face pipeline (private). Each owns its GraphModel and is const/thread-safe.
+#include <array>
 #include <string>
 #include <vector>
 
@@ -42,10 +43,20 @@ class Mesh {
   std::size_t mesh_out_ = 0, presence_out_ = 0;
 };
 
+// Side of the expression model's square grey input.
+inline constexpr int kExpressionInputSize = 64;
+// Model output index (FER2013 order: angry, disgust, fear, happy, sad, surprise, neutral) -> core label
+// (neutral, happiness, sadness, anger, fear, disgust, surprise). Training (src/vision/train) uses the same map.
+inline constexpr std::array<Expression, kExpressionCount> kFerToCore = {
+    Expression::anger, Expression::disgust, Expression::fear,   Expression::happiness,
+    Expression::sadness, Expression::surprise, Expression::neutral};
+
 // Emotion (mini-Xception, FER2013): 64x64 grey, x/127.5 - 1; 7 softmax outputs in FER order.
 class ExpressionModel {
  public:
-  explicit ExpressionModel(const std::string& model_json);
+  // flip_average: also classify the mirrored crop and average the two probability vectors (test-time
+  // augmentation; one model run on a batch of two).
+  explicit ExpressionModel(const std::string& model_json, bool flip_average = false);
   // Aligned crop of a face already found (uses the landmarks when present, else the detector box).
   cv::Mat align(const cv::Mat& rgb, const FaceResult& face) const;
   // Probabilities (core order) for 64x64 grey crops (one model run each: faster than a batch on CPU).
@@ -56,6 +67,7 @@ class ExpressionModel {
 
  private:
   GraphModel model_;
+  bool flip_average_ = false;
 };
 
 // The crop around the mesh used for expression: side = kExpressionCropScale x the larger extent of the

@@ -2,6 +2,7 @@
 // `sentio eval face` in the torch plugin (see plugin_loader.hpp).
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <iostream>
 #include <thread>
 
@@ -18,7 +19,14 @@ int run_eval_face(const sentio::cli::EvalFaceArgs& a) {
   using namespace sentio;
   vision::FaceEvalOptions o;
   o.manifest = a.data;
-  o.analyzer.model_dir = a.model;
+  o.split = a.split;
+  o.analyzer.expression_flip_average = a.flip;
+  // --model: a model folder, or one expression model json (the other models from the default folder).
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(a.model, ec) || std::filesystem::path(a.model).extension() == ".json")
+    o.analyzer.expression_model = a.model;
+  else
+    o.analyzer.model_dir = a.model;
   if (a.crops == "auto")
     o.crops = vision::CropMode::automatic;
   else if (a.crops == "yes")

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: Apache-2.0
+// `sentio train face` in the torch plugin (see plugin_loader.hpp).
+#include <cstdio>
+
+#include "commands.hpp"
+#include "plugins/plugin_guard.hpp"
+#include "sentio/core/progress.hpp"
+#include "sentio/vision/face_training.hpp"
+#include "train_face_args.hpp"
+
+namespace {
+
+int run_train_face(const sentio::cli::TrainFaceArgs& a) {
+  using namespace sentio;
+  vision::FaceTrainOptions o;
+  o.manifest = a.data;
+  o.split = a.split;
+  o.base_model = a.base;
+  o.output_dir = a.output;
+  o.epochs = a.epochs;
+  o.learning_rate = a.lr;
+  o.weight_decay = a.weight_decay;
+  o.label_smoothing = a.label_smoothing;
+  o.batch_size = a.batch;
+  o.seed = a.seed;
+  o.holdout_fraction = a.holdout;
+  o.augment = !a.no_augment;
+  o.threads = a.threads;
+  o.max_images = a.limit;
+  vision::FaceTrainCallbacks cb;
+  if (!a.quiet) {
+    cb.epoch_progress = [](int epoch, int epochs) -> std::unique_ptr<Progress> {
+      return std::make_unique<TerminalProgressBar>("epoch " + std::to_string(epoch) + "/" + std::to_string(epochs),
+                                                   "img", stderr_is_terminal());
+    };
+    cb.on_epoch = [](const vision::FaceTrainEpoch& e) {
+      if (e.epoch == 0) {
+        std::fprintf(stderr, "sentio: base model: holdout accuracy %.4f\n", e.holdout_accuracy);
+      } else {
+        std::fprintf(stderr, "sentio: epoch %d: train loss %.4f, train accuracy %.4f, holdout accuracy %.4f, %.0f s\n",
+                     e.epoch, e.train_loss, e.train_accuracy, e.holdout_accuracy, e.seconds);
+      }
+    };
+  }
+  const vision::FaceTrainReport r = vision::train_expression_model(o, cb);
+  if (!a.quiet) {
+    std::fprintf(stderr, "sentio: %zu training and %zu holdout images (%zu rows skipped); chose epoch %d; %.0f s\n",
+                 r.n_train, r.n_holdout, r.n_skipped, r.chosen_epoch, r.seconds);
+    for (const auto& f : r.files) std::fprintf(stderr, "sentio: wrote %s\n", f.c_str());
+  }
+  return cli::kExitOk;
+}
+
+}  // namespace
+
+// Exceptions never cross the plugin boundary: every error becomes a message and an exit code.
+extern "C" __attribute__((visibility("default"))) int sentio_train_face(const sentio::cli::TrainFaceArgs* args) {
+  return sentio::cli::guarded(args, run_train_face);
+}
