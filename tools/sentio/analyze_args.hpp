@@ -20,6 +20,7 @@ struct AnalyzeArgs {
   double window_s = 2.0;         // group-view window
   int detect_interval = 0;       // face detection every N analysed frames; 0 = every 0.4 s of video
   std::string face_models;       // "" = the models fetched by scripts/setup
+  std::string expression_model;  // "" = <face_models>/emotion.json; else a json from `sentio train face`
   std::string transcript;        // given transcript (one media input, or on its own)
   bool transcribe = false;       // speech recognition for the words part
   std::string text_model;        // "" = the shipped default

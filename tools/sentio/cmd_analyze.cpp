@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // sentio analyze INPUT... [-o OUT] [--format json|csv] [--speech-model MODEL] [--speaker-mode M]
-//                [--speakers N] [--min-segment S] [--max-segment S] [--fps N] [--detect-interval N] [--window S] [--face-models DIR]
+//                [--speakers N] [--min-segment S] [--max-segment S] [--fps N] [--detect-interval N] [--window S] [--face-models DIR] [--expression-model JSON]
 //                [--transcript FILE] [--transcribe] [--text-model MODEL] [--language CODE|auto] [-j N] [-q]
 // Parsed here, run in the torch plugin (plugins/analyze.cpp): the models need libtorch.
 #include <memory>
@@ -50,6 +50,9 @@ Runner add_analyze_command(CLI::App& app) {
   cmd->add_option("--window", args->window_s, "Length of the group-view windows over all faces (s)")->capture_default_str();
   cmd->add_option("--face-models", args->face_models,
                   "Folder with blazeface/facemesh/emotion .json+.bin (default: the models fetched by scripts/setup)");
+  cmd->add_option("--expression-model", args->expression_model,
+                  "Expression model json (e.g. DIR/emotion.json written by 'sentio train face') used instead of the "
+                  "face-model folder's emotion.json");
   cmd->add_option("--transcript", args->transcript,
                   "Transcript of the recording (SRT, WebVTT, JSON, CSV, MELD CSV or plain text, docs/TRANSCRIPTS.md): "
                   "adds the words part (text emotion per utterance). Without media inputs it is analysed on its own");

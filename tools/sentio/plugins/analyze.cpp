@@ -81,6 +81,7 @@ int run_analyze(const sentio::cli::AnalyzeArgs& a) {
   if (need_faces) {
     vision::FaceAnalyzerOptions fo;
     fo.model_dir = a.face_models;
+    fo.expression_model = a.expression_model;
     face_analyzer.emplace(fo);
     models.faces = &*face_analyzer;
   }
