@@ -166,9 +166,7 @@ std::vector<FaceResult> FaceAnalyzer::analyze_file(const std::string& path) cons
 
 ExpressionProbs FaceAnalyzer::classify_crop(const Image& image) const {
   t_timings = {};
-  SENTIO_ASSERT(image.width > 0 && image.height > 0 && (image.channels == 1 || image.channels == 3));
-  auto* data = const_cast<std::uint8_t*>(image.pixels.data());  // read only
-  const cv::Mat m(image.height, image.width, image.channels == 1 ? CV_8UC1 : CV_8UC3, data);
+  const cv::Mat m = face::as_mat(image);
   const auto t0 = std::chrono::steady_clock::now();
   const ExpressionProbs probs = impl_->expression.classify(face::ExpressionModel::crop_whole(m));
   t_timings.expression_ms = ms_since(t0);

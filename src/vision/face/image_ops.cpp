@@ -77,14 +77,19 @@ Image load_image(const std::string& path) {
 
 namespace face {
 
-cv::Mat as_rgb_mat(const Image& image, cv::Mat& storage) {
+cv::Mat as_mat(const Image& image) {
   SENTIO_ASSERT(image.width > 0 && image.height > 0);
   SENTIO_ASSERT(image.channels == 1 || image.channels == 3);
   SENTIO_ASSERT(image.pixels.size() ==
                 static_cast<std::size_t>(image.width) * static_cast<std::size_t>(image.height) * image.channels);
   auto* data = const_cast<std::uint8_t*>(image.pixels.data());  // the Mat is only read
-  if (image.channels == 3) return cv::Mat(image.height, image.width, CV_8UC3, data);
-  cv::cvtColor(cv::Mat(image.height, image.width, CV_8UC1, data), storage, cv::COLOR_GRAY2RGB);
+  return cv::Mat(image.height, image.width, image.channels == 1 ? CV_8UC1 : CV_8UC3, data);
+}
+
+cv::Mat as_rgb_mat(const Image& image, cv::Mat& storage) {
+  const cv::Mat m = as_mat(image);
+  if (image.channels == 3) return m;
+  cv::cvtColor(m, storage, cv::COLOR_GRAY2RGB);
   return storage;
 }
 

@@ -8,6 +8,9 @@
 
 namespace sentio::vision::face {
 
+// Read-only view of an Image as an 8-bit Mat with its own channels (1 or 3); no copy.
+cv::Mat as_mat(const Image& image);
+
 // View of an Image as an 8-bit RGB Mat (grey images are expanded into `storage`).
 cv::Mat as_rgb_mat(const Image& image, cv::Mat& storage);
 

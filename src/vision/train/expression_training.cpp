@@ -26,6 +26,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "face/image_ops.hpp"
 #include "face/manifest.hpp"
 #include "face/stages.hpp"
 #include "sentio/core/checksum.hpp"
@@ -94,9 +95,7 @@ Dataset read_dataset(const FaceTrainOptions& o, std::size_t& n_skipped) {
       try {
         const Image image = load_image(items[i].first);
         // The crop exactly as FaceAnalyzer::classify_crop makes it.
-        auto* data = const_cast<std::uint8_t*>(image.pixels.data());  // read only
-        const cv::Mat m(image.height, image.width, image.channels == 1 ? CV_8UC1 : CV_8UC3, data);
-        cv::Mat crop = face::ExpressionModel::crop_whole(m);
+        cv::Mat crop = face::ExpressionModel::crop_whole(face::as_mat(image));
         if (!crop.isContinuous()) crop = crop.clone();
         std::copy(crop.data, crop.data + kPixels, d.pixels.data() + i * kPixels);
         d.label[i] = items[i].second;
