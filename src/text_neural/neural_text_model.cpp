@@ -702,12 +702,6 @@ json options_json(const NeuralTextOptions& o) {
 
 }  // namespace
 
-bool NeuralTextModel::is_neural_text_model_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::string first;
-  return in && std::getline(in, first) && first == kMagic;
-}
-
 void NeuralTextModel::save(const std::string& path) const {
   static_assert(std::endian::native == std::endian::little, "model files are little-endian");
   const Impl& m = *impl_;

@@ -163,6 +163,17 @@ int run_train(TrainTextArgs& a) {
   return kExitOk;
 }
 
+double utterances_per_second(const text::Corpus& data, const text::TextEvalResult& r) {
+  return r.seconds > 0 ? static_cast<double>(data.items.size()) / r.seconds : 0.0;
+}
+
+// One line (no newline) of the headline metrics after `prefix`.
+void print_headline_metrics(const char* prefix, const text::TextEvalResult& r) {
+  std::printf("%saccuracy %.4f  macro-F1 %.4f  weighted-F1 %.4f", prefix, r.metrics.accuracy, r.metrics.macro_f1,
+              r.metrics.weighted_f1);
+  if (r.micro_f1_no_neutral >= 0) std::printf("  micro-F1 without neutral %.4f", r.micro_f1_no_neutral);
+}
+
 void print_table(const text::TextEvalResult& r, const std::string& description, const text::Corpus& data, int jobs) {
   const auto& m = r.metrics;
   std::printf("model: %s\n", description.c_str());
@@ -171,7 +182,7 @@ void print_table(const text::TextEvalResult& r, const std::string& description, 
   std::printf("%s     %.4f\nmacro-F1     %.4f\nweighted-F1  %.4f\nmicro-F1     %.4f\n",
               r.multi_label ? "exact match" : "accuracy   ", m.accuracy, m.macro_f1, m.weighted_f1, r.micro_f1);
   if (r.micro_f1_no_neutral >= 0) std::printf("micro-F1 without neutral  %.4f\n", r.micro_f1_no_neutral);
-  std::printf("speed        %.0f utterances/s on %d thread(s)\n\n", r.seconds > 0 ? static_cast<double>(data.items.size()) / r.seconds : 0.0, jobs);
+  std::printf("speed        %.0f utterances/s on %d thread(s)\n\n", utterances_per_second(data, r), jobs);
   std::printf("%-15s %7s %7s %7s %7s\n", "class", "recall", "prec", "f1", "n");
   for (std::size_t c = 0; c < r.labels.size(); ++c)
     std::printf("%-15s %7.4f %7.4f %7.4f %7zu\n", r.labels[c].c_str(), m.recall[c], m.precision[c], m.f1[c],
@@ -223,10 +234,19 @@ nlohmann::json metrics_json(const text::TextEvalResult& r) {
   return j;
 }
 
-bool is_neural_model_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::string first;
-  return in && std::getline(in, first) && first == text_neural::kNeuralTextModelMagic;
+// The fields every `eval text --json` report has besides the metrics.
+nlohmann::json eval_report(const text::TextEvalResult& r, const EvalTextArgs& a, const std::string& model_path,
+                           const std::string& description, const text::Corpus& data) {
+  nlohmann::json j = metrics_json(r);
+  j["model"] = model_path;
+  j["model_description"] = description;
+  j["data"] = a.data;
+  j["format"] = data.format;
+  j["label_set"] = data.label_set;
+  j["bad_rows"] = data.bad_rows;
+  j["threads"] = a.jobs;
+  j["utterances_per_second"] = utterances_per_second(data, r);
+  return j;
 }
 
 // A neural model (or its ensemble with a linear model) is scored in the torch plugin; the report is the
@@ -242,36 +262,25 @@ int run_eval_neural(const EvalTextArgs& a, const std::string& model_path) {
   const int rc = reinterpret_cast<Entry>(plugin_symbol("sentio-torch", "sentio_eval_text_neural"))(&args);
   if (rc != kExitOk) return rc;
   if (r.n == 0) throw InputError("none of the data's labels is known to the model (" + description + ")");
-  const double speed = r.seconds > 0 ? static_cast<double>(data.items.size()) / r.seconds : 0.0;
   if (!a.json) {
     print_table(r, description, data, a.jobs);
     for (const auto& [name, c] : components) {
-      std::printf("\ncomponent %s alone: accuracy %.4f  macro-F1 %.4f  weighted-F1 %.4f", name.c_str(),
-                  c.metrics.accuracy, c.metrics.macro_f1, c.metrics.weighted_f1);
-      if (c.micro_f1_no_neutral >= 0) std::printf("  micro-F1 without neutral %.4f", c.micro_f1_no_neutral);
+      print_headline_metrics(("\ncomponent " + name + " alone: ").c_str(), c);
     }
     if (!components.empty()) std::printf("\n");
     return kExitOk;
   }
-  nlohmann::json j = metrics_json(r);
-  j["model"] = model_path;
-  j["model_description"] = description;
+  nlohmann::json j = eval_report(r, a, model_path, description, data);
   j["model_type"] = components.empty() ? "neural" : "neural+linear";
-  j["data"] = a.data;
-  j["format"] = data.format;
-  j["label_set"] = data.label_set;
-  j["bad_rows"] = data.bad_rows;
   j["context"] = false;
   if (!components.empty()) {
     nlohmann::json comp = nlohmann::json::object();
     for (const auto& [name, c] : components) {
       comp[name] = metrics_json(c);
-      comp[name]["utterances_per_second"] = c.seconds > 0 ? static_cast<double>(data.items.size()) / c.seconds : 0.0;
+      comp[name]["utterances_per_second"] = utterances_per_second(data, c);
     }
     j["components"] = comp;
   }
-  j["threads"] = a.jobs;
-  j["utterances_per_second"] = speed;
   std::cout << j.dump(2) << "\n";
   return kExitOk;
 }
@@ -282,7 +291,7 @@ int run_eval(const EvalTextArgs& a) {
   const std::string model_path = !a.model.empty() ? a.model
                                  : language      ? language->model_path
                                                  : text::default_text_model_path();
-  if (is_neural_model_file(model_path)) return run_eval_neural(a, model_path);
+  if (text_neural::NeuralTextModel::is_neural_text_model_file(model_path)) return run_eval_neural(a, model_path);
   // A context model scores with and without context when the data has dialogues; otherwise its base
   // model scores each utterance alone.
   std::optional<text::ContextModel> ctx;
@@ -304,36 +313,24 @@ int run_eval(const EvalTextArgs& a) {
     r = text::evaluate(model, data, a.jobs);
   }
   if (r.n == 0) throw InputError("none of the data's labels is known to the model (" + model.description() + ")");
-  const double speed = r.seconds > 0 ? static_cast<double>(data.items.size()) / r.seconds : 0.0;
   if (!a.json) {
     if (cr) {
       std::printf("context model: %s\n%zu dialogues; the table is WITH context (causal); without context:\n",
                   ctx->description().c_str(), cr->dialogues);
-      std::printf("  no context: accuracy %.4f  macro-F1 %.4f  weighted-F1 %.4f", cr->no_context.metrics.accuracy,
-                  cr->no_context.metrics.macro_f1, cr->no_context.metrics.weighted_f1);
-      if (cr->no_context.micro_f1_no_neutral >= 0)
-        std::printf("  micro-F1 without neutral %.4f", cr->no_context.micro_f1_no_neutral);
+      print_headline_metrics("  no context: ", cr->no_context);
       std::printf("\n\n");
     }
     if (language) std::printf("language: %s (%s, %s)\n", language->code.c_str(), text::language_name(language->code).c_str(), language->source.c_str());
     print_table(r, model.description(), data, a.jobs);
     return kExitOk;
   }
-  nlohmann::json j = metrics_json(r);
-  j["model"] = model_path;
-  j["model_description"] = ctx ? ctx->description() : model.description();
+  nlohmann::json j = eval_report(r, a, model_path, ctx ? ctx->description() : model.description(), data);
   if (language) j["language"] = language_json(*language);
-  j["data"] = a.data;
-  j["format"] = data.format;
-  j["label_set"] = data.label_set;
-  j["bad_rows"] = data.bad_rows;
   j["context"] = cr.has_value();
   if (cr) {
     j["dialogues"] = cr->dialogues;
     j["no_context"] = metrics_json(cr->no_context);
   }
-  j["threads"] = a.jobs;
-  j["utterances_per_second"] = speed;
   std::cout << j.dump(2) << "\n";
   return kExitOk;
 }

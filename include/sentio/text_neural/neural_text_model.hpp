@@ -12,6 +12,7 @@
 // linear model). Optionally an ensemble with a linear model (.stm): the average of both models' raw
 // probabilities, the mixing weight and the decision tuned on dev; the linear model is embedded in the file.
 #include <cstdint>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <string>
@@ -76,7 +77,12 @@ class NeuralTextModel {
   static NeuralTextModel load(const std::string& path);
   void save(const std::string& path) const;
   // True when the file starts with the neural model's magic line.
-  static bool is_neural_text_model_file(const std::string& path);
+  // Inline so that callers without torch (the thin command line) use the same test.
+  static bool is_neural_text_model_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::string first;
+    return in && std::getline(in, first) && first == kNeuralTextModelMagic;
+  }
 
   const std::vector<std::string>& labels() const;
   bool multi_label() const;
