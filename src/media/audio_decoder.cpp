@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// AudioDecoder: container -> decoder (FrameSource) -> libswresample -> mono float32 at the requested
-// rate (channel mix or one selected channel, both done by swresample's mixing matrix). Memory is bounded: one decoded frame, swresample's internal delay line, and `pending_`, which
-// holds at most one frame's worth of converted samples that did not fit the caller's span.
+// AudioDecoder: container -> decoder (FrameSource) -> libswresample -> float32 at the output rate
+// (channel mix, one selected channel, or all channels interleaved; mixing and selection are done by
+// swresample's mixing matrix). Memory is bounded: one decoded frame, swresample's internal delay line,
+// and `pending`, which holds at most one frame's worth of converted samples that did not fit the
+// caller's span.
 #include "sentio/media/audio_decoder.hpp"
 
 #include <algorithm>
@@ -17,20 +19,66 @@ namespace {
 
 // Largest float below 1: the output contract is [-1, 1), as for int16 PCM mapped by s / 32768.
 constexpr float kMaxSample = 0x1.fffffep-1f;
-// Channel count libswresample accepts (SWR_CH_MAX is private to it).
-constexpr int kMaxChannels = 64;
 
-bool is_integer_format(int format) {
+// Formats whose samples all map into [-1, 1) as float without clamping (s32's largest values round
+// up to 1.0f, so s32 and s64 are clamped too).
+bool maps_into_range(int format) {
   switch (av_get_packed_sample_fmt(static_cast<AVSampleFormat>(format))) {
     case AV_SAMPLE_FMT_U8:
-    case AV_SAMPLE_FMT_S16:
-    case AV_SAMPLE_FMT_S32:
-    case AV_SAMPLE_FMT_S64: return true;
+    case AV_SAMPLE_FMT_S16: return true;
     default: return false;
   }
 }
 
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& s : items) out += (out.empty() ? "" : ", ") + s;
+  return out;
+}
+
+// Checks the caller's options against the input `path`; returns the container options to open it with.
+detail::ContainerOptions container_options(const std::string& path, const AudioDecodeOptions& o) {
+  SENTIO_ASSERT(o.sample_rate >= 0 && o.sample_rate <= kMaxSampleRate);
+  SENTIO_ASSERT(o.channel >= kAllChannels);
+  detail::ContainerOptions c;
+  if (o.input_format.empty()) {
+    if (o.raw_sample_rate != 0 || o.raw_channels != 0)
+      detail::throw_input_error(path, "a raw sample rate or channel count was given without a raw input format (" +
+                                          join(raw_audio_formats()) + ")");
+    return c;
+  }
+  const auto& formats = raw_audio_formats();
+  if (std::find(formats.begin(), formats.end(), o.input_format) == formats.end())
+    detail::throw_input_error(path, "unknown raw audio format '" + o.input_format + "' (accepted: " + join(formats) + ")");
+  if (o.raw_sample_rate <= 0 || o.raw_sample_rate > kMaxSampleRate)
+    detail::throw_input_error(path, "raw " + o.input_format + " input needs a sample rate of 1.." +
+                                        std::to_string(kMaxSampleRate) + " Hz (got " +
+                                        std::to_string(o.raw_sample_rate) + ")");
+  if (o.raw_channels <= 0 || o.raw_channels > kMaxChannels)
+    detail::throw_input_error(path, "raw " + o.input_format + " input needs a channel count of 1.." +
+                                        std::to_string(kMaxChannels) + " (got " + std::to_string(o.raw_channels) + ")");
+  c.input_format = o.input_format;
+  c.raw_sample_rate = o.raw_sample_rate;
+  c.raw_channels = o.raw_channels;
+  return c;
+}
+
+// A copy of `layout`, or the default layout for its channel count when its order is unspecified
+// (swresample needs to know which channel is which to build a default matrix).
+void copy_layout(AVChannelLayout* dst, const AVChannelLayout& layout) {
+  av_channel_layout_uninit(dst);
+  if (layout.order == AV_CHANNEL_ORDER_UNSPEC)
+    av_channel_layout_default(dst, layout.nb_channels);
+  else if (av_channel_layout_copy(dst, &layout) < 0)
+    throw std::bad_alloc();
+}
+
 }  // namespace
+
+const std::vector<std::string>& raw_audio_formats() {
+  static const std::vector<std::string> formats = {"s16le", "s32le", "f32le", "f64le", "u8"};
+  return formats;
+}
 
 struct AudioDecoder::Impl {
   enum class Stage { decoding, draining, done };
@@ -38,32 +86,73 @@ struct AudioDecoder::Impl {
   detail::FrameSource source;
   AudioInfo info;
   detail::FramePtr frame = detail::make_frame();
+  bool primed = false;  // `frame` holds a decoded frame that read() has not converted yet
   detail::SwrPtr swr;
   // Input side of the configured resampler; a frame that differs (a mid-stream format change,
   // e.g. chained Ogg or a new AAC configuration) makes us drain it and build a new one.
   AVChannelLayout swr_layout{};
   int swr_format = -1;
   int swr_rate = 0;
-  bool clamp = false;  // resampled or float sources can overshoot [-1, 1)
+  bool clamp = false;  // resampled, remixed, float or 32-bit sources can reach or overshoot [-1, 1)
+  // Output side: mono, or (kAllChannels) the first frame's layout.
+  AVChannelLayout out_layout = AV_CHANNEL_LAYOUT_MONO;
   // Converted samples not yet handed out: pending[pending_pos, pending_pos + pending_len).
   std::vector<float> pending;
   std::size_t pending_pos = 0;
   std::size_t pending_len = 0;
   Stage stage = Stage::decoding;
-  int channel = kMixChannels;  // kMixChannels or the one channel to output
+  int channel = kMixChannels;  // kMixChannels, kAllChannels or the one channel to output
 
-  Impl(const std::string& path, int sample_rate, int selected_channel)
-      : source(path, AVMEDIA_TYPE_AUDIO), channel(selected_channel) {
+  Impl(const std::string& path, const AudioDecodeOptions& options)
+      : source(path, AVMEDIA_TYPE_AUDIO, container_options(path, options)), channel(options.channel) {
     const AVStream& st = source.stream();
     info.path = path;
-    info.container = source.format().iformat->name;
+    info.container = source.container_name();
     info.codec = avcodec_get_name(st.codecpar->codec_id);
     info.source_sample_rate = st.codecpar->sample_rate;
     info.source_channels = st.codecpar->ch_layout.nb_channels;
     info.duration_s = detail::stream_duration_s(&source.format(), &st);
-    info.sample_rate = sample_rate;
-    if (channel != kMixChannels) check_channel(info.source_channels);
+    if (info.duration_s == 0) info.duration_s = source.declared_duration_s();
+    info.sample_rate = options.sample_rate;
+    if (channel >= 0) check_channel(info.source_channels);
+    if (options.sample_rate > 0 && channel != kAllChannels) return;  // the legacy path: nothing decoded yet
+
+    // The first frame fixes the native rate and, for kAllChannels, the output layout.
+    while (source.next(frame.get())) {
+      if (frame->nb_samples > 0) {
+        primed = true;
+        break;
+      }
+    }
+    int rate = st.codecpar->sample_rate;
+    AVChannelLayout first{};
+    if (primed) {
+      rate = frame->sample_rate;
+      copy_layout(&first, frame->ch_layout);
+    } else {
+      stage = Stage::done;  // no audio at all: read() returns 0
+      copy_layout(&first, st.codecpar->ch_layout);
+    }
+    if (info.sample_rate == 0) info.sample_rate = rate;
+    if (channel == kAllChannels) {
+      if (first.nb_channels > kMaxChannels) {
+        av_channel_layout_uninit(&first);
+        throw_too_many_channels(first.nb_channels);
+      }
+      av_channel_layout_uninit(&out_layout);
+      out_layout = first;  // takes ownership
+      info.channels = std::max(out_layout.nb_channels, 1);
+    } else {
+      av_channel_layout_uninit(&first);
+    }
   }
+
+  ~Impl() {
+    av_channel_layout_uninit(&swr_layout);
+    av_channel_layout_uninit(&out_layout);
+  }
+  Impl(const Impl&) = delete;
+  Impl& operator=(const Impl&) = delete;
 
   void check_channel(int channels) const {
     if (channel >= channels)
@@ -71,45 +160,61 @@ struct AudioDecoder::Impl {
                                                (channels == 1 ? "" : "s") + "; channel " + std::to_string(channel) +
                                                " (0-based) does not exist");
   }
-  ~Impl() { av_channel_layout_uninit(&swr_layout); }
-  Impl(const Impl&) = delete;
-  Impl& operator=(const Impl&) = delete;
+
+  [[noreturn]] void throw_too_many_channels(int channels) const {
+    detail::throw_input_error(info.path, "has " + std::to_string(channels) + " audio channels; at most " +
+                                             std::to_string(kMaxChannels) + " are supported");
+  }
 
   bool matches_resampler(const AVFrame& f) const {
     return swr && f.format == swr_format && f.sample_rate == swr_rate &&
            av_channel_layout_compare(&f.ch_layout, &swr_layout) == 0;
   }
 
-  // Builds the resampler for frames like `f`: any layout/format/rate -> mono float at info.sample_rate,
-  // with a custom matrix that averages the channels (swresample's default stereo->mono matrix sums
-  // L and R with gain 1/sqrt(2) each and would not give x for L = R = x), or that keeps only the
-  // selected channel (gain 1 on it, 0 on the others).
+  // Builds the resampler for frames like `f`: any layout/format/rate -> float at info.sample_rate in
+  // the output layout. Mono output uses a custom matrix that averages the channels (swresample's
+  // default stereo->mono matrix sums L and R with gain 1/sqrt(2) each and would not give x for
+  // L = R = x), or that keeps only the selected channel (gain 1 on it, 0 on the others). All channels:
+  // no matrix when the layouts agree; after a mid-stream change, see the matrix below.
   void configure(const AVFrame& f) {
     const int channels = f.ch_layout.nb_channels;
     if (channels <= 0 || f.sample_rate <= 0)
       detail::throw_input_error(info.path, "corrupt audio data (a frame without channels or sample rate)");
-    if (channel != kMixChannels) check_channel(channels);  // also after a mid-stream layout change
-    if (channels > kMaxChannels)
-      detail::throw_input_error(info.path, "has " + std::to_string(channels) + " audio channels; at most " +
-                                               std::to_string(kMaxChannels) + " are supported");
+    if (channel >= 0) check_channel(channels);  // also after a mid-stream layout change
+    if (channels > kMaxChannels) throw_too_many_channels(channels);
     AVChannelLayout in{};
-    if (f.ch_layout.order == AV_CHANNEL_ORDER_UNSPEC)
-      av_channel_layout_default(&in, channels);
-    else if (av_channel_layout_copy(&in, &f.ch_layout) < 0)
-      throw std::bad_alloc();
-    AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;  // non-const: FFmpeg 5.1 signature
+    copy_layout(&in, f.ch_layout);
     SwrContext* raw = nullptr;
-    int r = swr_alloc_set_opts2(&raw, &mono, AV_SAMPLE_FMT_FLT, info.sample_rate, &in,
+    int r = swr_alloc_set_opts2(&raw, &out_layout, AV_SAMPLE_FMT_FLT, info.sample_rate, &in,
                                 static_cast<AVSampleFormat>(f.format), f.sample_rate, 0, nullptr);
+    const bool same_layout = av_channel_layout_compare(&in, &out_layout) == 0;
     av_channel_layout_uninit(&in);
     detail::SwrPtr fresh(raw);
-    if (r >= 0 && channels > 1) {
+    const int out_channels = out_layout.nb_channels;
+    bool remixed = false;
+    if (r >= 0 && channel != kAllChannels && channels > 1) {
       std::vector<double> matrix(static_cast<std::size_t>(channels), 1.0 / channels);  // 1 x channels
       if (channel != kMixChannels) {
         std::fill(matrix.begin(), matrix.end(), 0.0);
         matrix[static_cast<std::size_t>(channel)] = 1.0;
       }
       r = swr_set_matrix(fresh.get(), matrix.data(), channels);
+    } else if (r >= 0 && channel == kAllChannels && !same_layout) {
+      // out_channels x channels: the identity for equal counts, the mean into a mono output, a mono
+      // input copied to every output channel; otherwise swresample's default remix.
+      const auto oc = static_cast<std::size_t>(out_channels), ic = static_cast<std::size_t>(channels);
+      std::vector<double> matrix(oc * ic, 0.0);
+      if (channels == out_channels) {
+        for (std::size_t c = 0; c < ic; ++c) matrix[c * ic + c] = 1.0;
+      } else if (out_channels == 1) {
+        std::fill(matrix.begin(), matrix.end(), 1.0 / channels);
+      } else if (channels == 1) {
+        std::fill(matrix.begin(), matrix.end(), 1.0);
+      } else {
+        matrix.clear();
+        remixed = true;
+      }
+      if (!matrix.empty()) r = swr_set_matrix(fresh.get(), matrix.data(), channels);
     }
     if (r >= 0) r = swr_init(fresh.get());
     if (r == AVERROR(ENOMEM)) throw std::bad_alloc();
@@ -125,7 +230,7 @@ struct AudioDecoder::Impl {
     if (av_channel_layout_copy(&swr_layout, &f.ch_layout) < 0) throw std::bad_alloc();
     swr_format = f.format;
     swr_rate = f.sample_rate;
-    clamp = f.sample_rate != info.sample_rate || !is_integer_format(f.format);
+    clamp = f.sample_rate != info.sample_rate || !maps_into_range(f.format) || remixed;
   }
 
   // Copies pending samples to out[n...]; returns the new n.
@@ -140,11 +245,14 @@ struct AudioDecoder::Impl {
 
   // Runs the resampler on `count` samples of `in` (nullptr = drain its delay line) and appends the
   // result to out[n...]: straight into the caller's span when it surely fits (the common case with
-  // large reads), otherwise through `pending`. Returns the number of samples produced.
+  // large reads), otherwise through `pending`. Returns the number of frames produced. `out` holds
+  // whole output frames, and n counts samples (a multiple of info.channels).
   int convert(const std::uint8_t** in, int count, std::span<float> out, std::size_t& n) {
     const int bound = swr_get_out_samples(swr.get(), count);
     if (bound < 0) detail::throw_input_error(info.path, "resampling failed (" + detail::av_error_text(bound) + ")");
-    const bool direct = pending_len == 0 && static_cast<std::size_t>(bound) <= out.size() - n;
+    const auto channels = static_cast<std::size_t>(info.channels);
+    const std::size_t bound_samples = static_cast<std::size_t>(bound) * channels;
+    const bool direct = pending_len == 0 && bound_samples <= out.size() - n;
     float* dst = nullptr;
     if (direct) {
       dst = out.data() + n;
@@ -153,18 +261,19 @@ struct AudioDecoder::Impl {
         std::memmove(pending.data(), pending.data() + pending_pos, pending_len * sizeof(float));
         pending_pos = 0;
       }
-      if (pending.size() < pending_len + static_cast<std::size_t>(bound)) pending.resize(pending_len + bound);
+      if (pending.size() < pending_len + bound_samples) pending.resize(pending_len + bound_samples);
       dst = pending.data() + pending_len;
     }
     std::uint8_t* planes[1] = {reinterpret_cast<std::uint8_t*>(dst)};
     const int got = swr_convert(swr.get(), planes, bound, in, count);
     if (got < 0) detail::throw_input_error(info.path, "resampling failed (" + detail::av_error_text(got) + ")");
+    const std::size_t got_samples = static_cast<std::size_t>(got) * channels;
     if (clamp)
-      for (int i = 0; i < got; ++i) dst[i] = std::clamp(dst[i], -1.0f, kMaxSample);
+      for (std::size_t i = 0; i < got_samples; ++i) dst[i] = std::clamp(dst[i], -1.0f, kMaxSample);
     if (direct) {
-      n += static_cast<std::size_t>(got);
+      n += got_samples;
     } else {
-      pending_len += static_cast<std::size_t>(got);
+      pending_len += got_samples;
       n = take_pending(out, n);
     }
     return got;
@@ -175,8 +284,24 @@ struct AudioDecoder::Impl {
     }
   }
 
+  // Converts `frame` (a new resampler first if its format differs from the last one's).
+  void convert_frame(std::span<float> out, std::size_t& n) {
+    if (!matches_resampler(*frame)) {
+      if (swr) drain(out, n);  // the old configuration's tail goes out before the new one starts
+      configure(*frame);
+    }
+    convert(const_cast<const std::uint8_t**>(frame->extended_data), frame->nb_samples, out, n);
+  }
+
   std::size_t read(std::span<float> out) {
+    const auto channels = static_cast<std::size_t>(info.channels);
+    SENTIO_ASSERT(out.empty() || out.size() >= channels);
+    out = out.first(out.size() - out.size() % channels);  // whole frames only
     std::size_t n = take_pending(out, 0);
+    if (primed && n < out.size()) {
+      primed = false;
+      convert_frame(out, n);
+    }
     while (n < out.size() && stage != Stage::done) {
       if (stage == Stage::draining) {
         if (!swr || convert(nullptr, 0, out, n) <= 0) stage = Stage::done;
@@ -187,11 +312,7 @@ struct AudioDecoder::Impl {
         continue;
       }
       if (frame->nb_samples <= 0) continue;
-      if (!matches_resampler(*frame)) {
-        if (swr) drain(out, n);  // the old configuration's tail goes out before the new one starts
-        configure(*frame);
-      }
-      convert(const_cast<const std::uint8_t**>(frame->extended_data), frame->nb_samples, out, n);
+      convert_frame(out, n);
     }
     return n;
   }
@@ -199,9 +320,14 @@ struct AudioDecoder::Impl {
 
 AudioDecoder::AudioDecoder(const std::string& path, int sample_rate, int channel) {
   SENTIO_ASSERT(sample_rate > 0);
-  SENTIO_ASSERT(channel >= kMixChannels);
-  impl_ = std::make_unique<Impl>(path, sample_rate, channel);
+  SENTIO_ASSERT(channel >= kAllChannels);
+  AudioDecodeOptions options;
+  options.sample_rate = sample_rate;
+  options.channel = channel;
+  impl_ = std::make_unique<Impl>(path, options);
 }
+AudioDecoder::AudioDecoder(const std::string& path, const AudioDecodeOptions& options)
+    : impl_(std::make_unique<Impl>(path, options)) {}
 AudioDecoder::~AudioDecoder() = default;
 AudioDecoder::AudioDecoder(AudioDecoder&&) noexcept = default;
 AudioDecoder& AudioDecoder::operator=(AudioDecoder&&) noexcept = default;
@@ -216,16 +342,22 @@ std::size_t AudioDecoder::read(std::span<float> out) {
   return impl_->read(out);
 }
 
+const std::vector<std::string>& AudioDecoder::warnings() const {
+  SENTIO_ASSERT(impl_ != nullptr);
+  return impl_->source.warnings();
+}
+
 std::vector<float> decode_audio(const std::string& path, int sample_rate, int channel) {
   AudioDecoder decoder(path, sample_rate, channel);
   // First guess from the declared duration (+1 s for codec padding), capped so that a damaged header
   // cannot make us reserve gigabytes; grows by 1.5x when the guess was short.
   constexpr double kMaxInitialS = 3600.0;
   const double guess_s = std::min(decoder.info().duration_s, kMaxInitialS) + 1.0;
-  std::vector<float> out(static_cast<std::size_t>(guess_s * sample_rate));
+  const auto channels = static_cast<std::size_t>(decoder.info().channels);
+  std::vector<float> out(static_cast<std::size_t>(guess_s * sample_rate) * channels);
   std::size_t n = 0;
   for (;;) {
-    if (n == out.size()) out.resize(out.size() + out.size() / 2 + 4096);
+    if (out.size() - n < channels) out.resize(n + (out.size() / 2 + 4096) * channels);
     const std::size_t got = decoder.read(std::span<float>(out).subspan(n));
     if (got == 0) break;
     n += got;

@@ -2,12 +2,15 @@
 #include "ffmpeg_util.hpp"
 
 #include <array>
+#include <cstdint>
 #include <filesystem>
 #include <mutex>
 #include <new>
 #include <system_error>
+#include <vector>
 
 #include "sentio/core/error.hpp"
+#include "stream_input.hpp"
 
 namespace sentio::media::detail {
 namespace {
@@ -15,6 +18,14 @@ namespace {
 // Only the local "file" protocol: a path is never interpreted as a URL (http:, concat:, ...), and a
 // playlist inside a local file cannot make FFmpeg reach the network.
 constexpr const char* kProtocolWhitelist = "file";
+
+// Streams: bytes FFmpeg may read, and microseconds of media it may analyse, to find the stream
+// parameters (defaults 5 MB / 5 s would hold back the first samples of a live source), and packets
+// it may read while waiting for a first timestamp (default 50: raw PCM has none, so it would read
+// 64 KiB). Probing the container format itself stops as soon as it is recognised.
+constexpr const char* kStreamProbeSize = "65536";
+constexpr const char* kStreamAnalyzeDuration = "500000";
+constexpr const char* kStreamMaxTsProbe = "1";
 
 // "file:" + path so that a file name with a colon ("take:1.wav") is not taken for a protocol.
 std::string file_url(const std::string& path) { return "file:" + path; }
@@ -101,10 +112,26 @@ void silence_ffmpeg_logging() {
   std::call_once(once, [] { av_log_set_level(AV_LOG_QUIET); });
 }
 
-FormatContextPtr open_container(const std::string& path) {
-  namespace fs = std::filesystem;
-  silence_ffmpeg_logging();
+OpenedContainer::OpenedContainer() = default;
+OpenedContainer::OpenedContainer(OpenedContainer&&) noexcept = default;
+OpenedContainer& OpenedContainer::operator=(OpenedContainer&&) noexcept = default;
+OpenedContainer::~OpenedContainer() {
+  format.reset();  // before the StreamInput its pb points into
+  input.reset();
+}
 
+namespace {
+
+// Channel layout option for FFmpeg's raw PCM demuxers: mono and stereo by name, otherwise N channels
+// in unspecified order.
+std::string raw_layout_name(int channels) {
+  if (channels == 1) return "mono";
+  if (channels == 2) return "stereo";
+  return std::to_string(channels) + " channels";
+}
+
+void check_regular_path(const std::string& path) {
+  namespace fs = std::filesystem;
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);
   if (status.type() == fs::file_type::not_found) throw_input_error(path, "file not found");
@@ -114,24 +141,91 @@ FormatContextPtr open_container(const std::string& path) {
     const auto size = fs::file_size(path, ec);
     if (!ec && size == 0) throw_input_error(path, "file is empty");
   }
+}
 
-  const std::string url = file_url(path);
+// After avformat_open_input failed on a stream (which cannot be read again): guess its format from
+// the bytes that arrived, as explain_unreadable does for files.
+[[noreturn]] void throw_stream_open_failure(const std::string& path, const StreamInput& input, int err) {
+  if (err == AVERROR(ENOMEM)) throw std::bad_alloc();
+  if (input.bytes_read() == 0) throw_input_error(path, "no data arrived (the input is empty)");
+  if (err != AVERROR_EOF && err != AVERROR_INVALIDDATA && err < 0 && err > -4096)  // an errno from read()
+    throw_input_error(path, "read error (" + av_error_text(err) + ")");
+  std::vector<std::uint8_t> padded(input.head().begin(), input.head().end());
+  padded.resize(padded.size() + AVPROBE_PADDING_SIZE, 0);
+  AVProbeData probe{};
+  probe.filename = "";
+  probe.buf = padded.data();
+  probe.buf_size = static_cast<int>(input.head().size());
+  int score = 0;
+  const AVInputFormat* guess = av_probe_input_format3(&probe, 1, &score);
+  if (guess != nullptr && score > AVPROBE_SCORE_RETRY)
+    throw_input_error(path, std::string("damaged or truncated ") + guess->name + " data (" + av_error_text(err) + ")");
+  throw_input_error(path, "not media data (format not recognised)");
+}
+
+}  // namespace
+
+OpenedContainer open_container(const std::string& path, const ContainerOptions& options) {
+  silence_ffmpeg_logging();
+  OpenedContainer out;
+  const bool stream = StreamInput::is_stream(path);
+  if (stream)
+    out.input = std::make_unique<StreamInput>(path);
+  else
+    check_regular_path(path);
+
   AVDictionary* opts = nullptr;
   av_dict_set(&opts, "protocol_whitelist", kProtocolWhitelist, 0);
-  AVFormatContext* raw = nullptr;
-  const int opened = avformat_open_input(&raw, url.c_str(), nullptr, &opts);
+  const AVInputFormat* forced = nullptr;
+  if (!options.input_format.empty()) {
+    forced = av_find_input_format(options.input_format.c_str());
+    SENTIO_ASSERT(forced != nullptr);  // callers pass a validated raw format name
+    av_dict_set_int(&opts, "sample_rate", options.raw_sample_rate, 0);
+    av_dict_set(&opts, "ch_layout", raw_layout_name(options.raw_channels).c_str(), 0);
+  }
+  AVFormatContext* raw = avformat_alloc_context();
+  if (!raw) {
+    av_dict_free(&opts);
+    throw std::bad_alloc();
+  }
+  std::string url = file_url(path);
+  if (stream && forced == nullptr) {
+    if (const auto wav = out.input->sniff_pcm_wav()) {
+      forced = av_find_input_format(wav->raw_format.c_str());
+      SENTIO_ASSERT(forced != nullptr);
+      av_dict_set_int(&opts, "sample_rate", wav->sample_rate, 0);
+      av_dict_set(&opts, "ch_layout", raw_layout_name(wav->channels).c_str(), 0);
+      out.name = "wav";
+      if (wav->data_bytes > 0)
+        out.wav_declared_s = static_cast<double>(wav->data_bytes / wav->frame_bytes) / wav->sample_rate;
+    }
+  }
+  if (stream) {
+    raw->pb = out.input->io();
+    raw->flags |= AVFMT_FLAG_CUSTOM_IO;
+    url = "";  // no file name: its extension must not steer probing
+    av_dict_set(&opts, "probesize", kStreamProbeSize, 0);
+    av_dict_set(&opts, "analyzeduration", kStreamAnalyzeDuration, 0);
+    av_dict_set(&opts, "max_ts_probe", kStreamMaxTsProbe, 0);
+  }
+  const int opened = avformat_open_input(&raw, url.c_str(), forced, &opts);
   av_dict_free(&opts);
-  if (opened < 0) throw_open_failure(path, opened);  // FFmpeg frees `raw` itself on failure
-  FormatContextPtr format(raw);
+  if (opened < 0) {  // FFmpeg frees `raw` itself on failure
+    if (stream) throw_stream_open_failure(path, *out.input, opened);
+    throw_open_failure(path, opened);
+  }
+  out.format.reset(raw);
+  if (out.name.empty()) out.name = out.format->iformat->name;
   // FFmpeg's "tty" demuxer renders any .txt/.nfo/... file as ANSI-art video; for us it is text.
-  if (std::string(format->iformat->name) == "tty") throw_input_error(path, "is a text file, not a media file");
+  if (std::string(out.format->iformat->name) == "tty") throw_input_error(path, "is a text file, not a media file");
 
-  const int found = avformat_find_stream_info(format.get(), nullptr);
+  const int found = avformat_find_stream_info(out.format.get(), nullptr);
   if (found == AVERROR(ENOMEM)) throw std::bad_alloc();
   if (found < 0)
-    throw_input_error(path, std::string("damaged ") + format->iformat->name +
-                                " file: cannot read its stream information (" + av_error_text(found) + ")");
-  return format;
+    throw_input_error(path, std::string("damaged ") + out.format->iformat->name +
+                                (stream ? " data" : " file") + ": cannot read its stream information (" +
+                                av_error_text(found) + ")");
+  return out;
 }
 
 OpenedStream open_best_stream(AVFormatContext* format, AVMediaType type, const std::string& path) {

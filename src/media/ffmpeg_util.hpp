@@ -55,9 +55,37 @@ std::string av_error_text(int errnum);
 // Turns FFmpeg's own logging off (once per process) so that users see only Sentio's messages.
 void silence_ffmpeg_logging();
 
-// Checks the path (exists, regular file, not empty), opens the container through the "file"
-// protocol only, and reads the stream information. Throws InputError with a plain-words cause.
-FormatContextPtr open_container(const std::string& path);
+// How to open an input. Empty: probe the format. Otherwise the name of a raw PCM demuxer ("s16le",
+// ...; AudioDecoder validates it) with the rate (Hz) and channel count of the samples.
+struct ContainerOptions {
+  std::string input_format;
+  int raw_sample_rate = 0;
+  int raw_channels = 0;
+};
+
+class StreamInput;  // stream_input.hpp
+
+// An open container; for a non-seekable input also the StreamInput it reads from (declared first:
+// it must outlive the format context).
+struct OpenedContainer {
+  std::unique_ptr<StreamInput> input;  // null for regular files
+  FormatContextPtr format;
+  std::string name;          // the container as users know it: format->iformat->name, or "wav" for a
+                             // PCM WAV on a stream that is read as raw PCM (StreamInput::sniff_pcm_wav)
+  double wav_declared_s = 0; // that WAV's declared data length in seconds (exact); 0 if none
+  OpenedContainer();
+  OpenedContainer(OpenedContainer&&) noexcept;
+  OpenedContainer& operator=(OpenedContainer&&) noexcept;
+  ~OpenedContainer();
+};
+
+// Opens `path` and reads the stream information. Throws InputError with a plain-words cause.
+//  * A regular file: checks it (exists, not a directory, not empty) and opens it through the "file"
+//    protocol only.
+//  * A stream (StreamInput::is_stream: "-", "pipe:N", a FIFO, ...): reads it through StreamInput,
+//    with a small probe size and analysis duration so that the first samples of a live source come
+//    out quickly; a plain PCM WAV is read as the raw PCM after its header.
+OpenedContainer open_container(const std::string& path, const ContainerOptions& options = {});
 
 // Stream of `type` chosen by av_find_best_stream, with an opened single-threaded decoder.
 struct OpenedStream {

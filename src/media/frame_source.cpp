@@ -6,6 +6,7 @@
 #include <new>
 
 #include "sentio/core/error.hpp"
+#include "stream_input.hpp"
 
 namespace sentio::media::detail {
 namespace {
@@ -28,12 +29,20 @@ namespace {
 //     size / last page, so they decode what is there, as with the ffmpeg CLI.)
 //  6. When the container format was only guessed (probe score <= AVPROBE_SCORE_RETRY, FFmpeg's
 //     "misdetection possible", typical of random bytes read as MP3), a single rejected packet means
-//     the file is not media at all.
+//     the file is not media at all. (Not when the caller named the format: raw PCM is never probed.)
+// Streams (stdin, pipes, FIFOs) deliver what arrived: a cut stream is normal there (the producer
+// stopped or died), so once some data of the stream arrived, 4 and 5 become warnings and decoding
+// ends with the audio that arrived; for a WAV, whose length FFmpeg ignores on a pipe, the "data"
+// chunk's declared size counts, exactly (to kExactTruncationS). But:
+//  7. A stream that ends before a single frame could be decoded fails ("nothing decodable arrived").
+// Warnings (never fatal): 4 and 5 on streams, skipped packets (1, 2), and PCM bytes that do not make
+// a whole sample frame at the end of the data (cut off before decoding).
 constexpr std::int64_t kMinDamagedToJudge = 5;
 constexpr double kMaxDamagedShareAudio = 0.10;
 constexpr double kMaxDamagedShareVideo = 0.50;
 constexpr double kTruncationMinS = 0.25;
 constexpr double kTruncationShare = 0.05;
+constexpr double kExactTruncationS = 0.001;
 
 std::string seconds_text(double s) {
   char buf[32];
@@ -43,11 +52,26 @@ std::string seconds_text(double s) {
 
 }  // namespace
 
-FrameSource::FrameSource(const std::string& path, AVMediaType type)
-    : path_(path), type_(type), format_(open_container(path)) {
-  opened_ = open_best_stream(format_.get(), type, path);
+FrameSource::FrameSource(const std::string& path, AVMediaType type, const ContainerOptions& options)
+    : path_(path), type_(type), container_(open_container(path, options)), format_(container_.format.get()) {
+  opened_ = open_best_stream(format_, type, path);
   packet_ = make_packet();
-  format_guessed_ = format_->probe_score <= AVPROBE_SCORE_RETRY;
+  format_guessed_ = options.input_format.empty() && format_->probe_score <= AVPROBE_SCORE_RETRY;
+  const AVStream* st = opened_.stream;
+  if (format_->duration_estimation_method != AVFMT_DURATION_FROM_BITRATE && st->duration != AV_NOPTS_VALUE &&
+      st->duration > 0) {
+    declared_s_ = static_cast<double>(st->duration) * av_q2d(st->time_base);
+  } else if (container_.wav_declared_s > 0) {
+    declared_s_ = container_.wav_declared_s;
+    declared_exact_ = true;
+  }
+  // Plain PCM (fixed bytes per sample, no packet structure): partial sample frames are cut off here,
+  // where they can be counted, instead of by the decoder.
+  const AVCodecParameters* par = st->codecpar;
+  const int bits = av_get_exact_bits_per_sample(par->codec_id);
+  if (type == AVMEDIA_TYPE_AUDIO && par->codec_id >= AV_CODEC_ID_FIRST_AUDIO &&
+      par->codec_id < AV_CODEC_ID_ADPCM_IMA_QT && bits > 0 && bits % 8 == 0)
+    pcm_frame_bytes_ = bits / 8 * par->ch_layout.nb_channels;
 }
 
 std::string FrameSource::position_text() const {
@@ -74,13 +98,18 @@ void FrameSource::feed_decoder() {
   AVCodecContext* codec = opened_.codec.get();
   int retries = 0;
   while (!demux_done_) {
-    const int r = av_read_frame(format_.get(), packet_.get());
+    const int r = av_read_frame(format_, packet_.get());
     if (r == AVERROR_EOF) {
       demux_done_ = true;
       break;
     }
     if (r == AVERROR(EAGAIN) && ++retries < 1000) continue;
     if (r == AVERROR(ENOMEM)) throw std::bad_alloc();
+    if (r < 0 && streaming() && packets_ > 0) {  // rule 4 on a stream: keep what arrived
+      early_end_error_ = r;
+      demux_done_ = true;
+      break;
+    }
     if (r < 0)
       throw_input_error(path_, std::string("damaged or truncated ") + format_->iformat->name + " data after " +
                                    position_text() + " (" + av_error_text(r) + ")");
@@ -90,9 +119,15 @@ void FrameSource::feed_decoder() {
       continue;
     }
     ++packets_;
-    if (packet_->flags & AV_PKT_FLAG_CORRUPT) {  // the demuxer already knows this one is bad
+    // The demuxer already knows this one is bad. (Not for plain PCM: there the flag only means the
+    // read came up short, e.g. the end of a WAV on a pipe, and every whole sample frame is good.)
+    if ((packet_->flags & AV_PKT_FLAG_CORRUPT) && pcm_frame_bytes_ == 0) {
       av_packet_unref(packet_.get());
       note_damage(AVERROR_INVALIDDATA);
+      continue;
+    }
+    if (pcm_frame_bytes_ > 0 && !trim_partial_sample()) {
+      av_packet_unref(packet_.get());
       continue;
     }
     const int sent = avcodec_send_packet(codec, packet_.get());
@@ -105,6 +140,14 @@ void FrameSource::feed_decoder() {
     flush_sent_ = true;
     avcodec_send_packet(codec, nullptr);  // enter draining mode; the decoder then returns its tail
   }
+}
+
+bool FrameSource::trim_partial_sample() {
+  const int partial = packet_->size % pcm_frame_bytes_;
+  if (partial == 0) return true;
+  trailing_bytes_ += partial;
+  packet_->size -= partial;
+  return packet_->size > 0;
 }
 
 bool FrameSource::next(AVFrame* out) {
@@ -143,18 +186,35 @@ bool FrameSource::next(AVFrame* out) {
 void FrameSource::check_end_of_stream() {
   ended_ = true;
   const char* word = type_ == AVMEDIA_TYPE_AUDIO ? "audio" : "video";
+  const std::string quoted = "'" + path_ + "': ";
   if (frames_ == 0 && damaged_ > 0)
     throw_input_error(path_, std::string("corrupt ") + word + " data: nothing could be decoded (" +
                                  describe_damage() + ")");
-  if (type_ != AVMEDIA_TYPE_AUDIO) return;
-  const AVStream* st = opened_.stream;
-  if (format_->duration_estimation_method == AVFMT_DURATION_FROM_BITRATE || st->duration == AV_NOPTS_VALUE ||
-      st->duration <= 0)
-    return;
-  const double declared = static_cast<double>(st->duration) * av_q2d(st->time_base);
-  if (declared - decoded_s_ > std::max(kTruncationMinS, kTruncationShare * declared))
-    throw_input_error(path_, "truncated or corrupt: only " + seconds_text(decoded_s_) +
-                                 " of audio could be decoded, its header declares " + seconds_text(declared));
+  if (streaming() && frames_ == 0)  // rule 7
+    throw_input_error(path_, std::string("the input ended before any ") + word + " could be decoded (" +
+                                 std::to_string(container_.input->bytes_read()) + " bytes arrived" +
+                                 (trailing_bytes_ > 0 ? ", less than one sample frame" : "") +
+                                 (early_end_error_ != 0 ? ", then " + av_error_text(early_end_error_) : "") + ")");
+  if (early_end_error_ != 0)
+    warnings_.push_back(quoted + "input ended with an error after " + position_text() + " (" +
+                        av_error_text(early_end_error_) + ")");
+  if (type_ == AVMEDIA_TYPE_AUDIO && declared_s_ > 0) {  // rule 5
+    const double tolerance =
+        declared_exact_ ? kExactTruncationS : std::max(kTruncationMinS, kTruncationShare * declared_s_);
+    if (declared_s_ - decoded_s_ > tolerance) {
+      if (!streaming())
+        throw_input_error(path_, "truncated or corrupt: only " + seconds_text(decoded_s_) +
+                                     " of audio could be decoded, its header declares " + seconds_text(declared_s_));
+      warnings_.push_back(quoted + "input ended after " + seconds_text(decoded_s_) + " of the " +
+                          seconds_text(declared_s_) + " its header declares");
+    }
+  }
+  if (trailing_bytes_ > 0)
+    warnings_.push_back(quoted + "trailing " + std::to_string(trailing_bytes_) + " byte" +
+                        (trailing_bytes_ == 1 ? "" : "s") + " (a partial sample) ignored");
+  if (damaged_ > 0)
+    warnings_.push_back(quoted + std::to_string(damaged_) + " damaged " + word + " packet" + (damaged_ == 1 ? "" : "s") +
+                        " skipped (" + describe_damage() + ")");
 }
 
 }  // namespace sentio::media::detail
