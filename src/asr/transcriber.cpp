@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-// Recording -> VAD segments -> recognized utterances, segments spread over a worker pool.
+// Recording -> VAD segments -> recognized utterances, segments spread over a worker pool that borrows
+// decoders from a shared SpeechRecognizer.
 #include "sentio/asr/transcriber.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <optional>
 
 #include "sentio/core/error.hpp"
 #include "sentio/core/thread_pool.hpp"
@@ -14,21 +14,36 @@ namespace sentio::asr {
 
 struct Transcriber::Impl {
   TranscriberOptions options;
+  std::shared_ptr<const SpeechRecognizer> recognizer;
   ThreadPool pool;
-  // One per worker; slot w is touched only by worker w.
-  std::vector<std::optional<Recognizer>> recognizers;
 
-  explicit Impl(const TranscriberOptions& o) : options(o), pool(o.n_threads), recognizers(static_cast<std::size_t>(o.n_threads)) {}
+  Impl(std::shared_ptr<const SpeechRecognizer> r, const TranscriberOptions& o)
+      : options(o), recognizer(std::move(r)), pool(o.n_threads) {}
 };
 
-Transcriber::Transcriber(const TranscriberOptions& options) {
+namespace {
+
+void check_options(const TranscriberOptions& options) {
   if (options.n_threads < 1) throw InputError("transcriber: thread count must be >= 1");
   if (!(options.padding_s >= 0)) throw InputError("transcriber: padding must be >= 0 s");
-  impl_ = std::make_unique<Impl>(options);
-  impl_->recognizers[0].emplace(options.recognizer);
+}
+
+}  // namespace
+
+Transcriber::Transcriber(const TranscriberOptions& options) {
+  check_options(options);
+  impl_ = std::make_unique<Impl>(std::make_shared<const SpeechRecognizer>(options.recognizer, options.n_threads), options);
+}
+
+Transcriber::Transcriber(std::shared_ptr<const SpeechRecognizer> recognizer, const TranscriberOptions& options) {
+  SENTIO_ASSERT(recognizer != nullptr);
+  check_options(options);
+  impl_ = std::make_unique<Impl>(std::move(recognizer), options);
 }
 
 Transcriber::~Transcriber() = default;
+
+const SpeechRecognizer& Transcriber::recognizer() const { return *impl_->recognizer; }
 
 TranscriptResult Transcriber::transcribe_file(const std::string& path) {
   const std::vector<float> samples = media::decode_audio(path, kSampleRate);
@@ -41,15 +56,13 @@ TranscriptResult Transcriber::transcribe_samples(std::span<const float> samples)
   Impl& m = *impl_;
   TranscriptResult result;
   result.duration = static_cast<double>(samples.size()) / kSampleRate;
-  result.engine = m.recognizers[0]->engine();
-  result.model = m.recognizers[0]->model();
-  result.grammar = m.options.recognizer.grammar;
+  result.engine = m.recognizer->engine();
+  result.model = m.recognizer->model();
+  result.grammar = m.recognizer->options().grammar;
   const std::vector<speech::Segment> segments = speech::segment_speech(samples, kSampleRate, m.options.segmenter);
 
   std::vector<TranscribedUtterance> utterances(segments.size());
-  m.pool.run_tasks(segments.size(), [&](std::size_t k, int worker) {
-    std::optional<Recognizer>& recognizer = m.recognizers[static_cast<std::size_t>(worker)];
-    if (!recognizer) recognizer.emplace(m.options.recognizer);
+  m.pool.run_tasks(segments.size(), [&](std::size_t k, int /*worker*/) {
     // Padding, at most half the gap to each neighbour so that no word is decoded twice.
     const speech::Segment& s = segments[k];
     const double before = k > 0 ? (s.start - segments[k - 1].end) / 2 : s.start;
@@ -60,7 +73,7 @@ TranscriptResult Transcriber::transcribe_samples(std::span<const float> samples)
     const auto i1 = std::min(samples.size(), static_cast<std::size_t>(std::lround(t1 * kSampleRate)));
     if (i1 <= i0) return;
     TranscribedUtterance& u = utterances[k];
-    u.words = recognizer->recognize(samples.subspan(i0, i1 - i0), static_cast<double>(i0) / kSampleRate);
+    u.words = m.recognizer->recognize(samples.subspan(i0, i1 - i0), static_cast<double>(i0) / kSampleRate);
     if (u.words.empty()) return;
     u.start = std::min(s.start, u.words.front().start);
     u.end = std::max(s.end, u.words.back().end);

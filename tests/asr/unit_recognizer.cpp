@@ -59,8 +59,8 @@ void expect_valid_timing(const std::vector<Word>& words, double t0, double t1) {
 
 }  // namespace
 
-TEST(Recognizer, GeneralLanguageModelOnSynthesizedSpeech) {
-  Recognizer recognizer;
+TEST(SpeechRecognizer, GeneralLanguageModelOnSynthesizedSpeech) {
+  const SpeechRecognizer recognizer;
   const auto& x = sentence_audio();
   const double duration = static_cast<double>(x.size()) / kSampleRate;
   const std::vector<Word> words = recognizer.recognize(x, 0.0);
@@ -88,13 +88,13 @@ TEST(Recognizer, GeneralLanguageModelOnSynthesizedSpeech) {
   EXPECT_NE(recognizer.model().find("en-us.lm.bin"), std::string::npos) << recognizer.model();
 }
 
-TEST(Recognizer, GrammarRestrictsTheSentences) {
+TEST(SpeechRecognizer, GrammarRestrictsTheSentences) {
   const fs::path grammar = write_file("greetings.jsgf",
                                       "#JSGF V1.0;\ngrammar greetings;\n"
                                       "public <s> = we are going to the beach this weekend | please close the window | thank you very much;\n");
   RecognizerOptions o;
   o.grammar = grammar.string();
-  Recognizer recognizer(o);
+  const SpeechRecognizer recognizer(o);
   const auto& x = sentence_audio();
   const double duration = static_cast<double>(x.size()) / kSampleRate;
   const std::vector<Word> words = recognizer.recognize(x, 2.5);
@@ -107,10 +107,10 @@ TEST(Recognizer, GrammarRestrictsTheSentences) {
   EXPECT_NE(recognizer.model().find("greetings.jsgf"), std::string::npos);
 }
 
-TEST(Recognizer, KeywordSpottingReportsPhrasesInTimeOrder) {
+TEST(SpeechRecognizer, KeywordSpottingReportsPhrasesInTimeOrder) {
   RecognizerOptions o;
   o.keywords = write_file("keywords.txt", "beach /1e-20/\ngoing /1e-20/\nclose the window /1e-20/\n").string();
-  Recognizer recognizer(o);
+  const SpeechRecognizer recognizer(o);
   const auto& x = sentence_audio();
   const std::vector<Word> words = recognizer.recognize(x, 0.0);
   ASSERT_EQ(words.size(), 2u) << joined(words);
@@ -123,11 +123,11 @@ TEST(Recognizer, KeywordSpottingReportsPhrasesInTimeOrder) {
   EXPECT_NE(recognizer.model().find("keywords.txt"), std::string::npos);
 }
 
-TEST(Recognizer, LoadErrorsNameTheFile) {
+TEST(SpeechRecognizer, LoadErrorsNameTheFile) {
   RecognizerOptions missing;
   missing.model_dir = "/nonexistent/model";
   try {
-    Recognizer r(missing);
+    SpeechRecognizer r(missing);
     FAIL() << "no error for a missing model";
   } catch (const sentio::InputError& e) {
     EXPECT_NE(std::string(e.what()).find("/nonexistent/model/en-us"), std::string::npos) << e.what();
@@ -136,7 +136,7 @@ TEST(Recognizer, LoadErrorsNameTheFile) {
   RecognizerOptions bad;
   bad.grammar = write_file("bad.jsgf", "public <s> = foo | ;; this is not JSGF\n").string();
   try {
-    Recognizer r(bad);
+    SpeechRecognizer r(bad);
     FAIL() << "no error for a bad grammar";
   } catch (const sentio::InputError& e) {
     EXPECT_NE(std::string(e.what()).find(bad.grammar), std::string::npos) << e.what();
@@ -145,7 +145,7 @@ TEST(Recognizer, LoadErrorsNameTheFile) {
   RecognizerOptions oov;
   oov.grammar = write_file("oov.jsgf", "#JSGF V1.0;\ngrammar g;\npublic <s> = hello | zzqqxv;\n").string();
   try {
-    Recognizer r(oov);
+    SpeechRecognizer r(oov);
     FAIL() << "no error for a grammar word missing from the dictionary";
   } catch (const sentio::InputError& e) {
     EXPECT_NE(std::string(e.what()).find("zzqqxv"), std::string::npos) << e.what();
@@ -153,5 +153,5 @@ TEST(Recognizer, LoadErrorsNameTheFile) {
 
   RecognizerOptions no_grammar;
   no_grammar.grammar = "/nonexistent/grammar.jsgf";
-  EXPECT_THROW(Recognizer{no_grammar}, sentio::InputError);
+  EXPECT_THROW(SpeechRecognizer{no_grammar}, sentio::InputError);
 }

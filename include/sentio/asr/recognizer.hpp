@@ -4,16 +4,22 @@
 // packaged by Debian) and its US English model (package pocketsphinx-en-us).
 //
 // Method: the samples of one utterance (16 kHz mono, e.g. a segment from sentio::speech's VAD) go to
-// the decoder as one pocketsphinx utterance; its internal silence removal is switched off so frame
+// a decoder as one pocketsphinx utterance; its internal silence removal is switched off so frame
 // numbers stay aligned with the input (10-ms frames). The word sequence and each word's first/last
 // frame come from the decoder's segment iterator over the best path; confidence is the word's
 // posterior probability in the lattice (1 when the search gives no lattice). Fillers (<s>, </s>,
 // <sil>, [NOISE], [SPEECH], ...) are dropped and alternative pronunciations "word(2)" become "word".
 //
-// Thread safety: a Recognizer holds one decoder with its own acoustic model, language model and
-// dictionary copies; it is not thread-safe. Use one Recognizer per thread (they are independent).
-// pocketsphinx's log output is process-global; the first Recognizer redirects it away from the
-// terminal for the rest of the process (the last error message is kept to explain failures).
+// Model and decoders: a SpeechRecognizer is the loaded, immutable model configuration plus a pool of
+// pocketsphinx decoders (the per-utterance search state). pocketsphinx 5prealpha cannot share a loaded
+// dictionary, language model or acoustic model between decoders (each decoder loads its own copy; the
+// binary model definition and mixture weights are memory-mapped, so those pages are shared), so a
+// decoder costs ~90 MB with the en-us language model and ~25 MB with a grammar (bench/asr_memory.md):
+// share one SpeechRecognizer between all users of a model and bound its decoder count.
+//
+// pocketsphinx's log output is process-global; the first SpeechRecognizer redirects it away from the
+// terminal for the rest of the process (the last error messages are kept to explain failures). The
+// library never prints.
 #include <memory>
 #include <span>
 #include <string>
@@ -46,28 +52,45 @@ struct Word {
 // Default model folder: $SENTIO_POCKETSPHINX_MODEL if set, else /usr/share/pocketsphinx/model/en-us.
 std::string default_model_dir();
 
-class Recognizer {
+// A loaded speech-recognition model shared by any number of threads. recognize() is thread-safe: each
+// call borrows one decoder from the pool (decoders are created on demand, at most max_decoders();
+// callers wait while all are busy) and gives it back. Every decoder is configured identically and
+// decodes each utterance as a fresh stream, so the result of a call does not depend on which decoder
+// ran it, on what it decoded before, or on other threads: concurrent results equal sequential ones.
+class SpeechRecognizer {
  public:
-  // Loads the models. Missing files, an unreadable language model, a bad grammar or keyword list, or
-  // grammar words missing from the dictionary throw sentio::InputError naming the file and the cause.
-  // Limitation: pocketsphinx treats some corrupt acoustic-model files as fatal and ends the process
-  // (exit status 1) after its message, printed on stderr as "sentio: error: pocketsphinx: ...".
-  explicit Recognizer(const RecognizerOptions& options = {});
-  ~Recognizer();
-  Recognizer(Recognizer&&) noexcept;
-  Recognizer& operator=(Recognizer&&) noexcept;
-  Recognizer(const Recognizer&) = delete;
-  Recognizer& operator=(const Recognizer&) = delete;
+  // Validates the options and loads the first decoder, so that a missing or damaged file surfaces
+  // here as sentio::InputError naming the file and the cause: missing files, an acoustic-model file
+  // that is truncated, not in the Sphinx format or inconsistent with the other model files, an
+  // unreadable language model, a bad grammar or keyword list, grammar words missing from the
+  // dictionary, a grammar together with keywords. max_decoders: the most utterances decoded at the
+  // same time, 0 = std::thread::hardware_concurrency(); < 0 throws InputError.
+  // Limitation: pocketsphinx ends the process (exit status 1, nothing printed) on a few kinds of
+  // damage that the file checks cannot see without decoding the data themselves: an acoustic-model
+  // file whose checksum does not match its data, a text-format model definition with a bad line.
+  explicit SpeechRecognizer(const RecognizerOptions& options = {}, int max_decoders = 0);
+  ~SpeechRecognizer();
+  SpeechRecognizer(const SpeechRecognizer&) = delete;
+  SpeechRecognizer& operator=(const SpeechRecognizer&) = delete;
 
   // Decodes one utterance (mono float in [-1, 1) at kSampleRate). Words are in time order (by start)
   // with start_time <= start < end <= start_time + samples / kSampleRate; with the language model or
   // a grammar they do not overlap, keyword detections may. Empty input gives no words.
-  std::vector<Word> recognize(std::span<const float> samples_16k, double start_time = 0.0);
+  // Thread-safe. Throws InputError if a new decoder cannot be loaded (model files changed since the
+  // constructor) or pocketsphinx rejects the utterance.
+  std::vector<Word> recognize(std::span<const float> samples_16k, double start_time = 0.0) const;
 
-  // "pocketsphinx 5prealpha" and a description of the model ("en-us (Debian pocketsphinx-en-us),
-  // LM en-us.lm.bin" or "... grammar grid.jsgf"), for transcript provenance.
+  // Loads decoders now, up to min(n, max_decoders()) in total, so that later calls do not wait for a
+  // load (~0.3 s each with the language model). Thread-safe.
+  void preload(int n) const;
+
+  // "pocketsphinx 5prealpha" and a description of the model ("en-us (acoustic model ...), dictionary
+  // cmudict-en-us.dict, language model en-us.lm.bin" or "... JSGF grammar grid.jsgf"), for provenance.
   const std::string& engine() const;
   const std::string& model() const;
+  const RecognizerOptions& options() const;  // as given to the constructor
+  int max_decoders() const;
+  int decoders() const;  // decoders loaded (or being loaded) so far, in [1, max_decoders()]
 
  private:
   struct Impl;

@@ -2,7 +2,7 @@
 #pragma once
 // Recordings to timed transcripts: decode (sentio::media, 16 kHz mono) -> utterance segments
 // (sentio::speech voice-activity detection) -> speech recognition of each segment, segments in
-// parallel with one Recognizer per worker thread. Output writers for the transcript formats.
+// parallel on a SpeechRecognizer that many transcribers may share. Output writers for the transcript formats.
 //
 // Each segment is decoded with `padding_s` of context on both sides (clipped to the recording and to
 // half the gap to the neighbouring segments): the decoder models the silence around words, and VAD
@@ -30,25 +30,30 @@ struct TranscribedUtterance {
 struct TranscriptResult {
   std::string media;             // input path ("" for samples)
   double duration = 0;           // seconds of audio decoded
-  std::string engine;            // Recognizer::engine()
-  std::string model;             // Recognizer::model()
+  std::string engine;            // SpeechRecognizer::engine()
+  std::string model;             // SpeechRecognizer::model()
   std::string grammar;           // grammar file or "" (LM)
   std::vector<TranscribedUtterance> utterances;
 };
 
 struct TranscriberOptions {
-  RecognizerOptions recognizer;
+  RecognizerOptions recognizer;  // the model of Transcriber(options); unused when a recognizer is given
   speech::SegmenterOptions segmenter;
   double padding_s = 0.2;        // context decoded around each VAD segment (s), >= 0
-  int n_threads = 1;             // workers over segments (one Recognizer each), >= 1
+  int n_threads = 1;             // segments decoded at the same time, >= 1 (the calling thread is one of them)
 };
 
-// Owns the worker pool and the recognizers (one per worker, loaded on first use; the first is loaded
-// by the constructor so that model and grammar errors surface at once as InputError).
-// Not thread-safe: one transcribe call at a time.
+// A pipeline over a SpeechRecognizer: owns only its worker threads, so any number of transcribers can
+// share one loaded model. Results do not depend on the sharing, on n_threads or on scheduling.
+// Not thread-safe: one transcribe call at a time per Transcriber (make one per concurrent user).
 class Transcriber {
  public:
+  // Loads its own model: a SpeechRecognizer with n_threads decoders, the first loaded now so that model
+  // and grammar errors surface at once as InputError.
   explicit Transcriber(const TranscriberOptions& options);
+  // Shares `recognizer` (not null; options.recognizer is ignored). Of the n_threads segments decoded at
+  // a time, at most recognizer->max_decoders() run at once over all the recognizer's users.
+  Transcriber(std::shared_ptr<const SpeechRecognizer> recognizer, const TranscriberOptions& options);
   ~Transcriber();
   Transcriber(const Transcriber&) = delete;
   Transcriber& operator=(const Transcriber&) = delete;
@@ -57,6 +62,8 @@ class Transcriber {
   TranscriptResult transcribe_file(const std::string& path);
   // The same on samples already at kSampleRate.
   TranscriptResult transcribe_samples(std::span<const float> samples_16k);
+
+  const SpeechRecognizer& recognizer() const;
 
  private:
   struct Impl;
