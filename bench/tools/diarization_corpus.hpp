@@ -157,8 +157,8 @@ inline std::vector<Recording> make_set(const std::filesystem::path& shared, cons
   return out;
 }
 
-// The `sentio analyze` chain on one recording: VAD, speaker changes per segment, then clustering
-// (once with `options`, once more with the true count when `with_true_count`).
+// The `sentio analyze` chain on one recording: VAD (`vad_options`), speaker changes per segment, then
+// clustering (once with `options`, once more with the true count when `with_true_count`).
 struct DiarizationRun {
   std::vector<speech::SpeakerPiece> pieces;
   std::vector<speech::SpeakerTurn> estimated, given;  // hypothesis turns
@@ -175,7 +175,8 @@ inline std::vector<speech::SpeakerTurn> to_turns(const std::vector<speech::Speak
 }
 
 inline DiarizationRun run_diarization(const Recording& rec, const speech::DiarizationOptions& options,
-                                      bool with_true_count, bool oracle_segments = false) {
+                                      bool with_true_count, bool oracle_segments = false,
+                                      const speech::SegmenterOptions& vad_options = {}) {
   using clock = std::chrono::steady_clock;
   auto seconds = [](clock::time_point a, clock::time_point b) { return std::chrono::duration<double>(b - a).count(); };
   DiarizationRun run;
@@ -184,7 +185,7 @@ inline DiarizationRun run_diarization(const Recording& rec, const speech::Diariz
   if (oracle_segments)
     for (const speech::SpeakerTurn& t : rec.reference) segments.push_back({t.start, t.end, 1.0f});
   else
-    segments = speech::segment_speech(rec.audio, kCorpusRate);
+    segments = speech::segment_speech(rec.audio, kCorpusRate, vad_options);
   auto t1 = clock::now();
   for (const speech::Segment& s : segments) {
     const auto a = static_cast<std::size_t>(std::lround(s.start * kCorpusRate));

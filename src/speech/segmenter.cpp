@@ -258,9 +258,10 @@ struct VoiceActivityDetector::Impl {
   }
 
   void trim() {
-    // keep: 2 frames before the next smoothing, 1 before the next decision, the back-tracking reach,
-    // and the open segment
-    std::int64_t keep = std::min({n_smoothed - 2, n_queued, n_decided - 1 - kBacktrack});
+    // keep: 2 frames before the next smoothing, 1 before the next decision, the back-tracking reach
+    // plus the pre-roll before it (an onset at the next frame may start that early), and the open
+    // segment
+    std::int64_t keep = std::min({n_smoothed - 2, n_queued, n_decided - 1 - kBacktrack - pre_roll});
     if (state != State::idle) keep = std::min(keep, seg_start);
     while (frames_base < keep && !frames.empty()) {
       frames.pop_front();

@@ -286,6 +286,50 @@ TEST(Vad, StreamingEqualsOneShot) {
   }
 }
 
+// Streams `x` in chunks of `chunk` samples, taking segments after every push.
+std::vector<Segment> streamed(const std::vector<float>& x, std::size_t chunk, const SegmenterOptions& o = {}) {
+  VoiceActivityDetector vad(kRate, o);
+  std::vector<Segment> out;
+  for (std::size_t i = 0; i < x.size(); i += chunk) {
+    vad.push(std::span<const float>(x).subspan(i, std::min(chunk, x.size() - i)));
+    for (const Segment& g : vad.take_segments()) out.push_back(g);
+  }
+  for (const Segment& g : vad.finish()) out.push_back(g);
+  return out;
+}
+
+TEST(Vad, StreamingEqualsOneShotWhenTheOnsetIsBackTrackedFully) {
+  // A murmur ~10 dB above the noise floor (score between the offset and the onset threshold) for
+  // 0.6 s before a loud voiced sound: the onset is back-tracked its full reach (0.3 s) and the
+  // pre-roll goes 20 ms further back. Pushed 10 ms at a time, the detector must still hold those
+  // frames (it once dropped them, so the segment started 10-20 ms later than in one shot).
+  std::mt19937 rng(21);
+  std::normal_distribution<double> gauss(0.0, 1.0);
+  std::vector<float> x;
+  auto noise = [&](double seconds, double sigma) {
+    for (auto n = static_cast<std::size_t>(seconds * kRate); n > 0; --n) x.push_back(static_cast<float>(sigma * gauss(rng)));
+  };
+  noise(2.0, 0.001);   // -60 dBFS
+  noise(0.6, 0.0032);  // ~ +10 dB
+  for (std::size_t i = 0; i < static_cast<std::size_t>(kRate); ++i) {  // 1 s of a 150-Hz voiced sound
+    const double t = static_cast<double>(i) / kRate;
+    double v = 0;
+    for (int h = 1; h <= 10; ++h) v += std::sin(2.0 * 3.141592653589793 * 150.0 * h * t) / h;
+    x.push_back(static_cast<float>(0.05 * v + 0.001 * gauss(rng)));
+  }
+  noise(1.5, 0.001);
+  const auto one_shot = segment_speech(x, kRate);
+  ASSERT_EQ(one_shot.size(), 1u) << describe(one_shot);
+  EXPECT_LT(one_shot[0].start, 2.6 - 0.3) << describe(one_shot);  // back-tracked into the murmur
+  for (const std::size_t chunk : {160u, 1600u, 16000u}) {
+    const auto s = streamed(x, chunk);
+    ASSERT_EQ(s.size(), one_shot.size()) << "chunk " << chunk << ": " << describe(s);
+    EXPECT_EQ(s[0].start, one_shot[0].start) << "chunk " << chunk;
+    EXPECT_EQ(s[0].end, one_shot[0].end) << "chunk " << chunk;
+    EXPECT_EQ(s[0].confidence, one_shot[0].confidence) << "chunk " << chunk;
+  }
+}
+
 TEST(Vad, OtherSampleRates) {
   // 8 kHz and 48 kHz: silence gives nothing, a 200 Hz pulse train with harmonics 1 s long gives one segment
   for (int rate : {8000, 48000}) {

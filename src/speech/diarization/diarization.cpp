@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "cepstra.hpp"
+#include "clustering_cost.hpp"
 #include "gaussian.hpp"
 #include "sentio/core/error.hpp"
 
@@ -18,7 +19,10 @@ namespace {
 using diarization::CepstralAnalyzer;
 using diarization::CepstralFrames;
 using diarization::GaussianStats;
+using diarization::check_options;
 using diarization::delta_bic;
+using diarization::kMinClusterFrames;
+using diarization::merge_cost;
 
 // Frames modelled: louder than the segment's 95th-percentile frame power minus this (dB), and than
 // kAbsoluteFloorDb. Pauses, breaths and the VAD's margins are left out: their cepstra describe the
@@ -30,21 +34,6 @@ constexpr int kStep = 5;
 // Each side of a candidate change needs this many modelled frames (the full covariance has 152
 // parameters; with fewer frames the ridge alone would decide).
 constexpr double kMinChangeFrames = 40;
-// Pieces with fewer modelled frames than this do not take part in the agglomeration; they join the
-// speaker whose model they fit best afterwards.
-constexpr double kMinClusterFrames = 40;
-
-void check_options(const DiarizationOptions& o) {
-  if (o.n_speakers < 0)
-    throw InputError("diarization: the number of speakers must be >= 1 (or 0 to estimate it), got " +
-                     std::to_string(o.n_speakers));
-  if (o.max_speakers < 1)
-    throw InputError("diarization: max_speakers must be >= 1, got " + std::to_string(o.max_speakers));
-  if (!(o.min_piece_s > 0 && o.min_piece_s < 3600))
-    throw InputError("diarization: min_piece_s must be in (0, 3600) s, got " + std::to_string(o.min_piece_s));
-  if (!(o.change_penalty > 0 && o.change_penalty < 1e3) || !(o.cluster_penalty > 0 && o.cluster_penalty < 1e3))
-    throw InputError("diarization: the BIC penalty weights must be in (0, 1000)");
-}
 
 // Which frames to model (see kDynamicRangeDb).
 std::vector<char> loud_frames(const CepstralFrames& f) {
@@ -91,6 +80,22 @@ void find_changes(const std::vector<GaussianStats>& prefix, int a, int b, int mi
 }
 
 }  // namespace
+
+namespace diarization {
+
+void check_options(const DiarizationOptions& o) {
+  if (o.n_speakers < 0)
+    throw InputError("diarization: the number of speakers must be >= 1 (or 0 to estimate it), got " +
+                     std::to_string(o.n_speakers));
+  if (o.max_speakers < 1)
+    throw InputError("diarization: max_speakers must be >= 1, got " + std::to_string(o.max_speakers));
+  if (!(o.min_piece_s > 0 && o.min_piece_s < 3600))
+    throw InputError("diarization: min_piece_s must be in (0, 3600) s, got " + std::to_string(o.min_piece_s));
+  if (!(o.change_penalty > 0 && o.change_penalty < 1e3) || !(o.cluster_penalty > 0 && o.cluster_penalty < 1e3))
+    throw InputError("diarization: the BIC penalty weights must be in (0, 1000)");
+}
+
+}  // namespace diarization
 
 std::size_t speaker_embedding_size() { return diarization::kEmbeddingSize; }
 
@@ -151,24 +156,6 @@ struct Cluster {
   bool alive = true;
 };
 
-// The BIC's likelihood term grows with the number of frames while its penalty grows with their log,
-// so with minutes of speech per speaker any two different utterances of one voice end up "better
-// explained apart" and the count estimate explodes (a 2-speaker, 30-turn conversation came out as 6).
-// Clusters therefore enter the merge cost with at most kClusterFrameCap frames (statistics scaled
-// down, mean and covariance unchanged): the decision then rests on how different two voices are, not on
-// how much of them there is.
-constexpr double kClusterFrameCap = 2000;  // 20 s of modelled frames
-
-GaussianStats capped(const GaussianStats& g) {
-  if (g.n <= kClusterFrameCap) return g;
-  GaussianStats out = g;
-  const double w = kClusterFrameCap / g.n;
-  out.n = kClusterFrameCap;
-  for (double& v : out.sum) v *= w;
-  for (double& v : out.outer) v *= w;
-  return out;
-}
-
 std::vector<std::size_t> agglomerate(std::vector<Cluster>& clusters, std::size_t target, std::size_t cap,
                                      bool estimate, double lambda) {
   const std::size_t m = clusters.size();
@@ -178,8 +165,7 @@ std::vector<std::size_t> agglomerate(std::vector<Cluster>& clusters, std::size_t
     cluster_of[c] = c;
   }
   auto pair_cost = [&](std::size_t i, std::size_t j) {
-    return delta_bic(capped(clusters[i].stats), clusters[i].log_det, capped(clusters[j].stats), clusters[j].log_det,
-                     lambda);
+    return merge_cost(clusters[i].stats, clusters[i].log_det, clusters[j].stats, clusters[j].log_det, lambda);
   };
   // cost[i m + j] = cost[j m + i]: dBIC of keeping clusters i and j apart; m^2 doubles (cluster_speakers
   // keeps m <= kMaxDirectItems). Each cluster caches its cheapest partner, so a merge costs O(m) pair
