@@ -10,22 +10,33 @@
 namespace sentio {
 
 namespace {
-constexpr std::array<std::pair<std::string_view, Affect>, 9> kTable = {{
-    {"neutral", {0.00f, 0.00f}},
-    {"happiness", {0.85f, 0.35f}},
-    {"sadness", {-0.80f, -0.40f}},
-    {"anger", {-0.60f, 0.70f}},
-    {"fear", {-0.45f, 0.80f}},
-    {"disgust", {-0.70f, 0.35f}},
-    {"surprise", {0.20f, 0.85f}},
+// The core labels, in Emotion order.
+constexpr std::array<Affect, kEmotionCount> kCore = {{
+    {0.00f, 0.00f},    // neutral
+    {0.85f, 0.35f},    // happiness
+    {-0.80f, -0.40f},  // sadness
+    {-0.60f, 0.70f},   // anger
+    {-0.45f, 0.80f},   // fear
+    {-0.70f, 0.35f},   // disgust
+    {0.20f, 0.85f},    // surprise
+}};
+// Extras of the label space with a point of their own (standard names of labels.hpp).
+constexpr std::array<std::pair<std::string_view, Affect>, 2> kExtras = {{
     {"calm", {0.35f, -0.60f}},
     {"boredom", {-0.35f, -0.65f}},
 }};
 }  // namespace
 
-std::optional<Affect> label_affect(std::string_view canonical_label) {
-  for (const auto& [name, affect] : kTable)
-    if (name == canonical_label) return affect;
+Affect emotion_affect(Emotion e) {
+  const auto i = static_cast<std::size_t>(e);
+  SENTIO_ASSERT(i < kCore.size());
+  return kCore[i];
+}
+
+std::optional<Affect> label_affect(std::string_view standard_name) {
+  if (const std::optional<Emotion> e = emotion_from_name(standard_name)) return emotion_affect(*e);
+  for (const auto& [name, affect] : kExtras)
+    if (name == standard_name) return affect;
   return std::nullopt;
 }
 

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "sentio/core/error.hpp"
+#include "sentio/core/labels.hpp"
 
 namespace sentio::ser {
 
@@ -64,27 +65,32 @@ std::vector<std::string> split_csv(const std::string& line) {
 }  // namespace
 
 const std::vector<std::string>& canonical_labels() {
-  static const std::vector<std::string> labels = {"neutral", "happiness", "sadness", "anger", "fear",
-                                                  "disgust", "surprise",  "calm",    "boredom"};
+  static const std::vector<std::string> labels = [] {
+    std::vector<std::string> l(emotion_names().begin(), emotion_names().end());
+    l.emplace_back("calm");     // RAVDESS
+    l.emplace_back("boredom");  // EmoDB
+    return l;
+  }();
   return labels;
 }
 
 std::optional<std::string> map_emotion_label(std::string_view raw) {
-  static const std::vector<std::pair<std::string_view, std::string_view>> aliases = {
-      {"neutral", "neutral"},     {"neu", "neutral"},     {"n", "neutral"},
-      {"happiness", "happiness"}, {"happy", "happiness"}, {"hap", "happiness"},
-      {"joy", "happiness"},       {"h", "happiness"},     {"sadness", "sadness"},
-      {"sad", "sadness"},         {"s", "sadness"},       {"anger", "anger"},
-      {"angry", "anger"},         {"ang", "anger"},       {"a", "anger"},
-      {"fear", "fear"},           {"fearful", "fear"},    {"fea", "fear"},
-      {"f", "fear"},              {"disgust", "disgust"}, {"disgusted", "disgust"},
-      {"dis", "disgust"},         {"d", "disgust"},       {"surprise", "surprise"},
-      {"surprised", "surprise"},  {"sur", "surprise"},    {"calm", "calm"},
-      {"boredom", "boredom"},     {"bored", "boredom"}};
   const std::string key = lower_trimmed(raw);
-  for (const auto& [alias, label] : aliases)
-    if (key == alias) return std::string(label);
-  return std::nullopt;
+  // One-letter codes are left out of the shared table (they differ between corpora, labels.hpp); SER
+  // manifests have always accepted these six, so the reader keeps them.
+  static constexpr std::pair<std::string_view, Emotion> kLetters[] = {
+      {"n", Emotion::neutral}, {"h", Emotion::happiness}, {"s", Emotion::sadness},
+      {"a", Emotion::anger},   {"f", Emotion::fear},      {"d", Emotion::disgust}};
+  for (const auto& [letter, e] : kLetters)
+    if (key == letter) return std::string(emotion_name(e));
+  // Any spelling the shared table knows, as long as its standard name is a speech class: calm and boredom
+  // stay classes of their own (the table's core equivalent is not applied here); labels outside the nine
+  // classes (contempt, GoEmotions' fine labels, ...) are unknown to a speech manifest.
+  const std::optional<LabelInfo> info = lookup_label(key);
+  if (!info) return std::nullopt;
+  const auto& labels = canonical_labels();
+  if (std::find(labels.begin(), labels.end(), info->name) == labels.end()) return std::nullopt;
+  return std::string(info->name);
 }
 
 Manifest read_manifest(const std::string& manifest_path) {

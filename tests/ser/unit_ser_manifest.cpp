@@ -14,6 +14,21 @@ using namespace sentio::ser;
 
 namespace {
 
+// The reader's use of the shared label table: every spelling of a speech class, plus its own one-letter
+// codes; labels outside the nine classes stay unknown.
+TEST(SerManifest, LabelsThroughTheSharedTable) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"n", "neutral"},  {"h", "happiness"}, {"s", "sadness"},   {"a", "anger"},     {"f", "fear"},
+      {"D", "disgust"},  {"neu", "neutral"}, {"hap", "happiness"}, {"joy", "happiness"}, {"ang", "anger"},
+      {"fea", "fear"},   {"dis", "disgust"}, {"sur", "surprise"},  {"boredom", "boredom"}, {"Calm", "calm"},
+      {"Joyful", "happiness"}, {"mad", "anger"}, {"scared", "fear"}, {"peaceful", "calm"}, {"No Emotion", "neutral"}};
+  for (const auto& [raw, label] : cases) EXPECT_EQ(map_emotion_label(raw), std::string(label)) << raw;
+  for (const char* raw : {"contemptuous", "admiration", "powerful", "none", "sa", "su", "xyz"})
+    EXPECT_FALSE(map_emotion_label(raw).has_value()) << raw;
+  EXPECT_EQ(canonical_labels(), (std::vector<std::string>{"neutral", "happiness", "sadness", "anger", "fear",
+                                                           "disgust", "surprise", "calm", "boredom"}));
+}
+
 TEST(SerManifest, LabelMapping) {
   EXPECT_EQ(map_emotion_label("neutral"), "neutral");
   EXPECT_EQ(map_emotion_label(" Happy "), "happiness");

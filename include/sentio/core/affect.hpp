@@ -3,7 +3,9 @@
 // Valence and arousal from categorical emotion labels, shared by every modality.
 //
 // When a corpus or a model has only categories, Sentio places each class at one point of Russell's
-// circumplex of affect and reports the probability-weighted mean of those points. The table, both
+// circumplex of affect and reports the probability-weighted mean of those points. The table keys on the
+// standard names of the label space (core/labels.hpp): the seven core labels and the extras calm and
+// boredom; other names have no point (callers map them first, e.g. by their core equivalent). The table, both
 // coordinates in [-1, 1] (J. A. Russell, "A circumplex model of affect", J. Personality and Social
 // Psychology 39(6), 1161-1178, 1980, Fig. 2 / Table 3 angles of the affect words, read approximately
 // and rounded to 0.05):
@@ -24,6 +26,8 @@
 #include <string>
 #include <string_view>
 
+#include "sentio/core/labels.hpp"
+
 namespace sentio {
 
 struct Affect {
@@ -31,8 +35,11 @@ struct Affect {
   float arousal = 0;
 };
 
-// The table entry of a canonical label (lower-case names above), or nullopt for any other name.
-std::optional<Affect> label_affect(std::string_view canonical_label);
+// The table entry of a standard label name (exactly one of the lower-case names above), or nullopt for
+// any other name (spellings such as "happy" are not resolved here: see lookup_label).
+std::optional<Affect> label_affect(std::string_view standard_name);
+// The table entry of a core label.
+Affect emotion_affect(Emotion e);
 
 // Probability-weighted mean of the table entries of `labels` (same length as `probabilities`),
 // normalised by the total probability of the labels that have an entry (labels without one are

@@ -4,14 +4,13 @@
 //   path,speaker,gender,emotion,language,text_id
 // with `path` relative to the manifest's folder (absolute paths are kept as they are).
 //
-// Label mapping (map_emotion_label): the seven core labels of Sentio are kept, common spellings of
-// corpus tools are folded onto them, and corpus extras stay their own classes:
-//   neutral  <- neutral, neu, n             happiness <- happiness, happy, hap, joy, h
-//   sadness  <- sadness, sad, s              anger     <- anger, angry, ang, a
-//   fear     <- fear, fearful, fea, f        disgust   <- disgust, disgusted, dis, d
-//   surprise <- surprise, surprised, sur     calm      <- calm (RAVDESS extra, own class)
-//   boredom  <- boredom, bored (EmoDB extra, own class)
-// Anything else is an unknown label: the row is skipped and counted, never guessed.
+// Label mapping (map_emotion_label): a label is looked up in Sentio's label table (core/labels.hpp) and
+// kept when its standard name is one of the nine speech classes: the seven core labels, and the corpus
+// extras calm (RAVDESS) and boredom (EmoDB), which stay classes of their own. So happy/hap/joy ->
+// happiness, angry/ang/mad -> anger, fearful/fea/scared -> fear, neu -> neutral, bored -> boredom, and so
+// on; the manifest reader also accepts the one-letter codes n, h, s, a, f, d (neutral, happiness,
+// sadness, anger, fear, disgust), which the shared table leaves out. Anything else (contempt included)
+// is an unknown label: the row is skipped and counted, never guessed.
 #include <cstddef>
 #include <map>
 #include <optional>

@@ -28,6 +28,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sentio/core/labels.hpp"
+
 namespace sentio::text {
 
 struct LabelledUtterance {
@@ -59,14 +61,16 @@ Corpus read_corpus(const std::string& path, CorpusFormat format = CorpusFormat::
 // when more than one file is given, so dialogues of different files never merge.
 Corpus read_corpora(const std::vector<std::string>& paths, CorpusFormat format = CorpusFormat::automatic);
 
-// Sentio's core labels, the order the default text model uses.
-inline constexpr std::string_view kCoreLabels[] = {"neutral", "happiness", "sadness", "anger",
-                                                   "fear",    "disgust",   "surprise"};
+// Sentio's core labels (core/labels.hpp), the order the default text model uses.
+inline constexpr const auto& kCoreLabels = sentio::kEmotionNames;
 
-// Maps a corpus label to Sentio's name: lower-cased and trimmed, then synonyms of the core labels are
-// folded (joy/joyful/happy -> happiness, mad/angry -> anger, scared/afraid/fearful -> fear, sad -> sadness,
-// disgusted -> disgust, surprised -> surprise, no_emotion/none/other-neutral -> neutral). Any other label
-// is kept under its lower-case name (EmoryNLP peaceful/powerful, GoEmotions-28 names such as admiration).
+// Maps a corpus label to Sentio's name: lower-cased and trimmed, ' ' and '-' as '_', then every spelling
+// the shared label table (core/labels.hpp) gives for a core label is folded onto it (joy/joyful/happy ->
+// happiness, mad/angry -> anger, scared/afraid/fearful -> fear, sad -> sadness, disgusted -> disgust,
+// surprised -> surprise, no_emotion -> neutral, ...), and "none" -> neutral (a text-corpus reading the
+// shared table does not make). Any other label is kept under its lower-case name (EmoryNLP
+// peaceful/powerful, GoEmotions-28 names such as admiration, calm, bored), even where the table gives it
+// a core equivalent: the model's classes stay the corpus's classes.
 std::string canonical_label(std::string_view raw);
 
 // Label statistics: label -> number of items carrying it.

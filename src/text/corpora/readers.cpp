@@ -12,6 +12,7 @@
 #include <set>
 
 #include "sentio/core/error.hpp"
+#include "sentio/core/labels.hpp"
 #include "sentio/text/corpus.hpp"
 #include "transcript_internal.hpp"
 
@@ -32,9 +33,10 @@ constexpr std::array<std::string_view, 28> kGoEmotions28 = {
     "fear",       "gratitude",   "grief",        "joy",            "love",     "nervousness", "optimism",
     "pride",      "realization", "relief",       "remorse",        "sadness",  "surprise", "neutral"};
 
-// DailyDialog emotion ids 0..6.
-constexpr std::array<std::string_view, 7> kDailyDialog = {"neutral", "anger",   "disgust", "fear",
-                                                          "happiness", "sadness", "surprise"};
+// DailyDialog emotion ids 0..6 (0 is "no emotion").
+constexpr std::array<Emotion, 7> kDailyDialog = {Emotion::neutral, Emotion::anger,     Emotion::disgust,
+                                                 Emotion::fear,    Emotion::happiness, Emotion::sadness,
+                                                 Emotion::surprise};
 
 std::string read_bytes(const std::string& path) {
   std::error_code ec;
@@ -258,8 +260,8 @@ Corpus read_dailydialog(const std::string& path) {
         b.bad(k + 1, "emotion id '" + std::string(ids[u]) + "' is not 0..6");
         continue;
       }
-      b.add(k + 1, utts[u], {std::string(kDailyDialog[static_cast<std::size_t>(id)])}, u % 2 == 0 ? "A" : "B",
-            dialogue, static_cast<int>(u));
+      const Emotion e = kDailyDialog[static_cast<std::size_t>(id)];
+      b.add(k + 1, utts[u], {std::string(emotion_name(e))}, u % 2 == 0 ? "A" : "B", dialogue, static_cast<int>(u));
     }
   }
   return b.finish();
@@ -483,13 +485,14 @@ std::string canonical_label(std::string_view raw) {
   std::string l = lower(raw);
   for (char& c : l)
     if (c == ' ' || c == '-') c = '_';
-  if (l == "joy" || l == "joyful" || l == "happy" || l == "happiness") return "happiness";
-  if (l == "mad" || l == "angry" || l == "anger") return "anger";
-  if (l == "scared" || l == "afraid" || l == "fearful" || l == "fear") return "fear";
-  if (l == "sad" || l == "sadness") return "sadness";
-  if (l == "disgusted" || l == "disgust") return "disgust";
-  if (l == "surprised" || l == "surprise") return "surprise";
-  if (l == "neutral" || l == "no_emotion" || l == "none" || l == "noemotion") return "neutral";
+  // Text corpora write "none" for "no emotion"; the shared table leaves it out (AffectNet's None means
+  // "another expression"), so the text reader keeps this reading itself.
+  if (l == "none") return std::string(emotion_name(Emotion::neutral));
+  // Spellings of a core label fold onto it. Every other label keeps its own name, even when the table
+  // knows a standard name or a core equivalent for it (EmoryNLP peaceful/powerful, GoEmotions' fine
+  // labels, bored, calm): a text model's classes are the corpus's own classes.
+  if (const std::optional<LabelInfo> info = lookup_label(l); info && emotion_from_name(info->name))
+    return std::string(info->name);
   return l;
 }
 

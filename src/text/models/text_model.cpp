@@ -20,7 +20,9 @@
 
 #include "eval_internal.hpp"
 #include "model_internal.hpp"
+#include "sentio/core/affect.hpp"
 #include "sentio/core/error.hpp"
+#include "sentio/core/labels.hpp"
 #include "sentio/core/resources.hpp"
 #include "sentio/core/thread_pool.hpp"
 
@@ -47,19 +49,22 @@ void shuffle(std::vector<std::size_t>& v, std::uint64_t& state) {
   for (std::size_t i = v.size(); i > 1; --i) std::swap(v[i - 1], v[splitmix(state) % i]);
 }
 
-// The label an affect/sentiment summary uses for a model label (GoEmotions' Ekman grouping for its 28
-// labels; EmoryNLP peaceful ~ calm, powerful ~ happiness).
+// The label whose circumplex point (core/affect.hpp) stands for a model label in the affect summary:
+// the label itself when it has a point (core labels, calm, boredom); else the standard name of its entry
+// in the shared label table when that has a point (EmoryNLP peaceful -> calm), else its core equivalent
+// there (GoEmotions' Ekman grouping, EmoryNLP powerful -> happiness). GoEmotions' sentiment groups are not
+// emotions and not in the table: positive/negative/ambiguous stand for happiness/sadness/surprise here.
+// Anything else stays as it is (no point: left out of the affect).
 std::string affect_proxy(const std::string& l) {
-  static const std::map<std::string, std::string, std::less<>> m = {
-      {"joy", "happiness"},       {"amusement", "happiness"}, {"approval", "happiness"},  {"excitement", "happiness"},
-      {"gratitude", "happiness"}, {"love", "happiness"},      {"optimism", "happiness"},  {"relief", "happiness"},
-      {"pride", "happiness"},     {"admiration", "happiness"}, {"desire", "happiness"},   {"caring", "happiness"},
-      {"annoyance", "anger"},     {"disapproval", "anger"},   {"nervousness", "fear"},    {"disappointment", "sadness"},
-      {"embarrassment", "sadness"}, {"grief", "sadness"},     {"remorse", "sadness"},     {"realization", "surprise"},
-      {"confusion", "surprise"},  {"curiosity", "surprise"},  {"peaceful", "calm"},       {"powerful", "happiness"},
-      {"positive", "happiness"},  {"negative", "sadness"},    {"ambiguous", "surprise"}};
-  const auto it = m.find(l);
-  return it == m.end() ? l : it->second;
+  if (label_affect(l)) return l;
+  if (l == "positive") return std::string(emotion_name(Emotion::happiness));
+  if (l == "negative") return std::string(emotion_name(Emotion::sadness));
+  if (l == "ambiguous") return std::string(emotion_name(Emotion::surprise));
+  if (const std::optional<LabelInfo> info = lookup_label(l)) {
+    if (label_affect(info->name)) return std::string(info->name);
+    if (info->core) return std::string(emotion_name(*info->core));
+  }
+  return l;
 }
 
 void softmax(std::vector<float>& z) {
@@ -274,14 +279,26 @@ TextPrediction TextModel::predict(std::string_view text, std::size_t n_explain) 
 }
 
 int label_polarity(std::string_view label) {
-  static const std::set<std::string, std::less<>> positive = {
-      "happiness", "joy",   "amusement", "admiration", "approval", "caring", "desire", "excitement", "gratitude",
-      "love",      "optimism", "pride",  "relief",     "peaceful", "powerful", "calm", "positive"};
-  static const std::set<std::string, std::less<>> negative = {
-      "sadness",       "anger", "fear",        "disgust", "annoyance", "disappointment", "disapproval",
-      "embarrassment", "grief", "nervousness", "remorse", "negative",  "boredom", "contempt"};
-  if (positive.count(label)) return 1;
-  if (negative.count(label)) return -1;
+  // GoEmotions' sentiment groups (not in the label table)
+  if (label == "positive") return 1;
+  if (label == "negative") return -1;
+  const std::optional<LabelInfo> info = lookup_label(label);
+  if (!info) return 0;
+  // Extras by their own valence: calm (EmoryNLP peaceful) is pleasant; boredom and contempt are not.
+  if (info->name == "calm") return 1;
+  if (info->name == "boredom" || info->name == "contempt") return -1;
+  // Otherwise the core equivalent: happiness (with GoEmotions' joy group and EmoryNLP powerful) positive,
+  // sadness/anger/fear/disgust (and their GoEmotions groups) negative, neutral and surprise neither.
+  if (!info->core) return 0;
+  switch (*info->core) {
+    case Emotion::happiness: return 1;
+    case Emotion::sadness:
+    case Emotion::anger:
+    case Emotion::fear:
+    case Emotion::disgust: return -1;
+    case Emotion::neutral:
+    case Emotion::surprise: return 0;
+  }
   return 0;
 }
 
