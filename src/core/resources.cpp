@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "sentio/core/plugin.hpp"
+
 namespace sentio {
 
 namespace fs = std::filesystem;
@@ -14,9 +16,11 @@ std::optional<std::string> find_shipped_file(const std::string& relative, const 
     if (const char* env = std::getenv(env_var); env != nullptr && *env != '\0') return std::string(env);
   std::vector<fs::path> candidates;
   std::error_code ec;
+  // Relative to libsentio (a program embedding Sentio) and to the running executable (the sentio command).
+  std::vector<fs::path> dirs = {fs::path(library_dir())};
   const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    const fs::path dir = exe.parent_path();
+  if (!ec && exe.parent_path() != dirs.front()) dirs.push_back(exe.parent_path());
+  for (const fs::path& dir : dirs) {
     candidates.push_back(dir.parent_path() / "share" / "sentio" / relative);
     candidates.push_back(dir.parent_path() / relative);
     candidates.push_back(dir / relative);

@@ -10,18 +10,6 @@
 
 namespace sentio::ser {
 
-std::vector<double> log_softmax(std::span<const float> logits, double temperature) {
-  SENTIO_ASSERT(!logits.empty() && temperature > 0);
-  std::vector<double> out(logits.size());
-  double mx = -std::numeric_limits<double>::infinity();
-  for (std::size_t c = 0; c < logits.size(); ++c) mx = std::max(mx, logits[c] / temperature);
-  double s = 0;
-  for (std::size_t c = 0; c < logits.size(); ++c) s += std::exp(logits[c] / temperature - mx);
-  const double lse = mx + std::log(s);
-  for (std::size_t c = 0; c < logits.size(); ++c) out[c] = logits[c] / temperature - lse;
-  return out;
-}
-
 double mean_nll(std::span<const float> logits, std::size_t k, std::span<const std::size_t> truth, double temperature) {
   SENTIO_ASSERT(k > 0 && logits.size() == truth.size() * k);
   if (truth.empty()) return 0;

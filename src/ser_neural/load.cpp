@@ -1,30 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
-// Loading any SER model file by its declared format, and locating the shipped default model.
-#include "sentio/ser_neural/load.hpp"
-
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+// Readers of the neural and ensemble SER model files, registered with ser::load_emotion_model.
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "sentio/core/error.hpp"
-#include "sentio/core/resources.hpp"
 #include "sentio/ser_neural/models.hpp"
-
-#ifndef SENTIO_SER_SOURCE_MODELS
-#define SENTIO_SER_SOURCE_MODELS ""
-#endif
 
 namespace sentio::ser {
 
 namespace {
 
 using json = nlohmann::json;
-namespace fs = std::filesystem;
-
-constexpr const char* kDefaultFile = "default.json";
 
 [[noreturn]] void fail(const std::string& path, const std::string& what) { throw InputError("model '" + path + "': " + what); }
 
@@ -33,28 +20,17 @@ double need_number(const json& j, const char* key, const std::string& path) {
   return j[key].get<double>();
 }
 
-}  // namespace
+std::unique_ptr<SpeechEmotionModel> read_neural(const std::string& text, const std::string& path) {
+  return std::make_unique<NeuralEmotionModel>(NeuralModel::from_json(text, path));
+}
 
-std::unique_ptr<SpeechEmotionModel> load_emotion_model(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(path, "cannot open (missing or unreadable)");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  const std::string text = ss.str();
-  if (text.empty()) fail(path, "empty file");
+std::unique_ptr<SpeechEmotionModel> read_ensemble(const std::string& text, const std::string& path) {
   json j;
   try {
     j = json::parse(text);
   } catch (const json::exception& e) {
     fail(path, std::string("not valid JSON (truncated or corrupt?): ") + e.what());
   }
-  if (!j.is_object() || !j.contains("format") || !j["format"].is_string())
-    fail(path, "no 'format' field: not a Sentio SER model");
-  const std::string format = j["format"].get<std::string>();
-  if (format == "sentio.ser.linear") return std::make_unique<LinearEmotionModel>(model_from_json(text, path));
-  if (format == "sentio.ser.neural") return std::make_unique<NeuralEmotionModel>(NeuralModel::from_json(text, path));
-  if (format != "sentio.ser.ensemble")
-    fail(path, "unknown format '" + format + "' (expected sentio.ser.linear, sentio.ser.neural or sentio.ser.ensemble)");
   if (!j.contains("version") || !j["version"].is_number_integer() || j["version"].get<long long>() != 1)
     fail(path, "unsupported or missing 'version' (this build reads ensemble version 1)");
   for (const char* key : {"linear", "neural", "calibration"})
@@ -81,14 +57,11 @@ std::unique_ptr<SpeechEmotionModel> load_emotion_model(const std::string& path) 
   }
 }
 
-std::string default_emotion_model_path() {
-  // SENTIO_SER_SOURCE_MODELS: this source tree's models/ser, baked in at configure time.
-  const std::string source_root = fs::path(SENTIO_SER_SOURCE_MODELS).parent_path().parent_path().string();
-  if (auto p = find_shipped_file(std::string("models/ser/") + kDefaultFile, "SENTIO_SER_MODEL", {source_root}))
-    return *p;
-  throw InputError("no default SER model found (looked for models/ser/" + std::string(kDefaultFile) +
-                   " next to the sentio binary, in the install prefix and in the source tree; set SENTIO_SER_MODEL "
-                   "or pass --model)");
+}  // namespace
+
+void register_neural_model_formats() {
+  register_emotion_model_format("sentio.ser.neural", &read_neural);
+  register_emotion_model_format("sentio.ser.ensemble", &read_ensemble);
 }
 
 }  // namespace sentio::ser

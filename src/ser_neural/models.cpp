@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// The SpeechEmotionModel implementations (models.hpp).
+// The neural and ensemble SpeechEmotionModels (models.hpp).
 #include "sentio/ser_neural/models.hpp"
 
 #include <cmath>
@@ -14,18 +14,7 @@
 
 namespace sentio::ser {
 
-namespace {
-
 using json = nlohmann::json;
-
-std::vector<float> softmax_row(std::span<const float> z) {
-  const std::vector<double> l = log_softmax(z, 1.0);
-  std::vector<float> p(l.size());
-  for (std::size_t c = 0; c < l.size(); ++c) p[c] = static_cast<float>(std::exp(l[c]));
-  return p;
-}
-
-}  // namespace
 
 ModelType parse_model_type(const std::string& name) {
   if (name == "linear") return ModelType::linear;
@@ -42,74 +31,6 @@ const char* model_type_name(ModelType type) {
   }
   return "?";
 }
-
-void TrainedEmotionModel::save(const std::string& path) const {
-  std::ofstream out(path, std::ios::out | std::ios::trunc | std::ios::binary);
-  if (!out) throw InputError("model '" + path + "': cannot open for writing");
-  out << to_json();
-  out.close();
-  if (!out) throw InputError("model '" + path + "': write failed");
-}
-
-// ---- linear ---------------------------------------------------------------------------------------
-
-LinearEmotionModel::LinearEmotionModel(LinearModel model) : model_(std::move(model)) {}
-
-UtteranceEvidence LinearEmotionModel::analyse(std::span<const float> samples) const {
-  UtteranceEvidence e;
-  const features::EgemapsFunctionals f = features::egemaps_functionals(samples, features::kEgemapsSampleRate, 1);
-  e.functionals.assign(f.begin(), f.end());
-  return e;
-}
-
-std::vector<std::vector<float>> LinearEmotionModel::logits(std::span<const UtteranceEvidence> evidence,
-                                                           std::span<const int> speaker) const {
-  SENTIO_ASSERT(evidence.size() == speaker.size());
-  const std::size_t d = model_.n_features;
-  for (const auto& e : evidence) SENTIO_ASSERT(e.functionals.size() == d);
-  std::map<int, std::vector<std::size_t>> groups;
-  for (std::size_t i = 0; i < evidence.size(); ++i) groups[speaker[i]].push_back(i);
-  std::vector<std::vector<float>> out(evidence.size());
-  std::vector<double> mean(d), sd(d), row(d);
-  for (const auto& [spk, rows] : groups) {
-    const bool own = rows.size() >= kMinSpeakerUtterances || model_.population_mean.empty();
-    if (own) {
-      // Same statistics as normalise_per_speaker (training), over this speaker's utterances.
-      std::fill(mean.begin(), mean.end(), 0.0);
-      std::fill(sd.begin(), sd.end(), 0.0);
-      for (std::size_t r : rows)
-        for (std::size_t f = 0; f < d; ++f) mean[f] += evidence[r].functionals[f];
-      for (double& v : mean) v /= static_cast<double>(rows.size());
-      for (std::size_t r : rows)
-        for (std::size_t f = 0; f < d; ++f) {
-          const double c = evidence[r].functionals[f] - mean[f];
-          sd[f] += c * c;
-        }
-      for (double& v : sd) v = std::sqrt(v / static_cast<double>(rows.size()));
-    } else {
-      mean = model_.population_mean;
-      sd = model_.population_std;
-    }
-    for (std::size_t r : rows) {
-      for (std::size_t f = 0; f < d; ++f) {
-        const double v = evidence[r].functionals[f];
-        row[f] = sd[f] > 1e-12 * (1.0 + std::fabs(mean[f])) ? (v - mean[f]) / sd[f] : 0.0;
-      }
-      const std::vector<double> z = model_.logits(row.data());
-      out[r].assign(z.begin(), z.end());
-    }
-  }
-  return out;
-}
-
-std::vector<std::vector<float>> LinearEmotionModel::predict(std::span<const UtteranceEvidence> evidence,
-                                                            std::span<const int> speaker) const {
-  std::vector<std::vector<float>> z = logits(evidence, speaker);
-  for (auto& row : z) row = softmax_row(row);
-  return z;
-}
-
-std::string LinearEmotionModel::to_json() const { return model_to_json(model_); }
 
 // ---- neural ---------------------------------------------------------------------------------------
 
@@ -128,7 +49,7 @@ std::vector<std::vector<float>> NeuralEmotionModel::predict(std::span<const Utte
   out.reserve(evidence.size());
   for (const auto& e : evidence) {
     SENTIO_ASSERT(e.neural_logits.size() == labels().size());
-    out.push_back(softmax_row(e.neural_logits));
+    out.push_back(softmax(e.neural_logits));
   }
   return out;
 }

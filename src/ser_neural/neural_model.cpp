@@ -17,6 +17,7 @@
 
 #include "frontend.hpp"
 #include "sentio/core/error.hpp"
+#include "sentio/torch_runtime/threads.hpp"
 #include "sentio/ser/manifest.hpp"
 #include "sentio/ser_neural/calibration.hpp"
 
@@ -248,6 +249,7 @@ std::vector<float> run_net(SerCnn net, std::vector<float> frames, std::size_t n_
 
 std::vector<float> NeuralModel::logits(std::span<const float> samples) const {
   SENTIO_ASSERT(impl_);
+  torch_runtime::apply_to_this_thread();
   thread_local std::unique_ptr<features::LogMel> mel;  // one front end (FFT scratch) per thread
   if (!mel) mel = std::make_unique<features::LogMel>(impl_->frontend);
   std::vector<float> frames = neural_frontend(*mel, samples, impl_->options.trim_db);
@@ -371,7 +373,6 @@ NeuralModel NeuralModel::from_json(const std::string& text, const std::string& s
   return NeuralModel(std::move(impl));
 }
 
-void set_neural_threads(int n) { at::set_num_threads(std::max(1, n)); }
 
 // ---- training -------------------------------------------------------------------------------------
 
@@ -444,7 +445,7 @@ NeuralModel train_neural(const std::vector<std::vector<float>>& audio, const std
   impl->options = o;
   const std::size_t k = impl->labels.size();
 
-  set_neural_threads(o.threads);
+  torch_runtime::set_threads(std::max(1, o.threads));
   torch::manual_seed(o.seed);
   impl->net = make_net(o, k);
   features::LogMel mel(impl->frontend);

@@ -9,6 +9,7 @@
 
 #include "sentio/core/affect.hpp"
 #include "sentio/core/error.hpp"
+#include "sentio/torch_runtime/threads.hpp"
 #include "sentio/core/thread_pool.hpp"
 #include "sentio/features/egemaps.hpp"
 #include "sentio/media/audio_decoder.hpp"
@@ -310,7 +311,7 @@ SerEvalResult evaluate_emotion_model(const Corpus& corpus, Protocol protocol, in
     const auto* neu = dynamic_cast<const NeuralEmotionModel*>(model);
     const auto* ens = dynamic_cast<const EnsembleEmotionModel*>(model);
     std::vector<UtteranceEvidence> ev(fold.test.size());
-    if (neu || ens) set_neural_threads(1);
+    if (neu || ens) torch_runtime::set_threads(1);
     pool.run_tasks(fold.test.size(), [&](std::size_t i, int) {
       const std::size_t r = fold.test[i];
       if (lin || ens) ev[i].functionals.assign(corpus.raw.row(r), corpus.raw.row(r) + corpus.raw.n_features);
@@ -318,7 +319,7 @@ SerEvalResult evaluate_emotion_model(const Corpus& corpus, Protocol protocol, in
       if (ens) ev[i].neural_logits = ens->neural().model().logits(corpus.audio[r]);
       if (!lin && !neu && !ens) ev[i] = model->analyse(corpus.audio[r]);
     });
-    if (neu || ens) set_neural_threads(options.neural.threads);
+    if (neu || ens) torch_runtime::set_threads(std::max(1, options.neural.threads));
     std::map<std::string, int> spk_id;
     std::vector<int> spk(fold.test.size());
     for (std::size_t i = 0; i < fold.test.size(); ++i)

@@ -28,6 +28,7 @@
 
 #include "featurize.hpp"
 #include "sentio/core/error.hpp"
+#include "sentio/torch_runtime/threads.hpp"
 #include "sentio/core/thread_pool.hpp"
 
 namespace sentio::text_neural {
@@ -122,15 +123,6 @@ Batch make_batch(const std::vector<const detail::TokenBags*>& texts) {
   b.position = torch::tensor(position, torch::kInt64);
   b.lengths = torch::tensor(lengths, torch::kInt64);
   return b;
-}
-
-// Torch intra-op threads of the calling thread (OpenMP keeps the setting per thread) and the system
-// BLAS's pool, which Debian's OpenBLAS sizes to all cores otherwise (see vision/tfjs/executor.cpp).
-void set_threads(int n) {
-  if (at::get_num_threads() != n) at::set_num_threads(n);
-  using SetThreads = void (*)(int);
-  static const auto openblas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
-  if (openblas) openblas(n);
 }
 
 std::uint64_t splitmix(std::uint64_t& state) {
@@ -269,7 +261,7 @@ struct NeuralTextModel::Impl {
     const std::size_t n_chunks = (texts.size() + kChunk - 1) / kChunk;
     ThreadPool pool(std::max(1, threads));
     pool.parallel_for(n_chunks, [&](std::size_t cb, std::size_t ce, int) {
-      set_threads(1);
+      torch_runtime::apply_to_this_thread();
       for (std::size_t c = cb; c < ce; ++c) {
         const std::size_t b = c * kChunk, e = std::min(texts.size(), b + kChunk);
         auto z = logits(texts, b, e);
@@ -331,6 +323,7 @@ std::vector<std::vector<float>> NeuralTextModel::probabilities(const std::vector
 std::vector<float> NeuralTextModel::probabilities(std::string_view text) const {
   // On the calling thread (no pool for one text), with its own torch thread settings.
   const std::vector<std::string> one{std::string(text)};
+  torch_runtime::apply_to_this_thread();
   return impl_->finish(std::move(impl_->logits(one, 0, 1).front()), text, "");
 }
 
@@ -471,7 +464,7 @@ NeuralTextModel NeuralTextModel::train(const text::Corpus& train_in, const text:
   if (dev)
     for (const auto& u : dev->items) dev_texts.push_back(u.text);
 
-  set_threads(o.threads);
+  torch_runtime::set_threads(std::max(1, o.threads));
   torch::manual_seed(o.seed);
   m.net = Encoder(int64_t{1} << o.hash_bits, o.embedding_dim, o.filters, o.dropout, static_cast<int64_t>(K),
                   true);

@@ -10,18 +10,20 @@
 
 #include "sentio/media/audio_decoder.hpp"
 #include "sentio/ser/manifest.hpp"
-#include "sentio/ser_neural/load.hpp"
+#include "sentio/ser/emotion_model.hpp"
 #include "sentio/ser_neural/models.hpp"
 #include "test_support.hpp"
 
 namespace {
+
+// Neural and ensemble files are read by this test binary's own copy of sentio_ser_neural (not the plugin's).
+const bool kFormatsRegistered = (sentio::ser::register_neural_model_formats(), true);
 
 TEST(SerDefaultModel, LoadsRunsFastAndRecognisesRavdess) {
   SENTIO_REQUIRE_SHARED(path, "data/ser/ravdess/manifest.csv");
   const auto manifest = sentio::ser::read_manifest(path.string());
   const auto model = sentio::ser::load_emotion_model(sentio::ser::default_emotion_model_path());
   ASSERT_EQ(model->kind(), "ensemble");
-  sentio::ser::set_neural_threads(1);
   std::vector<sentio::ser::UtteranceEvidence> ev;
   std::vector<int> spk;
   std::vector<std::string> truth;

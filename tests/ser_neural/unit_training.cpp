@@ -13,11 +13,14 @@
 
 #include "sentio/core/error.hpp"
 #include "sentio/features/egemaps.hpp"
-#include "sentio/ser_neural/load.hpp"
+#include "sentio/ser/emotion_model.hpp"
 #include "sentio/ser_neural/models.hpp"
 #include "test_support.hpp"
 
 namespace {
+
+// Neural and ensemble files are read by this test binary's own copy of sentio_ser_neural (not the plugin's).
+const bool kFormatsRegistered = (sentio::ser::register_neural_model_formats(), true);
 
 using namespace sentio::ser;
 using sentio::test::temp_dir;

@@ -10,6 +10,7 @@
 
 #include "featurize.hpp"
 #include "sentio/core/error.hpp"
+#include "sentio/text/emotion_model.hpp"
 #include "sentio/text_neural/neural_text_model.hpp"
 #include "test_support.hpp"
 
@@ -100,7 +101,7 @@ TEST(TextNeural, LearnsKeyWordsAndRoundTripsThroughTheFile) {
 
   const fs::path file = test::temp_dir() / "keyed.stn";
   m.save(file.string());
-  EXPECT_TRUE(NeuralTextModel::is_neural_text_model_file(file.string()));
+  EXPECT_EQ(text::text_model_kind(file.string()), "neural");
   const NeuralTextModel back = NeuralTextModel::load(file.string());
   std::vector<std::string> texts;
   for (const auto& u : test.items) texts.push_back(u.text);
@@ -180,7 +181,7 @@ TEST(TextNeural, MalformedFilesAreInputErrorsNamingTheFile) {
   flipped[flipped.size() - 3] ^= 0x40;
   expect_error(flipped, "flipped.stn", "checksum");
   EXPECT_THROW(NeuralTextModel::load((dir / "missing.stn").string()), InputError);
-  EXPECT_FALSE(NeuralTextModel::is_neural_text_model_file((dir / "magic.stn").string()));
+  EXPECT_EQ(text::text_model_kind((dir / "magic.stn").string()), "");
 }
 
 TEST(TextNeural, HalfPrecisionTableAndTransferStart) {

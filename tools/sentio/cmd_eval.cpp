@@ -12,13 +12,6 @@
 
 namespace sentio::cli {
 
-namespace {
-
-// Runs in the vision plugin (plugins/eval_face.cpp).
-using EvalFaceEntry = int (*)(const EvalFaceArgs*);
-
-}  // namespace
-
 Runner add_eval_command(CLI::App& app) {
   auto args = std::make_shared<EvalFaceArgs>();
   CLI::App* cmd = app.add_subcommand("eval", "Measure accuracy on labelled data.");
@@ -50,8 +43,7 @@ Runner add_eval_command(CLI::App& app) {
     for (const auto& [name, run] : subs)
       if (cmd->got_subcommand(name)) return run();
     if (!face->parsed()) return kExitUsage;
-    auto entry = reinterpret_cast<EvalFaceEntry>(plugin_symbol("sentio-torch", "sentio_eval_face"));
-    return entry(args.get());
+    return run_plugin_command("eval-face", args.get());
   };
 }
 

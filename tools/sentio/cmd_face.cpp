@@ -9,12 +9,6 @@
 
 namespace sentio::cli {
 
-namespace {
-
-using TrainFaceEntry = int (*)(const TrainFaceArgs*);
-
-}  // namespace
-
 Runner add_train_face_command(CLI::App& train) {
   auto a = std::make_shared<TrainFaceArgs>();
   CLI::App* cmd = train.add_subcommand(
@@ -47,8 +41,7 @@ Runner add_train_face_command(CLI::App& train) {
   cmd->add_flag("-q,--quiet", a->quiet, "No progress bar or per-epoch lines");
   return [a, cmd] {
     if (!cmd->parsed()) return kExitUsage;
-    auto entry = reinterpret_cast<TrainFaceEntry>(plugin_symbol("sentio-torch", "sentio_train_face"));
-    return entry(a.get());
+    return run_plugin_command("train-face", a.get());
   };
 }
 

@@ -20,8 +20,6 @@ namespace sentio::cli {
 
 namespace {
 
-using TrainSerEntry = int (*)(const TrainSerArgs*);
-using EvalSerEntry = int (*)(const EvalSerArgs*);
 
 int thread_count(int jobs) {
   return jobs > 0 ? jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -82,15 +80,13 @@ int run_train(const TrainSerArgs& a) {
   if (type == "linear") return run_train_linear(a);
   if (type != "neural" && type != "ensemble")
     throw InputError("--type: expected linear, neural or ensemble, got '" + type + "'");
-  auto entry = reinterpret_cast<TrainSerEntry>(plugin_symbol("sentio-torch", "sentio_train_ser"));
   TrainSerArgs b = a;
   b.type = type;
-  return entry(&b);
+  return run_plugin_command("train-ser", &b);
 }
 
 int run_eval(const EvalSerArgs& a) {
-  auto entry = reinterpret_cast<EvalSerEntry>(plugin_symbol("sentio-torch", "sentio_eval_ser"));
-  return entry(&a);
+  return run_plugin_command("eval-ser", &a);
 }
 
 }  // namespace

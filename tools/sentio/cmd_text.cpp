@@ -17,6 +17,7 @@
 #include "sentio/core/error.hpp"
 #include "sentio/core/progress.hpp"
 #include "sentio/text/context_model.hpp"
+#include "sentio/text/emotion_model.hpp"
 #include "sentio/text/language.hpp"
 #include "sentio/text/text_model.hpp"
 #include "text_neural_args.hpp"
@@ -110,8 +111,7 @@ int run_train_neural(TrainTextArgs& a) {
   o.seed = a.opt.seed;
   o.keep_labels = a.opt.keep_labels;
   o.float16 = a.float16;
-  using Entry = int (*)(const cli::TrainTextNeuralArgs*);
-  return reinterpret_cast<Entry>(plugin_symbol("sentio-torch", "sentio_train_text_neural"))(&n);
+  return run_plugin_command("train-text-neural", &n);
 }
 
 int run_train(TrainTextArgs& a) {
@@ -258,8 +258,7 @@ int run_eval_neural(const EvalTextArgs& a, const std::string& model_path) {
   std::string description;
   std::vector<std::pair<std::string, text::TextEvalResult>> components;
   const cli::EvalTextNeuralArgs args{model_path, &data, a.jobs, &r, &description, &components};
-  using Entry = int (*)(const cli::EvalTextNeuralArgs*);
-  const int rc = reinterpret_cast<Entry>(plugin_symbol("sentio-torch", "sentio_eval_text_neural"))(&args);
+  const int rc = run_plugin_command("eval-text-neural", &args);
   if (rc != kExitOk) return rc;
   if (r.n == 0) throw InputError("none of the data's labels is known to the model (" + description + ")");
   if (!a.json) {
@@ -291,12 +290,13 @@ int run_eval(const EvalTextArgs& a) {
   const std::string model_path = !a.model.empty() ? a.model
                                  : language      ? language->model_path
                                                  : text::default_text_model_path();
-  if (text_neural::NeuralTextModel::is_neural_text_model_file(model_path)) return run_eval_neural(a, model_path);
+  const std::string kind = text::text_model_kind(model_path);
+  if (kind == "neural") return run_eval_neural(a, model_path);
   // A context model scores with and without context when the data has dialogues; otherwise its base
   // model scores each utterance alone.
   std::optional<text::ContextModel> ctx;
   text::TextModel model;
-  if (text::ContextModel::is_context_model_file(model_path)) {
+  if (kind == "context") {
     ctx = text::ContextModel::load(model_path);
     model = ctx->base();
   } else {

@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// Commands that need libtorch and OpenCV live in a plugin (sentio-torch.so, built next to the
-// `sentio` binary) that is loaded only when such a command runs. This keeps the common commands
-// (features, ...) fast to start and small in memory: loading libtorch alone costs ~0.4 s and
-// ~130 MB of resident memory.
+// Commands that need libtorch and OpenCV (training, face evaluation) live in the sentio-torch plugin
+// (sentio/core/plugin.hpp), loaded only when such a command runs: `sentio features` and friends start in
+// ~20 ms instead of paying ~0.4 s and ~130 MB for libtorch.
 #include <string>
 
 namespace sentio::cli {
 
-// Loads the plugin and returns the address of `symbol`. Throws InputError (naming the plugin
-// file and the loader's reason) if it cannot be loaded.
-void* plugin_symbol(const std::string& plugin, const std::string& symbol);
+// Runs the plugin command `command` (tools/sentio/plugins/register.cpp) with its argument struct.
+// Throws InputError when the plugin cannot be loaded.
+int run_plugin_command(const std::string& command, const void* args);
 
 }  // namespace sentio::cli

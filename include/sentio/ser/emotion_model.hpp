@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// The interface `sentio analyze` uses to run any trained speech-emotion model over the utterances of
-// one recording. Two phases, because per-speaker normalisation needs all of a speaker's utterances:
+// The interface the analysis uses to run any trained speech-emotion model over the utterances of
+// one recording, and the loader of model files. Two phases, because per-speaker normalisation needs all of a speaker's utterances:
 //  1. analyse(): per-utterance evidence (features, neural logits), thread-safe, any order;
 //  2. predict(): class probabilities for every utterance once the speakers are known.
 #include <cstddef>
@@ -33,5 +33,20 @@ class SpeechEmotionModel {
   virtual std::vector<std::vector<float>> predict(std::span<const UtteranceEvidence> evidence,
                                                   std::span<const int> speaker) const = 0;
 };
+
+// Loads any speech-emotion model file Sentio writes; the format is read from the file's "format" field:
+// sentio.ser.linear here, sentio.ser.neural and sentio.ser.ensemble through the sentio-torch plugin (loaded
+// on first use). Throws InputError naming `path` when the file is missing, corrupt, of an unknown format,
+// or when the plugin it needs cannot be loaded.
+std::unique_ptr<SpeechEmotionModel> load_emotion_model(const std::string& path);
+
+// The model shipped with Sentio (models/ser/ in the source tree or the install prefix; $SENTIO_SER_MODEL
+// overrides). InputError if absent.
+std::string default_emotion_model_path();
+
+// A reader of one model format: the file's whole text (a JSON object) and its path (for messages).
+using EmotionModelReader = std::unique_ptr<SpeechEmotionModel> (*)(const std::string& text, const std::string& path);
+// Makes load_emotion_model() read `format` with `reader` (plugins call this when they are loaded).
+void register_emotion_model_format(const std::string& format, EmotionModelReader reader);
 
 }  // namespace sentio::ser

@@ -10,10 +10,11 @@
 #include <span>
 #include <vector>
 
+#include "sentio/core/softmax.hpp"
+
 namespace sentio::ser {
 
-// log_softmax(logits / temperature) of one row.
-std::vector<double> log_softmax(std::span<const float> logits, double temperature);
+using sentio::log_softmax;
 // Mean negative log-likelihood of `truth` (class indices) under softmax(logits / temperature).
 double mean_nll(std::span<const float> logits, std::size_t k, std::span<const std::size_t> truth, double temperature);
 // Temperature in [0.05, 20] minimising mean_nll: a log-spaced grid of 121 values, then golden-section

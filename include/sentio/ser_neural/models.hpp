@@ -1,14 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// The three SpeechEmotionModel implementations and the training/evaluation of any of them.
-//  * linear:   eGeMAPS functionals, per-speaker z-normalisation, softmax regression (sentio/ser).
+// The libtorch SpeechEmotionModel implementations, and the training/evaluation of any of the three types.
+//  * linear:   eGeMAPS functionals, per-speaker z-normalisation, softmax regression (sentio/ser/linear_emotion_model.hpp).
 //  * neural:   the log-mel CNN (neural_model.hpp).
 //  * ensemble: both, temperature-calibrated, weighted mean of log-probabilities (calibration.hpp).
 //
-// Per-speaker normalisation in predict(): a speaker with at least kMinSpeakerUtterances utterances is
-// z-normalised with the mean/std of its own utterances; a speaker with fewer (too few for a stable
-// std) is normalised with the population statistics of the training data stored in the model. The
-// neural component normalises each utterance on its own and ignores the speaker grouping.
+// The neural component normalises each utterance on its own and ignores the speaker grouping.
 // Thread-safety: analyse() may run on many threads at once; predict() is const and re-entrant.
 #include <cstddef>
 #include <cstdint>
@@ -18,41 +15,20 @@
 
 #include "sentio/ser/emotion_model.hpp"
 #include "sentio/ser/evaluation.hpp"
+#include "sentio/ser/linear_emotion_model.hpp"
 #include "sentio/ser/linear_model.hpp"
 #include "sentio/ser/manifest.hpp"
 #include "sentio/ser_neural/neural_model.hpp"
 
 namespace sentio::ser {
 
-inline constexpr std::size_t kMinSpeakerUtterances = 4;
-
 enum class ModelType { linear, neural, ensemble };
 ModelType parse_model_type(const std::string& name);  // InputError for anything but the three names
 const char* model_type_name(ModelType type);
 
-// A trained model that can be written to a file.
-class TrainedEmotionModel : public SpeechEmotionModel {
- public:
-  virtual std::string to_json() const = 0;
-  void save(const std::string& path) const;  // InputError when the file cannot be written
-};
-
-class LinearEmotionModel final : public TrainedEmotionModel {
- public:
-  explicit LinearEmotionModel(LinearModel model);
-  const std::vector<std::string>& labels() const override { return model_.labels; }
-  std::string kind() const override { return "linear"; }
-  UtteranceEvidence analyse(std::span<const float> samples) const override;
-  std::vector<std::vector<float>> predict(std::span<const UtteranceEvidence> evidence,
-                                          std::span<const int> speaker) const override;
-  std::string to_json() const override;
-  // Logits after per-speaker normalisation (rows of n_features raw functionals per utterance).
-  std::vector<std::vector<float>> logits(std::span<const UtteranceEvidence> evidence, std::span<const int> speaker) const;
-  const LinearModel& model() const { return model_; }
-
- private:
-  LinearModel model_;
-};
+// Registers the sentio.ser.neural and sentio.ser.ensemble file formats with ser::load_emotion_model
+// (called by the sentio-torch plugin when it is loaded).
+void register_neural_model_formats();
 
 class NeuralEmotionModel final : public TrainedEmotionModel {
  public:

@@ -86,7 +86,4 @@ NeuralModel train_neural(const std::vector<std::vector<float>>& audio, const std
                          const std::vector<std::size_t>& train, const std::vector<std::size_t>& validation,
                          const NeuralOptions& options, const NeuralProgress& progress = {});
 
-// Sets torch's intra-op thread count (for callers without torch headers).
-void set_neural_threads(int n);
-
 }  // namespace sentio::ser

@@ -76,14 +76,6 @@ class NeuralTextModel {
   // Model file "sentio.text.neural" v1 (docs/TEXT.md). Throws InputError naming the file.
   static NeuralTextModel load(const std::string& path);
   void save(const std::string& path) const;
-  // True when the file starts with the neural model's magic line.
-  // Inline so that callers without torch (the thin command line) use the same test.
-  static bool is_neural_text_model_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::string first;
-    return in && std::getline(in, first) && first == kNeuralTextModelMagic;
-  }
-
   const std::vector<std::string>& labels() const;
   bool multi_label() const;
   const std::vector<float>& thresholds() const;
@@ -106,5 +98,10 @@ class NeuralTextModel {
  private:
   std::shared_ptr<Impl> impl_;
 };
+
+// Registers the neural model file kind with text::load_text_model (called by the sentio-torch plugin when
+// it is loaded): a neural model runs as a text::TextEmotionModel whose driving words come from leaving
+// each word out (text::explain_by_omission).
+void register_text_model_format();
 
 }  // namespace sentio::text_neural

@@ -10,7 +10,7 @@
 #include <optional>
 #include <vector>
 
-#include "sentio/vision/face_analyzer.hpp"
+#include "sentio/vision/face_types.hpp"
 #include "sentio/vision/facial_cues.hpp"
 
 namespace sentio::vision {

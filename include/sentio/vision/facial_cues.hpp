@@ -9,7 +9,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "sentio/vision/face_analyzer.hpp"
+#include "sentio/vision/face_types.hpp"
 
 namespace sentio::vision {
 

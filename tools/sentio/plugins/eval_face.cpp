@@ -7,11 +7,12 @@
 #include <thread>
 
 #include "commands.hpp"
+#include "plugins/plugin_commands.hpp"
 #include "plugins/plugin_guard.hpp"
 #include "eval_face_args.hpp"
 #include "sentio/core/error.hpp"
-#include "sentio/vision/face_eval.hpp"
-#include "sentio/vision/graph_model.hpp"
+#include "sentio/vision_neural/face_eval.hpp"
+#include "sentio/vision_neural/graph_model.hpp"
 
 namespace {
 
@@ -37,7 +38,6 @@ int run_eval_face(const sentio::cli::EvalFaceArgs& a) {
     throw InputError("--crops: expected auto, yes or no, got '" + a.crops + "'");
   const int hw = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   o.n_threads = a.jobs > 0 ? a.jobs : hw;
-  vision::set_torch_threads(1);  // parallelism is across images
   const vision::FaceEvalReport r = vision::evaluate_faces(o);
   std::cout << (a.json ? vision::face_eval_json(r) : vision::face_eval_table(r));
   std::cout.flush();
@@ -47,7 +47,10 @@ int run_eval_face(const sentio::cli::EvalFaceArgs& a) {
 
 }  // namespace
 
+namespace sentio::cli {
+
 // Exceptions never cross the plugin boundary: every error becomes a message and an exit code.
-extern "C" __attribute__((visibility("default"))) int sentio_eval_face(const sentio::cli::EvalFaceArgs* args) {
-  return sentio::cli::guarded(args, run_eval_face);
-}
+
+int eval_face_command(const void* args) { return guarded(static_cast<const EvalFaceArgs*>(args), run_eval_face); }
+
+}  // namespace sentio::cli

@@ -11,10 +11,11 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "plugins/plugin_commands.hpp"
 #include "plugins/plugin_guard.hpp"
 #include "sentio/core/error.hpp"
 #include "sentio/ser/evaluation.hpp"
-#include "sentio/ser_neural/load.hpp"
+#include "sentio/ser/emotion_model.hpp"
 #include "sentio/ser_neural/models.hpp"
 #include "ser_args.hpp"
 
@@ -185,11 +186,11 @@ int run_eval(const cli::EvalSerArgs& a) {
 
 }  // namespace
 
-// Exceptions never cross the plugin boundary: every error becomes a message and an exit code.
-extern "C" __attribute__((visibility("default"))) int sentio_train_ser(const sentio::cli::TrainSerArgs* args) {
-  return sentio::cli::guarded(args, run_train);
-}
+namespace sentio::cli {
 
-extern "C" __attribute__((visibility("default"))) int sentio_eval_ser(const sentio::cli::EvalSerArgs* args) {
-  return sentio::cli::guarded(args, run_eval);
-}
+// Exceptions never cross the plugin boundary: every error becomes a message and an exit code.
+
+int train_ser_command(const void* args) { return guarded(static_cast<const TrainSerArgs*>(args), run_train); }
+int eval_ser_command(const void* args) { return guarded(static_cast<const EvalSerArgs*>(args), run_eval); }
+
+}  // namespace sentio::cli

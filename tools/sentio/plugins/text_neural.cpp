@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <optional>
 
+#include "plugins/plugin_commands.hpp"
 #include "plugins/plugin_guard.hpp"
 #include "text_corpora_io.hpp"
 #include "sentio/core/error.hpp"
@@ -56,12 +57,9 @@ int run_eval(const cli::EvalTextNeuralArgs& a) {
 
 }  // namespace
 
-extern "C" __attribute__((visibility("default"))) int sentio_train_text_neural(
-    const sentio::cli::TrainTextNeuralArgs* args) {
-  return sentio::cli::guarded(args, run_train);
-}
+namespace sentio::cli {
 
-extern "C" __attribute__((visibility("default"))) int sentio_eval_text_neural(
-    const sentio::cli::EvalTextNeuralArgs* args) {
-  return sentio::cli::guarded(args, run_eval);
-}
+int train_text_neural_command(const void* args) { return guarded(static_cast<const TrainTextNeuralArgs*>(args), run_train); }
+int eval_text_neural_command(const void* args) { return guarded(static_cast<const EvalTextNeuralArgs*>(args), run_eval); }
+
+}  // namespace sentio::cli

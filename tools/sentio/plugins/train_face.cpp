@@ -3,9 +3,10 @@
 #include <cstdio>
 
 #include "commands.hpp"
+#include "plugins/plugin_commands.hpp"
 #include "plugins/plugin_guard.hpp"
 #include "sentio/core/progress.hpp"
-#include "sentio/vision/face_training.hpp"
+#include "sentio/vision_neural/face_training.hpp"
 #include "train_face_args.hpp"
 
 namespace {
@@ -53,7 +54,10 @@ int run_train_face(const sentio::cli::TrainFaceArgs& a) {
 
 }  // namespace
 
+namespace sentio::cli {
+
 // Exceptions never cross the plugin boundary: every error becomes a message and an exit code.
-extern "C" __attribute__((visibility("default"))) int sentio_train_face(const sentio::cli::TrainFaceArgs* args) {
-  return sentio::cli::guarded(args, run_train_face);
-}
+
+int train_face_command(const void* args) { return guarded(static_cast<const TrainFaceArgs*>(args), run_train_face); }
+
+}  // namespace sentio::cli

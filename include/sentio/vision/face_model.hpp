@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// The face model interface the analysis runs, and its loader.
+//
+// A FaceModel is loaded once, is immutable and thread-safe, and is shared by every stream that
+// analyses faces; a FaceVideoStream holds the frame-to-frame state of one video. The implementation
+// (@vladmandic/human's BlazeFace, FaceMesh and expression models run by Sentio's TF.js graph runner on
+// libtorch, images decoded with OpenCV; docs/FACES.md) lives in the sentio-torch plugin, which the
+// loader brings in on first use (sentio/core/plugin.hpp): programs that never look at a face never load
+// libtorch.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sentio/vision/face_types.hpp"
+
+namespace sentio::vision {
+
+struct FaceModelOptions {
+  // Folder with blazeface/facemesh/emotion .json+.bin; empty = default_face_model_dir().
+  std::string model_dir;
+  // An expression model json (e.g. one written by `sentio train face`) used instead of <model_dir>/emotion.json;
+  // checked against the SHA256SUMS of its own folder when that folder has one. Empty = the folder's.
+  std::string expression_model;
+  // Test-time augmentation of the expression stage: average the probabilities of the crop and its mirror
+  // image (one model run on a batch of two).
+  bool expression_flip_average = false;
+  float score_threshold = 0.5f;     // detector confidence (sigmoid of the logit) to keep a box
+  float nms_iou = 0.3f;             // IoU above which overlapping boxes are merged (weighted NMS)
+  float presence_threshold = 0.5f;  // FaceMesh face-presence below this rejects the detection
+  int max_faces = 32;               // most confident faces kept per image
+  float min_face_px = 12.0f;        // detections smaller than this (box side, pixels) are dropped
+  bool landmarks = true;            // run FaceMesh (alignment then uses the mesh; else the detector keypoints)
+};
+
+// Sequential analysis of the frames of one video (docs/FACES.md, "Video"): the detector runs on every
+// `detect_interval`-th frame and on any frame where a tracked face is lost; in between each face's mesh
+// crop is derived from its landmarks of the previous frame.
+struct FaceVideoOptions {
+  // Run the detector on every N-th frame (1 = every frame, results identical to FaceModel::analyze).
+  // New faces are found only on detection frames, i.e. up to N-1 frames late.
+  int detect_interval = 10;
+  // Two tracked faces whose boxes overlap by more than this IoU are the same face: the one with the
+  // lower presence is dropped.
+  float duplicate_iou = 0.5f;
+  // Threads for the per-face stages (mesh + expression of different faces in parallel; the calling
+  // thread counts as one). Pays off from 2 faces per frame; results do not depend on it.
+  int n_threads = 1;
+};
+
+struct FaceVideoStats {
+  std::int64_t frames = 0;
+  std::int64_t detection_frames = 0;   // frames on which the detector ran
+  std::int64_t lost_redetections = 0;  // of those, run because a tracked face was lost
+  std::int64_t tracked_faces = 0;      // face results produced from landmarks (no detector on that frame)
+};
+
+// Frame-to-frame state of one video. Not thread-safe; the FaceModel that opened it must outlive it.
+class FaceVideoStream {
+ public:
+  virtual ~FaceVideoStream() = default;
+  // Faces of the next frame (packed RGB, width * height * 3 bytes), in the form of FaceModel::analyze:
+  // on detection frames exactly its result; on tracked frames `box` is the region derived from the
+  // landmarks, `score` the face's last detector score and `keypoints` read from the mesh. Faces keep their
+  // order between detections.
+  virtual std::vector<FaceResult> next(const std::uint8_t* rgb, int width, int height) = 0;
+  // Forgets the tracked faces: the next frame is a detection frame.
+  virtual void reset() = 0;
+  virtual const FaceVideoStats& stats() const = 0;
+};
+
+class FaceModel {
+ public:
+  virtual ~FaceModel() = default;
+  virtual const FaceModelOptions& options() const = 0;
+  // All faces in the image, most confident first. Thread-safe.
+  virtual std::vector<FaceResult> analyze(const Image& image) const = 0;
+  // Same for a packed RGB buffer (e.g. a media::VideoFrame): width * height * 3 bytes.
+  virtual std::vector<FaceResult> analyze_rgb(const std::uint8_t* rgb, int width, int height) const = 0;
+  // A new video stream on this model. Thread-safe (each stream is used by one thread).
+  virtual std::unique_ptr<FaceVideoStream> open_video(const FaceVideoOptions& options) const = 0;
+};
+
+// Loads the models of `options`. Throws InputError naming the file when a model is missing, malformed
+// or differs from the checksum listed for it (the folder's SHA256SUMS; for the default folder without
+// one, models/face/SHA256SUMS), or when the plugin that runs them cannot be loaded.
+std::unique_ptr<FaceModel> load_face_model(const FaceModelOptions& options = {});
+
+// Decodes an image file (jpg, png, bmp, webp, tiff, pgm/ppm, ... whatever the codec library reads).
+// Grey images stay 1-channel, colour images become RGB, alpha is dropped.
+// Throws InputError naming the file when it is missing, unreadable, unsupported or corrupt.
+Image load_image(const std::string& path);
+
+// `$SENTIO_FACE_MODELS` if set, else the folder .cache/models/human (where scripts/setup puts the models)
+// that holds blazeface.json, looked for like every shipped file (sentio/core/resources.hpp).
+std::string default_face_model_dir();
+
+// The implementation behind load_face_model() and load_image(), registered by the plugin that
+// provides it (one registration per process; a second one replaces the first).
+struct FaceBackend {
+  std::unique_ptr<FaceModel> (*load_model)(const FaceModelOptions& options) = nullptr;
+  Image (*load_image)(const std::string& path) = nullptr;
+};
+void register_face_backend(const FaceBackend& backend);
+
+}  // namespace sentio::vision

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+// The face backend registry: load_face_model() and load_image() run the implementation the
+// sentio-torch plugin registers, loading the plugin on first use.
+#include "sentio/vision/face_model.hpp"
+
+#include <cstdlib>
+#include <filesystem>
+#include <mutex>
+
+#include "sentio/core/error.hpp"
+#include "sentio/core/plugin.hpp"
+#include "sentio/core/resources.hpp"
+
+namespace sentio::vision {
+
+namespace {
+
+std::mutex& backend_mutex() {
+  static std::mutex m;
+  return m;
+}
+
+FaceBackend& registered() {
+  static FaceBackend backend;
+  return backend;
+}
+
+FaceBackend backend() {
+  {
+    const std::lock_guard<std::mutex> lock(backend_mutex());
+    if (registered().load_model != nullptr) return registered();
+  }
+  load_plugin(kTorchPlugin);  // registers the backend (outside the lock: the plugin calls register_face_backend)
+  const std::lock_guard<std::mutex> lock(backend_mutex());
+  if (registered().load_model == nullptr || registered().load_image == nullptr)
+    throw InputError(std::string("the ") + kTorchPlugin + " plugin registered no face models");
+  return registered();
+}
+
+}  // namespace
+
+void register_face_backend(const FaceBackend& b) {
+  SENTIO_ASSERT(b.load_model != nullptr && b.load_image != nullptr);
+  const std::lock_guard<std::mutex> lock(backend_mutex());
+  registered() = b;
+}
+
+std::unique_ptr<FaceModel> load_face_model(const FaceModelOptions& options) { return backend().load_model(options); }
+
+Image load_image(const std::string& path) { return backend().load_image(path); }
+
+std::string default_face_model_dir() {
+  if (const char* env = std::getenv("SENTIO_FACE_MODELS"); env != nullptr && *env != '\0') return env;
+  const char* relative = ".cache/models/human";
+  for (const char* r : {".cache/models/human", "models/face/human"})
+    if (const auto found = find_shipped_file(std::string(r) + "/blazeface.json", nullptr))
+      return std::filesystem::path(*found).parent_path().string();
+  return relative;
+}
+
+}  // namespace sentio::vision

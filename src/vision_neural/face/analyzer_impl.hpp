@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// FaceAnalyzer's private state and stage sequence, shared by FaceAnalyzer (per image) and
+// FaceVideoAnalyzer (per video, with a detection interval).
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "face/stages.hpp"
+#include "sentio/core/thread_pool.hpp"
+#include "sentio/vision_neural/face_analyzer.hpp"
+
+namespace sentio::vision {
+
+namespace face {
+double ms_since(std::chrono::steady_clock::time_point t0);
+}  // namespace face
+
+struct FaceAnalyzer::Impl {
+  FaceAnalyzerOptions options;
+  face::Detector detector;
+  face::Mesh mesh;
+  face::ExpressionModel expression;
+
+  Impl(FaceAnalyzerOptions o, const std::string& dir);
+
+  // Detection -> mesh (rejecting by presence) -> expression, with the stage timings.
+  std::vector<FaceResult> analyze(const cv::Mat& rgb, FaceTimings& timings) const;
+  // Per face, independently (in parallel on `pool` when given): FaceMesh (crop from the box and roll),
+  // then, if the presence passes the threshold (or landmarks are disabled), the expression with its top
+  // label and valence/arousal. Faces below the threshold keep presence and landmarks, not the expression.
+  // `timings` (sequential runs only) accumulates the mesh and expression times.
+  void mesh_and_classify(const cv::Mat& rgb, std::vector<FaceResult>& faces, ThreadPool* pool,
+                         FaceTimings* timings = nullptr) const;
+  // Drops the faces below the presence threshold and clamps the boxes to the image.
+  void finish(const cv::Mat& rgb, std::vector<FaceResult>& faces) const;
+};
+
+}  // namespace sentio::vision

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: Apache-2.0
+// Orchestration of the per-image face pipeline: detect -> mesh (reject by presence) -> align -> expression.
+#include "sentio/vision_neural/face_analyzer.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+
+#include "face/analyzer_impl.hpp"
+#include "sentio/vision_neural/face_video.hpp"
+#include "sentio/core/checksum.hpp"
+#include "sentio/core/error.hpp"
+#include "sentio/core/resources.hpp"
+
+namespace sentio::vision {
+
+namespace {
+
+thread_local FaceTimings t_timings;
+
+}  // namespace
+
+double face::ms_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+using face::ms_since;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// The checksum list guarding a model folder: the folder's own SHA256SUMS (scripts/setup copies the
+// shipped list into the folder it fills), or, for the default folder without one, the list shipped
+// in models/face. A folder the user supplies without a list is not checked.
+std::optional<std::string> checksum_list(const std::string& dir) {
+  std::error_code ec;
+  const fs::path own = fs::path(dir) / "SHA256SUMS";
+  if (fs::is_regular_file(own, ec)) return own.string();
+  if (fs::equivalent(dir, default_face_model_dir(), ec)) return find_shipped_file("models/face/SHA256SUMS", nullptr);
+  return std::nullopt;
+}
+
+// `<dir>/<name>.json`, after checking every listed file of that model (json and weight shards,
+// named <name>.*) against the folder's checksum list.
+std::string model_file(const std::string& dir, const char* name) {
+  const fs::path p = fs::path(dir) / (std::string(name) + ".json");
+  if (!fs::exists(p))
+    throw InputError("'" + p.string() + "': face model not found (run scripts/setup, or pass the model folder)");
+  if (const auto list = checksum_list(dir)) {
+    const auto sums = read_sha256sums(*list);
+    for (const auto& [file, digest] : sums)
+      if (fs::path(file).stem() == name) {
+        const fs::path listed = fs::path(dir) / file;
+        if (!fs::exists(listed))
+          throw InputError("'" + listed.string() + "': face model file not found (listed in '" + *list + "')");
+        verify_sha256(listed.string(), sums, *list);
+      }
+  }
+  return p.string();
+}
+
+}  // namespace
+
+FaceAnalyzer::Impl::Impl(FaceAnalyzerOptions o, const std::string& dir)
+    : options(std::move(o)),
+      detector(model_file(dir, "blazeface")),
+      mesh(model_file(dir, "facemesh")),
+      expression(options.expression_model.empty()
+                     ? model_file(dir, "emotion")
+                     : model_file(fs::path(options.expression_model).parent_path().string(),
+                                  fs::path(options.expression_model).stem().string().c_str()),
+                 options.expression_flip_average) {}
+
+void FaceAnalyzer::Impl::mesh_and_classify(const cv::Mat& rgb, std::vector<FaceResult>& faces, ThreadPool* pool,
+                                           FaceTimings* timings) const {
+  const auto one = [&](std::size_t i, int) {
+    FaceResult& f = faces[i];
+    auto t0 = std::chrono::steady_clock::now();
+    if (options.landmarks) {
+      mesh.run(rgb, f);
+      if (timings) timings->mesh_ms += ms_since(t0);
+      if (f.presence < options.presence_threshold) return;
+    }
+    t0 = std::chrono::steady_clock::now();
+    f.expression = expression.classify(expression.align(rgb, f));
+    if (timings) timings->expression_ms += ms_since(t0);
+    f.top = static_cast<Expression>(std::max_element(f.expression.begin(), f.expression.end()) - f.expression.begin());
+    const Affect a = circumplex_affect(f.expression);
+    f.valence = a.valence;
+    f.arousal = a.arousal;
+  };
+  if (pool && faces.size() > 1) {
+    SENTIO_ASSERT(timings == nullptr);
+    pool->run_tasks(faces.size(), one);
+  } else {
+    for (std::size_t i = 0; i < faces.size(); ++i) one(i, 0);
+  }
+}
+
+void FaceAnalyzer::Impl::finish(const cv::Mat& rgb, std::vector<FaceResult>& faces) const {
+  std::erase_if(faces, [&](const FaceResult& f) { return options.landmarks && f.presence < options.presence_threshold; });
+  for (FaceResult& f : faces) {
+    // Report the box clamped to the image.
+    f.box.x0 = std::clamp(f.box.x0, 0.0f, static_cast<float>(rgb.cols));
+    f.box.x1 = std::clamp(f.box.x1, 0.0f, static_cast<float>(rgb.cols));
+    f.box.y0 = std::clamp(f.box.y0, 0.0f, static_cast<float>(rgb.rows));
+    f.box.y1 = std::clamp(f.box.y1, 0.0f, static_cast<float>(rgb.rows));
+  }
+}
+
+FaceAnalyzer::FaceAnalyzer(FaceAnalyzerOptions options) {
+  const std::string dir = options.model_dir.empty() ? default_face_model_dir() : options.model_dir;
+  impl_ = std::make_unique<Impl>(std::move(options), dir);
+}
+FaceAnalyzer::~FaceAnalyzer() = default;
+FaceAnalyzer::FaceAnalyzer(FaceAnalyzer&&) noexcept = default;
+FaceAnalyzer& FaceAnalyzer::operator=(FaceAnalyzer&&) noexcept = default;
+
+const FaceAnalyzerOptions& FaceAnalyzer::options() const { return impl_->options; }
+FaceTimings FaceAnalyzer::last_timings() { return t_timings; }
+
+std::vector<FaceResult> FaceAnalyzer::detect(const Image& image) const {
+  cv::Mat storage;
+  const cv::Mat rgb = face::as_rgb_mat(image, storage);
+  return impl_->detector.detect(rgb, impl_->options);
+}
+
+std::vector<FaceResult> FaceAnalyzer::Impl::analyze(const cv::Mat& rgb, FaceTimings& timings) const {
+  timings = {};
+  auto t0 = std::chrono::steady_clock::now();
+  std::vector<FaceResult> faces = detector.detect(rgb, options);
+  timings.detect_ms = ms_since(t0);
+  mesh_and_classify(rgb, faces, nullptr, &timings);
+  finish(rgb, faces);
+  return faces;
+}
+
+std::vector<FaceResult> FaceAnalyzer::analyze(const Image& image) const {
+  cv::Mat storage;
+  return impl_->analyze(face::as_rgb_mat(image, storage), t_timings);
+}
+
+std::vector<FaceResult> FaceAnalyzer::analyze_rgb(const std::uint8_t* rgb, int width, int height) const {
+  SENTIO_ASSERT(rgb != nullptr && width > 0 && height > 0);
+  const cv::Mat m(height, width, CV_8UC3, const_cast<std::uint8_t*>(rgb));  // only read
+  return impl_->analyze(m, t_timings);
+}
+
+std::vector<FaceResult> FaceAnalyzer::analyze_file(const std::string& path) const {
+  const Image image = decode_image_file(path);
+  try {
+    return analyze(image);
+  } catch (const InputError& e) {
+    throw with_context("'" + path + "'", e);
+  }
+}
+
+std::unique_ptr<FaceVideoStream> FaceAnalyzer::open_video(const FaceVideoOptions& options) const {
+  return std::make_unique<FaceVideoAnalyzer>(*this, options);
+}
+
+ExpressionProbs FaceAnalyzer::classify_crop(const Image& image) const {
+  t_timings = {};
+  const cv::Mat m = face::as_mat(image);
+  const auto t0 = std::chrono::steady_clock::now();
+  const ExpressionProbs probs = impl_->expression.classify(face::ExpressionModel::crop_whole(m));
+  t_timings.expression_ms = ms_since(t0);
+  return probs;
+}
+
+}  // namespace sentio::vision
