@@ -8,8 +8,8 @@
 //       FaceVideoAnalyzer over the frames (decoding on the same thread; --threads: faces in parallel):
 //       frames/s of the whole loop and of the analysis alone.
 //   sentio_bench_faces analyze FILE [--fps F] [--interval N] [--threads T]
-//       analysis::analyze_faces_video (the frame loop of `sentio analyze`): frames/s, tracks. Defaults:
-//       the native rate, the interval from the rate.
+//       the faces frame loop of `sentio analyze` (frames decoded ahead, analysis::FaceStream with the
+//       tracker, cues and group view): frames/s, tracks. Defaults: the native rate, the interval from the rate.
 //   sentio_bench_faces agree FILE [--fps F] [--interval N]
 //       interval mode vs detection on every frame, same frames: matched faces, box IoU, expression.
 // One line of `key=value` results on stdout.
@@ -20,15 +20,18 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "sentio/analysis/face_analysis.hpp"
+#include "sentio/analysis/face_stream.hpp"
 #include "sentio/core/error.hpp"
+#include "sentio/media/frame_prefetch.hpp"
 #include "sentio/media/video_reader.hpp"
-#include "sentio/vision/face_analyzer.hpp"
-#include "sentio/vision/face_video.hpp"
-#include "sentio/vision/graph_model.hpp"
+#include "sentio/vision_neural/face_analyzer.hpp"
+#include "sentio/vision_neural/face_video.hpp"
+#include "sentio/torch_runtime/threads.hpp"
+#include "sentio/vision_neural/graph_model.hpp"
 
 namespace vision = sentio::vision;
 namespace media = sentio::media;
@@ -132,27 +135,30 @@ int video(const Args& a) {
   return 0;
 }
 
-class NoProgress final : public sentio::Progress {
- public:
-  void set_total(double) override {}
-  void advance(double) override {}
-  void finish() override {}
-};
-
 int analyze(const Args& a) {
   const vision::FaceAnalyzer analyzer = make_analyzer();
   sentio::analysis::FaceAnalysisOptions o;
   o.fps = a.fps;
   o.n_threads = a.threads;
   o.detect_interval = a.interval;
-  NoProgress progress;
-  sentio::analysis::MediaSummary input;
   const auto t0 = Clock::now();
-  const auto r = sentio::analysis::analyze_faces_video(a.file, analyzer, o, progress, input);
+  media::VideoReadOptions read;
+  read.fps = a.fps;
+  media::VideoReader reader(a.file, read);
+  sentio::analysis::FaceStream stream(analyzer, o);
+  {
+    std::optional<media::FramePrefetcher> prefetch;
+    if (a.threads >= 2) prefetch.emplace(reader, 8);
+    media::VideoFrame frame;
+    while (prefetch ? prefetch->next(frame) : reader.next(frame))
+      stream.push(frame.rgb.data(), frame.width, frame.height, frame.time_s);
+  }
+  const auto r = stream.result();
   const double wall = seconds_since(t0);
+  const double video_s = reader.info().duration_s;
   std::printf("frames=%lld wall_s=%.3f fps=%.2f tracks=%zu video_s=%.2f realtime_x=%.1f\n",
               static_cast<long long>(r.frames_analysed), wall, static_cast<double>(r.frames_analysed) / wall,
-              r.tracks.size(), input.duration_s, input.duration_s / wall);
+              r.tracks.size(), video_s, video_s / wall);
   return 0;
 }
 
@@ -241,7 +247,7 @@ int main(int argc, char** argv) {
   }
   if (a.mode != "analyze" && a.interval == 0) a.interval = 10;
   if (a.interval < 0 || a.reps < 1 || a.threads < 1 || a.torch_threads < 1) return usage();
-  vision::set_torch_threads(a.torch_threads);
+  sentio::torch_runtime::set_threads(a.torch_threads);
   try {
     if (a.mode == "models") return models(a);
     if (a.mode == "video") return video(a);

@@ -25,6 +25,21 @@ ordered_json by_label(const std::vector<std::string>& labels, const std::vector<
   return o;
 }
 
+ordered_json segment_json(const SpeechSegment& seg, const std::vector<std::string>& labels) {
+  ordered_json o;
+  o["start"] = time3(seg.start);
+  o["end"] = time3(seg.end);
+  o["speaker"] = seg.speaker;
+  if (seg.channel >= 0) o["channel"] = seg.channel;
+  o["label"] = seg.label;
+  o["confidence"] = score4(seg.confidence);
+  o["valence"] = score4(seg.valence);
+  o["arousal"] = score4(seg.arousal);
+  o["vad_confidence"] = score4(seg.vad_confidence);
+  o["probabilities"] = by_label(labels, seg.probabilities, score4);
+  return o;
+}
+
 ordered_json speech_json(const SpeechResult& s) {
   ordered_json j;
   j["status"] = s.status;
@@ -32,20 +47,7 @@ ordered_json speech_json(const SpeechResult& s) {
   j["model"] = {{"path", s.model_path}, {"kind", s.model_kind}};
   j["labels"] = s.labels;
   ordered_json segments = ordered_json::array();
-  for (const SpeechSegment& seg : s.segments) {
-    ordered_json o;
-    o["start"] = time3(seg.start);
-    o["end"] = time3(seg.end);
-    o["speaker"] = seg.speaker;
-    if (seg.channel >= 0) o["channel"] = seg.channel;
-    o["label"] = seg.label;
-    o["confidence"] = score4(seg.confidence);
-    o["valence"] = score4(seg.valence);
-    o["arousal"] = score4(seg.arousal);
-    o["vad_confidence"] = score4(seg.vad_confidence);
-    o["probabilities"] = by_label(s.labels, seg.probabilities, score4);
-    segments.push_back(std::move(o));
-  }
+  for (const SpeechSegment& seg : s.segments) segments.push_back(segment_json(seg, s.labels));
   j["segments"] = std::move(segments);
   ordered_json timeline = ordered_json::array();
   for (const TimelineEntry& e : s.timeline) {
@@ -84,6 +86,21 @@ ordered_json cues_json(const FaceCues& c) {
 }
 
 double pixel1(double x) { return std::round(x * 10.0) / 10.0; }
+
+ordered_json observation_json(const FaceObservation& o, const std::vector<std::string>& labels) {
+  ordered_json oj;
+  oj["time"] = time3(o.time);
+  oj["frame"] = o.frame;
+  oj["box"] = {pixel1(o.x0), pixel1(o.y0), pixel1(o.x1), pixel1(o.y1)};
+  oj["label"] = o.label;
+  oj["confidence"] = score4(o.confidence);
+  oj["valence"] = score4(o.valence);
+  oj["arousal"] = score4(o.arousal);
+  oj["probabilities"] = by_label(labels, o.probabilities, score4);
+  oj["cues"] = o.cues ? cues_json(*o.cues) : ordered_json(nullptr);
+  if (o.blink) oj["blink"] = true;
+  return oj;
+}
 
 ordered_json group_json(const GroupView& g, const std::vector<std::string>& labels, bool window) {
   ordered_json o;
@@ -125,20 +142,7 @@ ordered_json faces_json(const FacesResult& f) {
     tj["mean_cues"] = t.mean_cues ? cues_json(*t.mean_cues) : ordered_json(nullptr);
     tj["blinks"] = t.blinks >= 0 ? ordered_json(t.blinks) : ordered_json(nullptr);
     ordered_json obs = ordered_json::array();
-    for (const FaceObservation& o : t.observations) {
-      ordered_json oj;
-      oj["time"] = time3(o.time);
-      oj["frame"] = o.frame;
-      oj["box"] = {pixel1(o.x0), pixel1(o.y0), pixel1(o.x1), pixel1(o.y1)};
-      oj["label"] = o.label;
-      oj["confidence"] = score4(o.confidence);
-      oj["valence"] = score4(o.valence);
-      oj["arousal"] = score4(o.arousal);
-      oj["probabilities"] = by_label(f.labels, o.probabilities, score4);
-      oj["cues"] = o.cues ? cues_json(*o.cues) : ordered_json(nullptr);
-      if (o.blink) oj["blink"] = true;
-      obs.push_back(std::move(oj));
-    }
+    for (const FaceObservation& o : t.observations) obs.push_back(observation_json(o, f.labels));
     tj["observations"] = std::move(obs);
     tracks.push_back(std::move(tj));
   }
@@ -149,6 +153,33 @@ ordered_json faces_json(const FacesResult& f) {
   for (const GroupView& g : f.group_windows) windows.push_back(group_json(g, f.labels, true));
   j["group"] = {{"frames", std::move(frames)}, {"windows", std::move(windows)}};
   return j;
+}
+
+ordered_json utterance_json(const TextUtterance& u, const std::vector<std::string>& labels, bool multi_label,
+                            bool context) {
+  ordered_json o;
+  o["start"] = u.start >= 0 ? ordered_json(time3(u.start)) : ordered_json(nullptr);
+  o["end"] = u.end >= 0 ? ordered_json(time3(u.end)) : ordered_json(nullptr);
+  o["speaker"] = u.speaker.empty() ? ordered_json(nullptr) : ordered_json(u.speaker);
+  if (!u.id.empty()) o["id"] = u.id;
+  o["text"] = u.text;
+  o["label"] = u.label;
+  o["confidence"] = score4(u.confidence);
+  if (multi_label) o["active_labels"] = u.active_labels;
+  o["sentiment"] = u.sentiment;
+  o["sentiment_probabilities"] = {
+      {"negative", score4(u.negative)}, {"neutral", score4(u.neutral)}, {"positive", score4(u.positive)}};
+  o["valence"] = score4(u.valence);
+  o["arousal"] = score4(u.arousal);
+  o["probabilities"] = by_label(labels, u.probabilities, score4);
+  ordered_json drivers = ordered_json::array();
+  for (const auto& [term, weight] : u.drivers) drivers.push_back({{"term", term}, {"weight", score4(weight)}});
+  o["drivers"] = std::move(drivers);
+  if (context)
+    o["no_context"] = {{"label", u.label_no_context},
+                       {"confidence", score4(u.confidence_no_context)},
+                       {"probabilities", by_label(labels, u.probabilities_no_context, score4)}};
+  return o;
 }
 
 ordered_json text_json(const TextResult& t) {
@@ -172,31 +203,7 @@ ordered_json text_json(const TextResult& t) {
     j["language"] = std::move(l);
   }
   ordered_json utterances = ordered_json::array();
-  for (const TextUtterance& u : t.utterances) {
-    ordered_json o;
-    o["start"] = u.start >= 0 ? ordered_json(time3(u.start)) : ordered_json(nullptr);
-    o["end"] = u.end >= 0 ? ordered_json(time3(u.end)) : ordered_json(nullptr);
-    o["speaker"] = u.speaker.empty() ? ordered_json(nullptr) : ordered_json(u.speaker);
-    if (!u.id.empty()) o["id"] = u.id;
-    o["text"] = u.text;
-    o["label"] = u.label;
-    o["confidence"] = score4(u.confidence);
-    if (t.multi_label) o["active_labels"] = u.active_labels;
-    o["sentiment"] = u.sentiment;
-    o["sentiment_probabilities"] = {
-        {"negative", score4(u.negative)}, {"neutral", score4(u.neutral)}, {"positive", score4(u.positive)}};
-    o["valence"] = score4(u.valence);
-    o["arousal"] = score4(u.arousal);
-    o["probabilities"] = by_label(t.labels, u.probabilities, score4);
-    ordered_json drivers = ordered_json::array();
-    for (const auto& [term, weight] : u.drivers) drivers.push_back({{"term", term}, {"weight", score4(weight)}});
-    o["drivers"] = std::move(drivers);
-    if (t.context)
-      o["no_context"] = {{"label", u.label_no_context},
-                         {"confidence", score4(u.confidence_no_context)},
-                         {"probabilities", by_label(t.labels, u.probabilities_no_context, score4)}};
-    utterances.push_back(std::move(o));
-  }
+  for (const TextUtterance& u : t.utterances) utterances.push_back(utterance_json(u, t.labels, t.multi_label, t.context));
   j["utterances"] = std::move(utterances);
   return j;
 }
@@ -217,9 +224,7 @@ std::string number(double x, int decimals) {
   return buf;
 }
 
-}  // namespace
-
-std::string to_json(const AnalysisResult& result, const std::string& generator) {
+ordered_json document(const AnalysisResult& result, const std::string& generator) {
   ordered_json j;
   j["schema"] = kAnalysisSchema;
   j["generator"] = generator;
@@ -232,7 +237,50 @@ std::string to_json(const AnalysisResult& result, const std::string& generator) 
   if (result.faces) j["faces"] = faces_json(*result.faces);
   if (result.text) j["text"] = text_json(*result.text);
   j["warnings"] = result.warnings;
-  return j.dump(2) + "\n";
+  return j;
+}
+
+// One line of JSON: {"type": type, ...fields} (fields: an object).
+std::string event_line(const char* type, const ordered_json& fields) {
+  const std::string head = std::string("{\"type\":") + ordered_json(type).dump();
+  const std::string rest = fields.dump();  // "{...}"
+  return rest.size() <= 2 ? head + "}" : head + "," + rest.substr(1);
+}
+
+}  // namespace
+
+std::string to_json(const AnalysisResult& result, const std::string& generator) {
+  return document(result, generator).dump(2) + "\n";
+}
+
+std::string segment_event(const SpeechSegment& segment, const std::vector<std::string>& labels) {
+  return event_line("segment", segment_json(segment, labels));
+}
+
+std::string face_event(int track, const FaceObservation& observation, const std::vector<std::string>& labels) {
+  const std::string observation_fields = observation_json(observation, labels).dump();
+  return std::string("{\"type\":\"face\",\"track\":") + std::to_string(track) + "," + observation_fields.substr(1);
+}
+
+std::string utterance_event(const TextUtterance& utterance, const std::vector<std::string>& labels, bool multi_label,
+                            bool context) {
+  return event_line("utterance", utterance_json(utterance, labels, multi_label, context));
+}
+
+std::string warning_event(const std::string& message) {
+  ordered_json fields;
+  fields["message"] = message;
+  return event_line("warning", fields);
+}
+
+std::string error_event(const std::string& message) {
+  ordered_json fields;
+  fields["message"] = message;
+  return event_line("error", fields);
+}
+
+std::string result_event(const AnalysisResult& result, const std::string& generator) {
+  return event_line("result", document(result, generator));
 }
 
 std::string to_csv(const AnalysisResult& result) {

@@ -57,7 +57,9 @@ text::Transcript transcript(const std::string& first) {
 
 TEST(TextAnalysis, CallsDriversAndContext) {
   const text::ContextModel model = context_model();
-  const TextResult plain = analyze_transcript(transcript("right now I am elated"), {&model.base(), nullptr}, "given", "t");
+  const auto base = text::as_emotion_model(model.base());
+  const auto in_context = text::as_emotion_model(model);
+  const TextResult plain = analyze_transcript(transcript("right now I am elated"), {base.get()}, "given", "t");
   ASSERT_EQ(plain.utterances.size(), 2u);
   EXPECT_FALSE(plain.context);
   EXPECT_EQ(plain.utterances[0].label, "happiness");
@@ -71,7 +73,7 @@ TEST(TextAnalysis, CallsDriversAndContext) {
   // With context, the reply takes the emotion of the turn before it, whichever it is.
   for (const auto& [first, label] : std::vector<std::pair<std::string, std::string>>{
            {"right now I am elated", "happiness"}, {"this week left me fuming", "anger"}}) {
-    const TextResult r = analyze_transcript(transcript(first), {&model.base(), &model}, "given", "t");
+    const TextResult r = analyze_transcript(transcript(first), {in_context.get()}, "given", "t");
     EXPECT_TRUE(r.context);
     ASSERT_EQ(r.utterances.size(), 2u);
     EXPECT_EQ(r.utterances[1].label, label) << first;
@@ -79,7 +81,7 @@ TEST(TextAnalysis, CallsDriversAndContext) {
     EXPECT_FALSE(r.utterances[1].label_no_context.empty());
   }
   // No utterance: marked, not an error.
-  EXPECT_EQ(analyze_transcript(text::Transcript{}, {&model.base(), nullptr}, "given", "t").status, "no_text");
+  EXPECT_EQ(analyze_transcript(text::Transcript{}, {base.get()}, "given", "t").status, "no_text");
 }
 
 TEST(TextAnalysis, SpeakersFromTheSpeechSegmentOverlappedMost) {

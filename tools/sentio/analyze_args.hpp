@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// Options of `sentio analyze`, shared by the command line (which parses them) and the torch plugin
-// (which runs the analysis).
+// Options of `sentio analyze` as the command line parses them.
 #include <string>
 #include <vector>
 
@@ -25,6 +24,8 @@ struct AnalyzeArgs {
   bool transcribe = false;       // speech recognition for the words part
   std::string text_model;        // "" = the shipped default
   std::string language;          // --language: "" = the text model above, a language code, or "auto"
+  std::string input_format;      // standard input: raw PCM format ("" = probe)
+  int rate = 0, channels = 0;    // standard input: raw PCM rate and channels
   int jobs = 0;
   bool quiet = false;
   std::string generator;         // "sentio <version>"

@@ -1,19 +1,138 @@
 // SPDX-License-Identifier: Apache-2.0
 // sentio analyze INPUT... [-o OUT] [--format json|csv] [--speech-model MODEL] [--speaker-mode M]
 //                [--speakers N] [--min-segment S] [--max-segment S] [--fps N] [--detect-interval N] [--window S] [--face-models DIR] [--expression-model JSON]
-//                [--transcript FILE] [--transcribe] [--text-model MODEL] [--language CODE|auto] [-j N] [-q]
-// Parsed here, run in the torch plugin (plugins/analyze.cpp): the models need libtorch.
+//                [--transcript FILE] [--transcribe] [--text-model MODEL] [--language CODE|auto]
+//                [--input-format FMT --rate R --channels C] [-j N] [-q]
+// A thin layer over the library: an Engine from the model options, a batch job over the inputs
+// (sentio/engine/batch.hpp), errors and progress on stderr.
+#include <algorithm>
+#include <cstdio>
 #include <memory>
 
 #include "analyze_args.hpp"
 #include "commands.hpp"
-#include "plugin_loader.hpp"
-#include "sentio/text/language.hpp"
+#include "sentio/core/error.hpp"
+#include "sentio/core/progress.hpp"
+#include "sentio/engine/analyze.hpp"
+#include "sentio/engine/batch.hpp"
+#include "sentio/engine/engine.hpp"
+#include "sentio/engine/session.hpp"
 
 namespace sentio::cli {
 
 namespace {
-using AnalyzeEntry = int (*)(const AnalyzeArgs*);
+
+// Progress of the current input's stages as bars on stderr (one bar per stage).
+class ProgressBars {
+ public:
+  explicit ProgressBars(bool enabled) : enabled_(enabled) {}
+  void operator()(const ProgressUpdate& u) {
+    if (!enabled_) return;
+    if (!bar_ || u.stage != stage_) {
+      if (bar_) bar_->finish();
+      stage_ = u.stage;
+      bar_ = std::make_unique<TerminalProgressBar>(u.stage, "s", true);
+      done_ = 0;
+    }
+    if (u.total > 0) bar_->set_total(u.total);
+    if (u.done > done_) {
+      bar_->advance(u.done - done_);
+      done_ = u.done;
+    }
+    if (u.finished) {
+      bar_->finish();
+      bar_.reset();
+    }
+  }
+
+ private:
+  bool enabled_;
+  std::string stage_;
+  std::unique_ptr<TerminalProgressBar> bar_;
+  double done_ = 0;
+};
+
+std::string default_format(const std::string& output) {
+  if (output.ends_with(".csv")) return "csv";
+  if (output.ends_with(".jsonl")) return "jsonl";
+  return "json";
+}
+
+int run_analyze(const AnalyzeArgs& a) {
+  BatchJob job;
+  pipeline::ExpandedInputs inputs;
+  const bool from_stdin = std::find(a.inputs.begin(), a.inputs.end(), "-") != a.inputs.end();
+  if (from_stdin) {
+    if (a.inputs.size() != 1) throw InputError("'-' (standard input) must be the only input");
+    inputs.files = {"-"};
+  } else {
+    inputs = pipeline::expand_inputs(a.inputs, /*include_images=*/true);
+  }
+  if (!from_stdin && (!a.input_format.empty() || a.rate > 0 || a.channels > 0))
+    throw InputError("--input-format, --rate and --channels describe raw PCM on standard input: give '-' as the input");
+  job.files = inputs.files;
+  job.output = a.output;
+  job.format = parse_document_format(a.format.empty() ? default_format(a.output) : a.format);
+  job.generator = a.generator;
+  job.transcript = a.transcript;
+  if (job.files.empty() && job.transcript.empty() && inputs.problems.empty())
+    throw InputError("nothing to analyse: give media files, '-' for standard input, and/or --transcript FILE");
+
+  SessionOptions& so = job.analyze.session;
+  so.speaker_mode = analysis::parse_speaker_mode(a.speaker_mode);
+  so.speakers = a.speakers;
+  so.min_segment_s = a.min_segment_s;
+  so.max_segment_s = a.max_segment_s;
+  so.fps = a.fps;
+  so.detect_interval = a.detect_interval;
+  so.window_s = a.window_s;
+  so.transcribe = a.transcribe;
+  job.analyze.input_format = a.input_format;
+  job.analyze.input_rate = a.rate;
+  job.analyze.input_channels = a.channels;
+  ProgressBars bars(!a.quiet && stderr_is_terminal());
+  job.analyze.progress = [&bars](const ProgressUpdate& u) { bars(u); };
+
+  EngineOptions eo;
+  eo.speech_model = a.speech_model;
+  eo.face_models = a.face_models;
+  eo.expression_model = a.expression_model;
+  eo.text_model = a.text_model;
+  eo.language = a.language;
+  if (a.jobs < 0) throw InputError("-j: expected 0 (all cores) or a positive thread count");
+  eo.n_threads = a.jobs;
+  eo.log = [](LogLevel level, const std::string& message) {
+    std::fprintf(stderr, "sentio: %s%s\n", level == LogLevel::warning ? "warning: " : "", message.c_str());
+  };
+  const std::shared_ptr<const Engine> engine = Engine::create(eo);
+  // Options are checked and the models the inputs need are loaded before the first input is decoded, so
+  // a bad option or model file is one usage error, not a failure of every input.
+  (void)Session(engine, so);
+  bool speech = false, faces = false, words = !job.transcript.empty();
+  for (const std::string& f : job.files) {
+    const InputKind kind = classify_input(f);
+    speech = speech || kind == InputKind::audio || kind == InputKind::video;
+    faces = faces || kind == InputKind::image || kind == InputKind::video;
+    words = words || kind == InputKind::transcript;
+  }
+  const bool recognition = so.transcribe && job.transcript.empty() && speech;
+  if (speech) engine->preload(Modality::speech);
+  if (faces) engine->preload(Modality::faces);
+  if (words || recognition) engine->preload(Modality::words);
+  if (recognition) engine->preload(Modality::recognition);
+
+  BatchReport report;
+  if (!job.files.empty() || !job.transcript.empty()) report = run_batch(engine, job);
+  std::vector<pipeline::InputProblem> problems = inputs.problems;
+  problems.insert(problems.end(), report.failures.begin(), report.failures.end());
+  for (const auto& p : problems) std::fprintf(stderr, "sentio: error: %s\n", p.message.c_str());
+  if (!problems.empty()) {
+    std::fprintf(stderr, "sentio: %zu input(s) failed, %d analysed\n", problems.size(), report.n_ok);
+    return kExitInputFailed;
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 Runner add_analyze_command(CLI::App& app) {
@@ -24,14 +143,17 @@ Runner add_analyze_command(CLI::App& app) {
       "Who felt what, when. Audio: speech segments with speaker, emotion probabilities, arousal and valence, an "
       "emotion timeline and a per-speaker summary. Video and images: every face tracked with its expression, "
       "valence/arousal and facial cues, per-track summaries and the group view (JSON schema sentio.analysis/1, "
-      "docs/ANALYSIS.md).");
+      "docs/ANALYSIS.md). Words: a transcript's utterances (or recognised speech) with text emotion. '-' reads "
+      "audio from standard input and, with --format jsonl, prints each result as soon as it is final.");
   cmd->add_option("inputs", args->inputs,
-                  "Audio, video or image files, subtitles (.srt/.vtt), directories (searched recursively) or list "
-                  "files (*.txt/*.lst)");
+                  "Audio, video or image files, subtitles (.srt/.vtt), directories (searched recursively), list "
+                  "files (*.txt/*.lst), or '-' for audio on standard input (live: results as the audio arrives)");
   cmd->add_option("-o,--output", args->output,
                   "Output: file (one input), folder (one document per input; required for several inputs), or '-' "
                   "/ omitted for standard output");
-  cmd->add_option("--format", args->format, "json (default) or csv (one row per speech segment); default: csv if OUT ends in .csv");
+  cmd->add_option("--format", args->format,
+                  "json (default), csv (one row per speech segment) or jsonl (one JSON object per line as soon as each "
+                  "result is final, then the whole document; docs/ANALYSIS.md); default from OUT's extension");
   cmd->add_option("--speech-model", args->speech_model,
                   "Speech-emotion model from 'sentio train ser' (default: the shipped model, models/ser/)");
   cmd->add_option("--speaker-mode", args->speaker_mode,
@@ -64,14 +186,14 @@ Runner add_analyze_command(CLI::App& app) {
                   "Language of the words part: a BRIGHTER code or alias (de, es, zh, pt, ru, sv, ...; en = the default "
                   "text model) selects that language's model from models/text/multilingual/; 'auto' detects it per "
                   "transcript (English below confidence 0.5, with a warning). --text-model wins");
+  cmd->add_option("--input-format", args->input_format,
+                  "Standard input is raw PCM in this format: s16le, s32le or f32le (needs --rate and --channels); "
+                  "default: probe the stream (WAV or anything FFmpeg reads from a pipe)");
+  cmd->add_option("--rate", args->rate, "Sample rate of raw PCM on standard input (Hz)");
+  cmd->add_option("--channels", args->channels, "Channels of raw PCM on standard input");
   cmd->add_option("-j,--jobs", args->jobs, "Threads (default: all cores)");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress bar");
-  return [args] {
-    // An unknown language fails here, before the plugin (and libtorch) loads.
-    if (!args->language.empty()) (void)text::resolve_language_code(args->language);
-    auto entry = reinterpret_cast<AnalyzeEntry>(plugin_symbol("sentio-torch", "sentio_analyze"));
-    return entry(args.get());
-  };
+  return [args] { return run_analyze(*args); };
 }
 
 }  // namespace sentio::cli

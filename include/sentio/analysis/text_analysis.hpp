@@ -8,24 +8,20 @@
 
 #include "sentio/analysis/result.hpp"
 #include "sentio/asr/transcriber.hpp"
-#include "sentio/text/context_model.hpp"
+#include "sentio/text/emotion_model.hpp"
 #include "sentio/text/language.hpp"
 #include "sentio/text/text_model.hpp"
 #include "sentio/text/transcript.hpp"
 
 namespace sentio::analysis {
 
-// The text model(s) of a job: a plain model, or a context model (its base model then gives the
-// no-context calls and the explanations), or (`--language auto`) a multilingual pack whose model is
-// chosen per transcript by the detected language, or any other scorer (the neural encoder of
-// sentio_text_neural), whose driving words are found by leaving each word out in turn.
+// The text model(s) of a job: one model (any kind, text/emotion_model.hpp; with --language CODE the model of
+// that language), or (`--language auto`) a multilingual pack whose model is chosen per transcript by the
+// detected language.
 struct TextModels {
-  const text::TextModel* base = nullptr;
-  const text::ContextModel* context = nullptr;  // may be null
-  std::string language{};                       // --language CODE: the language of `base` ("" = not chosen)
-  const text::LanguagePack* languages = nullptr;  // --language auto (then `base` and `context` are unused)
-  const text::TextScorer* scorer = nullptr;       // set: used instead of all of the above
-  std::string scorer_description{};               // the scorer's one-line description
+  const text::TextEmotionModel* model = nullptr;
+  std::string language{};                         // --language CODE: the language of `model` ("" = not chosen)
+  const text::LanguagePack* languages = nullptr;  // --language auto (then `model` is unused)
 };
 
 // Classifies each utterance (with up to `n_explain` driving terms). `source`: "given" or "asr". With a
@@ -34,10 +30,6 @@ struct TextModels {
 // the transcript's language is detected once (all utterances, weighted by length) and its model used;
 // below text::kLanguageConfidenceFloor English (the default model) is used and TextResult::language_source
 // is "fallback".
-// With a scorer, an utterance's drivers are its words whose removal lowers the probability of the
-// utterance's label most (weight = that drop), at most kMaxAttributedWords words per utterance.
-inline constexpr std::size_t kMaxAttributedWords = 64;
-
 TextResult analyze_transcript(const text::Transcript& transcript, const TextModels& models,
                               const std::string& source, const std::string& transcript_name,
                               std::size_t n_explain = 5);

@@ -82,6 +82,24 @@ class ContextModel {
   // Every utterance of one dialogue, with and without context (causal: row i uses turns 0..i only).
   std::vector<ContextPrediction> predict_dialogue(const std::vector<DialogueTurn>& turns) const;
 
+  // The same, one turn at a time (a live transcript): next() takes a turn and the base model's
+  // probabilities of it (base().probabilities(turn.text)) and returns its probabilities in context,
+  // equal to predict_dialogue's row for that turn. Memory: the last `window` turns and one row per speaker.
+  class Dialogue {
+   public:
+    ~Dialogue();
+    Dialogue(Dialogue&&) noexcept;
+    Dialogue& operator=(Dialogue&&) noexcept;
+    std::vector<float> next(const DialogueTurn& turn, const std::vector<float>& base_probabilities);
+
+   private:
+    friend class ContextModel;
+    struct State;
+    explicit Dialogue(std::unique_ptr<State> state);
+    std::unique_ptr<State> state_;
+  };
+  Dialogue dialogue() const;
+
   // Probabilities for every item of a corpus (rows in item order) with and without context. Items are
   // grouped by dialogue_id and ordered by `order` (file order for ties or -1); items without a dialogue
   // id stand alone (no context). Base scoring runs on `threads` threads.

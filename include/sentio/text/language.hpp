@@ -56,6 +56,21 @@ struct LanguageDetection {
 LanguageDetection detect_language(const TextModel& language_id, const std::vector<std::string>& texts,
                                   int threads = 1);
 
+// The same detection over texts that arrive one at a time (a live transcript): current() after adding
+// texts equals detect_language() over them.
+class RunningLanguageDetection {
+ public:
+  explicit RunningLanguageDetection(const TextModel& language_id);
+  void add(const std::string& text);
+  LanguageDetection current() const;
+
+ private:
+  const TextModel* language_id_;
+  std::vector<double> sum_;
+  double total_ = 0;
+  std::size_t n_texts_ = 0;
+};
+
 // Below this detection confidence `--language auto` falls back to English (with a warning).
 inline constexpr float kLanguageConfidenceFloor = 0.5f;
 
@@ -108,5 +123,7 @@ struct LanguageChoice {
 LanguageChoice choose_language_model(std::string_view choice, const std::vector<std::string>& texts, int threads = 1);
 // "auto" with an opened pack.
 LanguageChoice choose_language_model(const LanguagePack& pack, const std::vector<std::string>& texts, int threads = 1);
+// "auto" with an opened pack and a detection already made.
+LanguageChoice choose_detected_language(const LanguagePack& pack, const LanguageDetection& detection);
 
 }  // namespace sentio::text

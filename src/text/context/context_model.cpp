@@ -9,6 +9,7 @@
 #include "sentio/text/context_model.hpp"
 
 #include <algorithm>
+#include <deque>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -81,6 +82,86 @@ std::vector<std::vector<std::size_t>> group_dialogues(const Corpus& data) {
 
 }  // namespace
 
+// The dense second-stage features of a dialogue, turn by turn (causal): what a turn's features need of
+// the turns before it is kept here (the last W turns, each speaker's last turn and running sums).
+class DenseFeatures {
+ public:
+  DenseFeatures(std::size_t K, std::size_t W) : K_(K), W_(W), sum_all_(K, 0.0), x_(feature_count(K, W)) {}
+
+  // Features of the next turn from its raw base probabilities `p` (K values) and its speaker.
+  void next(const std::vector<float>& p, const std::string& me, detail::SparseVec& sv) {
+    const std::size_t K = K_, W = W_, D = x_.size();
+    const std::size_t slots = 2 * K, presence = slots + 2 * W * K, own_prev = presence + 2 * W;
+    const std::size_t mean_all = own_prev + K + 1, mean_own = mean_all + K, cross = mean_own + K,
+                      position = cross + K * K;
+    const std::size_t i = n_;
+    std::vector<float>& x = x_;
+    std::fill(x.begin(), x.end(), 0.0f);
+    for (std::size_t c = 0; c < K; ++c) {
+      x[c] = std::max(kLogFloor, std::log(std::max(p[c], 1e-30f)));
+      x[K + c] = p[c];
+    }
+    // recent_[0] is the previous turn, recent_[j - 1] the turn j back.
+    for (std::size_t j = 1; j <= W && j <= recent_.size(); ++j) {
+      const Turn& prev = recent_[j - 1];
+      const bool same = !me.empty() && prev.speaker == me;
+      const std::size_t block = slots + (2 * (j - 1) + (same ? 0 : 1)) * K;
+      for (std::size_t c = 0; c < K; ++c) x[block + c] = prev.p[c];
+      x[presence + 2 * (j - 1) + (same ? 0 : 1)] = 1.0f;
+    }
+    if (i > 0) {
+      for (std::size_t c = 0; c < K; ++c) x[mean_all + c] = static_cast<float>(sum_all_[c] / static_cast<double>(i));
+      const std::vector<float>& before = recent_.front().p;
+      for (std::size_t a = 0; a < K; ++a)
+        for (std::size_t b = 0; b < K; ++b) x[cross + a * K + b] = p[a] * before[b];
+    }
+    if (!me.empty()) {
+      SpeakerState& st = speakers_[me];
+      if (st.n > 0) {
+        for (std::size_t c = 0; c < K; ++c) {
+          x[own_prev + c] = st.last[c];
+          x[mean_own + c] = static_cast<float>(st.sum[c] / static_cast<double>(st.n));
+        }
+        x[own_prev + K] = 1.0f;
+      }
+      if (st.sum.empty()) st.sum.assign(K, 0.0);
+      for (std::size_t c = 0; c < K; ++c) st.sum[c] += p[c];
+      st.last = p;
+      ++st.n;
+    }
+    for (std::size_t c = 0; c < K; ++c) sum_all_[c] += p[c];
+    x[position] = i == 0 ? 1.0f : 0.0f;
+    x[position + 1] = static_cast<float>(std::log1p(static_cast<double>(i)) / 3.0);
+    sv.index.clear();
+    sv.value.clear();
+    for (std::size_t f = 0; f < D; ++f)
+      if (x[f] != 0.0f) {
+        sv.index.push_back(static_cast<std::uint32_t>(f));
+        sv.value.push_back(x[f]);
+      }
+    recent_.push_front({p, me});
+    if (recent_.size() > std::max<std::size_t>(W, 1)) recent_.pop_back();
+    ++n_;
+  }
+
+ private:
+  struct Turn {
+    std::vector<float> p;
+    std::string speaker;
+  };
+  struct SpeakerState {
+    std::size_t n = 0;
+    std::vector<float> last;
+    std::vector<double> sum;
+  };
+  std::size_t K_, W_;
+  std::size_t n_ = 0;
+  std::deque<Turn> recent_;
+  std::unordered_map<std::string, SpeakerState> speakers_;
+  std::vector<double> sum_all_;
+  std::vector<float> x_;
+};
+
 struct ContextModel::Impl {
   TextModel base;
   std::vector<std::string> labels;
@@ -120,62 +201,10 @@ struct ContextModel::Impl {
 
   static void features_of(const std::vector<std::vector<float>>& p, const std::vector<const std::string*>& speakers,
                           std::size_t K, std::size_t W, std::vector<detail::SparseVec>& out) {
-    const std::size_t D = feature_count(K, W);
-    const std::size_t slots = 2 * K, presence = slots + 2 * W * K, own_prev = presence + 2 * W;
-    const std::size_t mean_all = own_prev + K + 1, mean_own = mean_all + K, cross = mean_own + K,
-                      position = cross + K * K;
     out.assign(p.size(), {});
-    struct SpeakerState {
-      std::size_t last = 0, n = 0;
-      std::vector<double> sum;
-    };
-    std::unordered_map<std::string, SpeakerState> state;  // speaker -> earlier turns
-    std::vector<double> sum_all(K, 0.0);
-    std::vector<float> x(D);
-    for (std::size_t i = 0; i < p.size(); ++i) {
-      std::fill(x.begin(), x.end(), 0.0f);
-      for (std::size_t c = 0; c < K; ++c) {
-        x[c] = std::max(kLogFloor, std::log(std::max(p[i][c], 1e-30f)));
-        x[K + c] = p[i][c];
-      }
-      const std::string& me = *speakers[i];
-      for (std::size_t j = 1; j <= W && j <= i; ++j) {
-        const bool same = !me.empty() && *speakers[i - j] == me;
-        const std::size_t block = slots + (2 * (j - 1) + (same ? 0 : 1)) * K;
-        for (std::size_t c = 0; c < K; ++c) x[block + c] = p[i - j][c];
-        x[presence + 2 * (j - 1) + (same ? 0 : 1)] = 1.0f;
-      }
-      if (i > 0) {
-        for (std::size_t c = 0; c < K; ++c) x[mean_all + c] = static_cast<float>(sum_all[c] / static_cast<double>(i));
-        for (std::size_t a = 0; a < K; ++a)
-          for (std::size_t b = 0; b < K; ++b) x[cross + a * K + b] = p[i][a] * p[i - 1][b];
-      }
-      if (!me.empty()) {
-        auto& st = state[me];
-        if (st.n > 0) {
-          for (std::size_t c = 0; c < K; ++c) {
-            x[own_prev + c] = p[st.last][c];
-            x[mean_own + c] = static_cast<float>(st.sum[c] / static_cast<double>(st.n));
-          }
-          x[own_prev + K] = 1.0f;
-        }
-        if (st.sum.empty()) st.sum.assign(K, 0.0);
-        for (std::size_t c = 0; c < K; ++c) st.sum[c] += p[i][c];
-        st.last = i;
-        ++st.n;
-      }
-      for (std::size_t c = 0; c < K; ++c) sum_all[c] += p[i][c];
-      x[position] = i == 0 ? 1.0f : 0.0f;
-      x[position + 1] = static_cast<float>(std::log1p(static_cast<double>(i)) / 3.0);
-      auto& sv = out[i];
-      for (std::size_t f = 0; f < D; ++f)
-        if (x[f] != 0.0f) {
-          sv.index.push_back(static_cast<std::uint32_t>(f));
-          sv.value.push_back(x[f]);
-        }
-    }
+    DenseFeatures f(K, W);
+    for (std::size_t i = 0; i < p.size(); ++i) f.next(p[i], *speakers[i], out[i]);
   }
-
   std::vector<float> logits(const detail::SparseVec& x) const {
     const std::size_t K = k();
     std::vector<float> z(bias);
@@ -412,23 +441,58 @@ ContextModel ContextModel::train(const Corpus& train, const Corpus* dev, const T
 
 // ---- prediction ----
 
+struct ContextModel::Dialogue::State {
+  std::shared_ptr<const Impl> model;
+  DenseFeatures dense;
+  std::string previous_text, previous_speaker;
+  std::size_t n = 0;
+  detail::SparseVec x, words;
+
+  explicit State(std::shared_ptr<const Impl> m) : model(std::move(m)), dense(model->k(), model->window) {}
+
+  std::vector<float> next(const DialogueTurn& turn, const std::vector<float>& base_probabilities) {
+    const Impl& m = *model;
+    SENTIO_ASSERT(base_probabilities.size() == m.k());
+    std::vector<float> raw = base_probabilities;
+    undo_offset(raw, m.base.logit_offsets());
+    dense.next(raw, turn.speaker, x);
+    if (m.text_bits > 0 && n > 0) {
+      // The previous utterance's words, in a same-speaker or an other-speaker block (Impl::features).
+      const bool same = !turn.speaker.empty() && previous_speaker == turn.speaker;
+      const detail::HashConfig cfg{m.text_bits, false, 0, 0};
+      const std::size_t first = m.dense_count(), block = std::size_t{1} << m.text_bits;
+      detail::hashed_features(cfg, previous_text, words, nullptr);
+      for (std::size_t f = 0; f < words.index.size(); ++f) {
+        x.index.push_back(static_cast<std::uint32_t>(first + (same ? 0 : block) + words.index[f]));
+        x.value.push_back(words.value[f]);
+      }
+    }
+    previous_text = turn.text;
+    previous_speaker = turn.speaker;
+    ++n;
+    return m.probabilities(x);
+  }
+};
+
+ContextModel::Dialogue::Dialogue(std::unique_ptr<State> state) : state_(std::move(state)) {}
+ContextModel::Dialogue::~Dialogue() = default;
+ContextModel::Dialogue::Dialogue(Dialogue&&) noexcept = default;
+ContextModel::Dialogue& ContextModel::Dialogue::operator=(Dialogue&&) noexcept = default;
+
+std::vector<float> ContextModel::Dialogue::next(const DialogueTurn& turn, const std::vector<float>& base_probabilities) {
+  return state_->next(turn, base_probabilities);
+}
+
+ContextModel::Dialogue ContextModel::dialogue() const { return Dialogue(std::make_unique<Dialogue::State>(impl_)); }
+
 std::vector<ContextPrediction> ContextModel::predict_dialogue(const std::vector<DialogueTurn>& turns) const {
   const Impl& m = *impl_;
   std::vector<ContextPrediction> out(turns.size());
-  std::vector<std::vector<float>> raw(turns.size());
-  std::vector<const std::string*> sp(turns.size()), tx(turns.size());
-  for (std::size_t i = 0; i < turns.size(); ++i) {
-    out[i].no_context = m.base.probabilities(turns[i].text);
-    raw[i] = out[i].no_context;
-    undo_offset(raw[i], m.base.logit_offsets());
-    sp[i] = &turns[i].speaker;
-    tx[i] = &turns[i].text;
-  }
-  std::vector<detail::SparseVec> xs;
-  m.features(raw, sp, tx, xs);
+  Dialogue d = dialogue();
   for (std::size_t i = 0; i < turns.size(); ++i) {
     auto& p = out[i];
-    p.probabilities = m.probabilities(xs[i]);
+    p.no_context = m.base.probabilities(turns[i].text);
+    p.probabilities = d.next(turns[i], p.no_context);
     p.top = static_cast<std::size_t>(std::max_element(p.probabilities.begin(), p.probabilities.end()) -
                                      p.probabilities.begin());
     p.top_no_context = static_cast<std::size_t>(std::max_element(p.no_context.begin(), p.no_context.end()) -

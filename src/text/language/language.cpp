@@ -111,31 +111,36 @@ std::string resolve_language_code(std::string_view choice, const std::vector<std
   return code;
 }
 
-LanguageDetection detect_language(const TextModel& language_id, const std::vector<std::string>& texts, int threads) {
+RunningLanguageDetection::RunningLanguageDetection(const TextModel& language_id)
+    : language_id_(&language_id), sum_(language_id.labels().size(), 0.0) {}
+
+void RunningLanguageDetection::add(const std::string& text) {
+  const std::size_t n = code_points(text);
+  if (n == 0) return;
+  const std::vector<float> p = language_id_->probabilities(text);
+  const auto w = static_cast<double>(n);
+  for (std::size_t c = 0; c < sum_.size(); ++c) sum_[c] += w * static_cast<double>(p[c]);
+  total_ += w;
+  ++n_texts_;
+}
+
+LanguageDetection RunningLanguageDetection::current() const {
   LanguageDetection d;
-  std::vector<std::string> used;
-  std::vector<double> weights;
-  for (const auto& t : texts) {
-    const std::size_t n = code_points(t);
-    if (n == 0) continue;
-    used.push_back(t);
-    weights.push_back(static_cast<double>(n));
-  }
-  d.n_texts = used.size();
-  if (used.empty()) return d;
-  const auto probs = language_id.probabilities(used, threads);
-  const std::vector<std::string>& labels = language_id.labels();
-  std::vector<double> sum(labels.size(), 0.0);
-  double total = 0;
-  for (std::size_t i = 0; i < used.size(); ++i) {
-    for (std::size_t c = 0; c < labels.size(); ++c) sum[c] += weights[i] * static_cast<double>(probs[i][c]);
-    total += weights[i];
-  }
-  for (std::size_t c = 0; c < labels.size(); ++c) d.scores.emplace_back(labels[c], static_cast<float>(sum[c] / total));
+  d.n_texts = n_texts_;
+  if (n_texts_ == 0) return d;
+  const std::vector<std::string>& labels = language_id_->labels();
+  for (std::size_t c = 0; c < labels.size(); ++c) d.scores.emplace_back(labels[c], static_cast<float>(sum_[c] / total_));
   std::stable_sort(d.scores.begin(), d.scores.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
   d.code = d.scores.front().first;
   d.confidence = d.scores.front().second;
   return d;
+}
+
+LanguageDetection detect_language(const TextModel& language_id, const std::vector<std::string>& texts, int threads) {
+  (void)threads;  // short texts: one model call each is faster than a pool
+  RunningLanguageDetection running(language_id);
+  for (const auto& t : texts) running.add(t);
+  return running.current();
 }
 
 std::string multilingual_pack_dir() {
@@ -215,8 +220,12 @@ LanguageDetection LanguagePack::detect(const std::vector<std::string>& texts, in
 }
 
 LanguageChoice choose_language_model(const LanguagePack& pack, const std::vector<std::string>& texts, int threads) {
+  return choose_detected_language(pack, pack.detect(texts, threads));
+}
+
+LanguageChoice choose_detected_language(const LanguagePack& pack, const LanguageDetection& detection) {
   LanguageChoice c;
-  c.detection = pack.detect(texts, threads);
+  c.detection = detection;
   const auto& codes = pack.codes();
   const bool usable = !c.detection.code.empty() && c.detection.confidence >= kLanguageConfidenceFloor &&
                       std::find(codes.begin(), codes.end(), c.detection.code) != codes.end();

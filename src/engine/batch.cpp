@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sentio/engine/batch.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <set>
+
+#include "sentio/analysis/result_writer.hpp"
+#include "sentio/core/error.hpp"
+
+namespace sentio {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string extension(DocumentFormat f) {
+  switch (f) {
+    case DocumentFormat::json: return ".json";
+    case DocumentFormat::csv: return ".csv";
+    case DocumentFormat::jsonl: return ".jsonl";
+  }
+  return ".json";
+}
+
+// Writes `text` to `path` through a temporary file in the same folder, so the document is either
+// complete or absent.
+void write_atomically(const fs::path& path, const std::string& text) {
+  const fs::path tmp = path.string() + ".part";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw InputError("'" + path.string() + "': cannot open for writing");
+    out << text;
+    out.close();
+    if (!out) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      throw InputError("'" + path.string() + "': write failed (disk full?)");
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw InputError("'" + path.string() + "': cannot be written: " + ec.message());
+  }
+}
+
+// Where each input's document goes ("" = standard output).
+std::vector<std::string> destinations(const BatchJob& job) {
+  const bool to_stdout = job.output.empty() || job.output == "-";
+  std::error_code ec;
+  const bool is_dir = !to_stdout && (fs::is_directory(job.output, ec) || job.output.ends_with('/'));
+  if (job.files.size() > 1 && !is_dir) {
+    if (to_stdout || fs::exists(job.output, ec))
+      throw InputError("several inputs: give an output folder with -o DIR (one document per input)");
+  }
+  if (to_stdout) return {""};
+  if (job.files.size() == 1 && !is_dir) return {job.output};
+  fs::create_directories(job.output, ec);
+  if (ec) throw InputError("'" + job.output + "': cannot create the output folder: " + ec.message());
+  std::vector<std::string> out;
+  std::set<std::string> used;
+  for (const std::string& file : job.files) {
+    const std::string stem = file == "-" ? std::string("stdin") : pipeline::base_name_without_extension(file);
+    std::string name = stem + extension(job.format);
+    for (int k = 2; used.count(name); ++k) name = stem + "-" + std::to_string(k) + extension(job.format);
+    used.insert(name);
+    out.push_back((fs::path(job.output) / name).string());
+  }
+  return out;
+}
+
+// JSON Lines of one input, written line by line to standard output or a file.
+class LineWriter {
+ public:
+  explicit LineWriter(const std::string& target) : target_(target) {
+    if (!target.empty()) {
+      file_.open(target, std::ios::binary | std::ios::trunc);
+      if (!file_) throw InputError("'" + target + "': cannot open for writing");
+    }
+  }
+  void line(const std::string& text) {
+    std::ostream& out = target_.empty() ? std::cout : static_cast<std::ostream&>(file_);
+    out << text << '\n';
+    out.flush();
+    if (!out) throw InputError("'" + (target_.empty() ? std::string("standard output") : target_) + "': write failed");
+  }
+
+ private:
+  std::string target_;
+  std::ofstream file_;
+};
+
+void write_event(LineWriter& w, const Event& e) {
+  switch (e.type) {
+    case Event::Type::segment: w.line(analysis::segment_event(*e.segment, *e.labels)); break;
+    case Event::Type::face: w.line(analysis::face_event(e.track, *e.face, *e.labels)); break;
+    case Event::Type::utterance:
+      w.line(analysis::utterance_event(*e.utterance, *e.labels, e.multi_label, e.context));
+      break;
+    case Event::Type::warning: w.line(analysis::warning_event(e.message)); break;
+  }
+}
+
+}  // namespace
+
+DocumentFormat parse_document_format(const std::string& name) {
+  if (name == "json") return DocumentFormat::json;
+  if (name == "csv") return DocumentFormat::csv;
+  if (name == "jsonl") return DocumentFormat::jsonl;
+  throw InputError("unknown output format '" + name + "' (expected json, csv or jsonl)");
+}
+
+BatchReport run_batch(std::shared_ptr<const Engine> engine, const BatchJob& job) {
+  if (job.files.empty() && !job.transcript.empty()) {  // a transcript on its own
+    BatchJob alone = job;
+    alone.files = {job.transcript};
+    alone.transcript.clear();
+    alone.analyze.transcript_only = true;
+    return run_batch(std::move(engine), alone);
+  }
+  if (!job.transcript.empty() && job.files.size() > 1)
+    throw InputError("--transcript belongs to one recording; give a single media input with it");
+  const std::vector<std::string> dest = destinations(job);
+  BatchReport report;
+  for (std::size_t i = 0; i < job.files.size(); ++i) {
+    const std::string& file = job.files[i];
+    const std::string& target = dest.size() == 1 ? dest[0] : dest[i];
+    AnalyzeOptions options = job.analyze;
+    options.transcript = job.transcript;
+    std::optional<LineWriter> lines;
+    try {
+      if (job.format == DocumentFormat::jsonl) {
+        lines.emplace(target);
+        const EventCallback user = options.on_event;
+        options.on_event = [&, user](const Event& e) {
+          write_event(*lines, e);
+          if (user) user(e);
+        };
+      }
+      const AnalysisResult result = analyze_file(engine, file, options);
+      if (lines) {
+        lines->line(analysis::result_event(result, job.generator));
+      } else {
+        const std::string text = job.format == DocumentFormat::json ? analysis::to_json(result, job.generator)
+                                                                    : analysis::to_csv(result);
+        if (target.empty()) {
+          std::cout << text;
+          std::cout.flush();
+        } else {
+          write_atomically(target, text);
+        }
+      }
+      report.written.push_back(target);
+      ++report.n_ok;
+    } catch (const InputError& e) {
+      if (lines) {
+        try {
+          lines->line(analysis::error_event(e.what()));
+        } catch (const InputError&) {
+          // the output itself failed: the failure below says so
+        }
+      }
+      report.failures.push_back({file, e.what()});
+    }
+  }
+  return report;
+}
+
+}  // namespace sentio

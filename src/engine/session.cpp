@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: Apache-2.0
+// Session: pushes routed to the speech, faces and words streams; events as results become final; the
+// complete result at finish().
+#include "sentio/engine/session.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <optional>
+
+#include "sentio/analysis/speech_stream.hpp"
+#include "sentio/analysis/words_stream.hpp"
+#include "sentio/core/error.hpp"
+#include "sentio/media/resampler.hpp"
+
+namespace sentio {
+
+namespace {
+
+constexpr int kMaxRate = 768000;
+constexpr int kMaxChannels = 64;
+
+std::string seconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g s", s);
+  return buf;
+}
+
+void check_options(const SessionOptions& o) {
+  if (o.speakers < 0) throw InputError("--speakers: expected 0 (estimate) or a positive count");
+  if (o.speakers > 0 && o.speaker_mode != analysis::SpeakerMode::diarize)
+    throw InputError("--speakers applies to --speaker-mode diarize only");
+  if (!(o.min_segment_s > 0) || !(o.max_segment_s > o.min_segment_s))
+    throw InputError("--min-segment/--max-segment: need 0 < min < max");
+  if (!(o.fps > 0) || o.fps > 120) throw InputError("--fps: expected a rate in (0, 120] frames per second");
+  if (o.detect_interval < 0) throw InputError("--detect-interval: expected 0 (automatic) or a positive frame count");
+  if (!(o.window_s > 0)) throw InputError("--window: expected a positive length in seconds");
+}
+
+}  // namespace
+
+struct Session::Impl {
+  std::shared_ptr<const Engine> engine;
+  SessionOptions options;
+  EventCallback on_event;
+  analysis::SpeechAnalysisOptions speech_options;
+  analysis::FaceAnalysisOptions face_options;
+  SourceInfo source;
+  bool finished = false;
+  std::vector<std::string> warnings;
+
+  // audio
+  int rate = 0, channels = 0;
+  std::int64_t audio_frames = 0;  // pushed, per channel, at `rate`
+  std::optional<media::Resampler> resampler;
+  std::optional<analysis::SpeechStream> speech;
+  std::vector<float> resampled;
+
+  // faces
+  std::optional<analysis::FaceStream> faces;
+  bool image = false;
+  double last_frame_time = -std::numeric_limits<double>::infinity();
+
+  // words
+  std::optional<analysis::WordsStream> words;
+  bool words_given = false;
+
+  Impl(std::shared_ptr<const Engine> e, SessionOptions o, EventCallback cb)
+      : engine(std::move(e)), options(std::move(o)), on_event(std::move(cb)) {
+    SENTIO_ASSERT(engine != nullptr);
+    check_options(options);
+    speech_options.speaker_mode = options.speaker_mode;
+    speech_options.diarization.n_speakers = options.speakers;
+    speech_options.segmenter.min_segment_s = options.min_segment_s;
+    speech_options.segmenter.max_segment_s = options.max_segment_s;
+    face_options.fps = options.fps;
+    face_options.detect_interval = options.detect_interval;
+    face_options.window_s = options.window_s;
+    face_options.n_threads = engine->executor().concurrency();
+  }
+
+  void check_open(const char* what) const {
+    if (finished) throw InputError(std::string("session: ") + what + " after finish()");
+  }
+
+  void emit(const Event& e) const {
+    if (on_event) on_event(e);
+  }
+
+  void emit_segments(const std::vector<analysis::SpeechSegment>& segments) const {
+    for (const analysis::SpeechSegment& s : segments) {
+      Event e;
+      e.type = Event::Type::segment;
+      e.segment = &s;
+      e.labels = &speech_labels();
+      emit(e);
+    }
+  }
+
+  const std::vector<std::string>& speech_labels() const { return engine->speech_model().labels(); }
+
+  void emit_utterance(const analysis::TextUtterance& u, const analysis::WordsStream& from) const {
+    Event e;
+    e.type = Event::Type::utterance;
+    e.utterance = &u;
+    e.labels = &from.labels();
+    e.multi_label = from.multi_label();
+    e.context = from.context();
+    emit(e);
+  }
+
+  // The words stream of recognised speech, made on the first recognised utterance.
+  analysis::WordsStream& asr_words() {
+    if (!words) {
+      const asr::SpeechRecognizer& r = engine->recognizer();
+      words.emplace(engine->text_models(), "asr", r.engine() + " " + r.model(), "asr");
+    }
+    return *words;
+  }
+
+  void handle(const analysis::SpeechUpdate& update) {
+    emit_segments(update.segments);
+    for (const asr::TranscribedUtterance& u : update.utterances) {
+      if (u.text.empty()) continue;
+      text::Utterance t;
+      t.start = u.start;
+      t.end = u.end;
+      t.text = u.text;
+      analysis::WordsStream& w = asr_words();
+      emit_utterance(w.push(t), w);
+    }
+  }
+
+  void start_audio(int sample_rate, int n_channels) {
+    if (sample_rate < 1 || sample_rate > kMaxRate)
+      throw InputError("audio: sample rate " + std::to_string(sample_rate) + " Hz is out of range (1 to " +
+                       std::to_string(kMaxRate) + " Hz)");
+    if (n_channels < 1 || n_channels > kMaxChannels)
+      throw InputError("audio: " + std::to_string(n_channels) + " channels is out of range (1 to " +
+                       std::to_string(kMaxChannels) + ")");
+    const bool per_channel = options.speaker_mode == analysis::SpeakerMode::channels;
+    if (per_channel && n_channels < 2)
+      throw InputError("per-channel speaker mode needs a recording with two or more channels (it has 1)");
+    rate = sample_rate;
+    channels = n_channels;
+    resampler.emplace(sample_rate, n_channels, analysis::kSpeechRate, per_channel ? media::kAllChannels : media::kMixChannels);
+    analysis::StreamRecognition recognition;
+    if (options.transcribe) recognition.recognizer = &engine->recognizer();
+    speech.emplace(engine->speech_model(), speech_options, per_channel ? n_channels : 1, engine->executor(),
+                   recognition);
+  }
+
+  void push_audio(std::span<const float> samples, int sample_rate, int n_channels) {
+    check_open("push_audio");
+    if (rate == 0) {
+      start_audio(sample_rate, n_channels);
+    } else if (sample_rate != rate) {
+      throw InputError("audio: sample rate changed mid-stream (" + std::to_string(rate) + " Hz, then " +
+                       std::to_string(sample_rate) + " Hz)");
+    } else if (n_channels != channels) {
+      throw InputError("audio: channel count changed mid-stream (" + std::to_string(channels) + ", then " +
+                       std::to_string(n_channels) + ")");
+    }
+    if (samples.size() % static_cast<std::size_t>(channels) != 0)
+      throw InputError("audio: " + std::to_string(samples.size()) + " samples is not a whole number of " +
+                       std::to_string(channels) + "-channel frames");
+    resampled.clear();
+    resampler->push(samples, resampled);
+    audio_frames += static_cast<std::int64_t>(samples.size() / static_cast<std::size_t>(channels));
+    handle(speech->push(resampled));
+  }
+
+  void push_frame(std::span<const std::uint8_t> rgb, int width, int height, double time_s) {
+    check_open("push_frame");
+    if (image) throw InputError("session: push_frame after push_image (an image is the whole input)");
+    if (width <= 0 || height <= 0 ||
+        rgb.size() != static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3)
+      throw InputError("video frame: " + std::to_string(rgb.size()) + " bytes for " + std::to_string(width) + "x" +
+                       std::to_string(height) + " RGB (expected width * height * 3)");
+    if (!std::isfinite(time_s) || time_s < last_frame_time)
+      throw InputError("video frame: time " + std::to_string(time_s) + " s goes backwards");
+    last_frame_time = time_s;
+    if (!faces) faces.emplace(engine->face_model(), face_options);
+    emit_faces(faces->push(rgb.data(), width, height, time_s));
+  }
+
+  void push_image(std::span<const std::uint8_t> rgb, int width, int height) {
+    check_open("push_image");
+    if (faces) throw InputError("session: push_image on a session that already has frames");
+    if (width <= 0 || height <= 0 ||
+        rgb.size() != static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3)
+      throw InputError("image: " + std::to_string(rgb.size()) + " bytes for " + std::to_string(width) + "x" +
+                       std::to_string(height) + " RGB (expected width * height * 3)");
+    image = true;
+    faces.emplace(analysis::FaceStream::for_image(engine->face_model()));
+    emit_faces(faces->push(rgb.data(), width, height, 0.0));
+  }
+
+  void emit_faces(const std::vector<analysis::FaceEvent>& events) const {
+    static const std::vector<std::string> kCore = [] {
+      std::vector<std::string> l;
+      for (std::size_t i = 0; i < vision::kExpressionCount; ++i)
+        l.emplace_back(vision::expression_name(static_cast<vision::Expression>(i)));
+      return l;
+    }();
+    for (const analysis::FaceEvent& f : events) {
+      Event e;
+      e.type = Event::Type::face;
+      e.track = f.track;
+      e.face = &f.observation;
+      e.labels = &kCore;
+      emit(e);
+    }
+  }
+
+  void push_words(const text::Utterance& u) {
+    check_open("push_words");
+    if (options.transcribe)
+      throw InputError("session: transcript words pushed to a session that recognises the speech (transcribe)");
+    if (!words) words.emplace(engine->text_models(), "given", options.transcript_name, options.transcript_format);
+    words_given = true;
+    emit_utterance(words->push(u), *words);
+  }
+
+  void warn(const std::string& message) {
+    warnings.push_back(message);
+    Event e;
+    e.type = Event::Type::warning;
+    e.message = message;
+    emit(e);
+  }
+
+  AnalysisResult finish() {
+    check_open("finish");
+    AnalysisResult r;
+    r.input.path = options.input_name;
+    r.input.kind = source.kind.empty() ? options.input_kind : source.kind;
+    r.input.channels = source.channels > 0 ? source.channels : channels;
+    r.input.source_sample_rate = source.sample_rate > 0 ? source.sample_rate : rate;
+    r.input.duration_s = rate > 0 ? static_cast<double>(audio_frames) / rate : source.duration_s;
+    // Warnings found along the way come first, in the order they were found.
+    std::vector<std::string> found = std::move(warnings);
+    warnings.clear();
+    if (faces) {
+      r.faces = faces->result();
+      r.faces->frames_skipped = source.frames_skipped;
+      if (r.faces->frame_width == 0) {
+        r.faces->frame_width = source.frame_width;
+        r.faces->frame_height = source.frame_height;
+      }
+      if (source.frames_skipped > 0) warn(std::to_string(source.frames_skipped) + " corrupt video frame(s) skipped");
+    }
+    if (speech) {
+      resampled.clear();
+      resampler->finish(resampled);
+      handle(speech->push(resampled));
+      handle(speech->close());
+      r.speech = speech->result();
+      r.speech->model_path = engine->speech_model_path();
+      if (r.speech->status == "no_speech")
+        warn("no speech found (silence, noise, or shorter than the minimum segment of " +
+             seconds(options.min_segment_s) + ")");
+    }
+    if (words) {
+      r.text = words->result(r.speech ? &*r.speech : nullptr);
+      if (r.text->model_path.empty()) r.text->model_path = engine->text_model_path();
+    } else if (options.transcribe && r.speech && r.speech->status == "ok") {
+      r.text = asr_words().result(&*r.speech);
+      r.text->model_path = engine->text_model_path();
+    }
+    if (r.text) {
+      if (r.text->language_source == "fallback" && r.text->status == "ok") {
+        char line[160];
+        std::snprintf(line, sizeof line,
+                      "language of the words not recognised (best %s, confidence %.2f); English model used",
+                      r.text->language_detected.empty() ? "none" : r.text->language_detected.c_str(),
+                      static_cast<double>(r.text->language_confidence));
+        warn(line);
+      }
+      if (r.text->status == "no_text")
+        warn(r.text->source == "asr" ? "no words recognised" : "the transcript has no utterance");
+    }
+    found.insert(found.end(), warnings.begin(), warnings.end());
+    r.warnings = std::move(found);
+    finished = true;
+    return r;
+  }
+};
+
+Session::Session(std::shared_ptr<const Engine> engine, SessionOptions options, EventCallback on_event)
+    : impl_(std::make_unique<Impl>(std::move(engine), std::move(options), std::move(on_event))) {}
+Session::~Session() = default;
+Session::Session(Session&&) noexcept = default;
+Session& Session::operator=(Session&&) noexcept = default;
+
+void Session::push_audio(std::span<const float> samples, int sample_rate, int channels) {
+  impl_->push_audio(samples, sample_rate, channels);
+}
+void Session::push_frame(std::span<const std::uint8_t> rgb, int width, int height, double time_s) {
+  impl_->push_frame(rgb, width, height, time_s);
+}
+void Session::push_image(std::span<const std::uint8_t> rgb, int width, int height) {
+  impl_->push_image(rgb, width, height);
+}
+void Session::push_words(const text::Utterance& utterance) { impl_->push_words(utterance); }
+void Session::warn(const std::string& message) {
+  impl_->check_open("warn");
+  impl_->warn(message);
+}
+void Session::set_source(const SourceInfo& info) { impl_->source = info; }
+AnalysisResult Session::finish() { return impl_->finish(); }
+double Session::audio_seconds() const {
+  return impl_->rate > 0 ? static_cast<double>(impl_->audio_frames) / impl_->rate : 0.0;
+}
+
+}  // namespace sentio
