@@ -118,27 +118,7 @@ inline std::filesystem::path fixture(const std::string& file) {
   throw std::logic_error("no fixture " + file);
 }
 
-// Writes a 16-bit PCM WAV (interleaved samples, `channels` per frame).
-inline void write_wav_s16(const std::filesystem::path& path, int rate, int channels,
-                          const std::vector<std::int16_t>& interleaved) {
-  std::ofstream f(path, std::ios::binary);
-  auto u32 = [&](std::uint32_t v) { f.write(reinterpret_cast<const char*>(&v), 4); };
-  auto u16 = [&](std::uint16_t v) { f.write(reinterpret_cast<const char*>(&v), 2); };
-  const auto data_bytes = static_cast<std::uint32_t>(interleaved.size() * 2);
-  f.write("RIFF", 4);
-  u32(36 + data_bytes);
-  f.write("WAVEfmt ", 8);
-  u32(16);
-  u16(1);  // PCM
-  u16(static_cast<std::uint16_t>(channels));
-  u32(static_cast<std::uint32_t>(rate));
-  u32(static_cast<std::uint32_t>(rate * channels * 2));
-  u16(static_cast<std::uint16_t>(channels * 2));
-  u16(16);
-  f.write("data", 4);
-  u32(data_bytes);
-  f.write(reinterpret_cast<const char*>(interleaved.data()), static_cast<std::streamsize>(data_bytes));
-}
+using test::write_wav_s16;
 
 // Frequency (Hz) of a sine from its upward zero crossings (linearly interpolated) in
 // x[begin, end); NaN with fewer than two crossings.

@@ -114,4 +114,24 @@ CsvTable read_opensmile_csv(const fs::path& path) {
   return t;
 }
 
+void write_wav_s16(const std::filesystem::path& path, int rate, int channels, const std::vector<std::int16_t>& interleaved) {
+  std::ofstream f(path, std::ios::binary);
+  auto u32 = [&](std::uint32_t v) { f.write(reinterpret_cast<const char*>(&v), 4); };
+  auto u16 = [&](std::uint16_t v) { f.write(reinterpret_cast<const char*>(&v), 2); };
+  const auto data_bytes = static_cast<std::uint32_t>(interleaved.size() * 2);
+  f.write("RIFF", 4);
+  u32(36 + data_bytes);
+  f.write("WAVEfmt ", 8);
+  u32(16);
+  u16(1);  // PCM
+  u16(static_cast<std::uint16_t>(channels));
+  u32(static_cast<std::uint32_t>(rate));
+  u32(static_cast<std::uint32_t>(rate * channels * 2));
+  u16(static_cast<std::uint16_t>(channels * 2));
+  u16(16);
+  f.write("data", 4);
+  u32(data_bytes);
+  f.write(reinterpret_cast<const char*>(interleaved.data()), static_cast<std::streamsize>(data_bytes));
+}
+
 }  // namespace sentio::test

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Helpers shared by the tests: where the shared corpora are, temporary folders, fixture audio.
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -26,6 +27,8 @@ void synthesize_speech(const std::string& text, const std::filesystem::path& out
 // Reads any audio file sox understands as 16-bit mono samples at its own rate (tests only; the
 // product decodes with sentio::media). Throws std::runtime_error on failure.
 std::vector<short> load_pcm16_via_sox(const std::filesystem::path& path);
+// Writes a 16-bit PCM WAV (interleaved samples, `channels` per frame).
+void write_wav_s16(const std::filesystem::path& path, int rate, int channels, const std::vector<std::int16_t>& interleaved);
 // Reads a ';'-separated openSMILE CSV: header names and numeric rows (the quoted name column is dropped).
 struct CsvTable {
   std::vector<std::string> columns;             // without "name"
