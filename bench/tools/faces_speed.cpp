@@ -101,6 +101,7 @@ int models(const Args& a) {
   for (const int n : {1, 6})
     std::printf(" emotion_b%d_ms=%.2f", n, run_ms(emotion, pattern(n, 64, 1, -1, 1), a.reps, cpu));
   std::printf("\n");
+  for (const auto* m : {&blaze, &mesh, &emotion}) std::fputs(m->profile_report().c_str(), stderr);
   return 0;
 }
 
@@ -110,7 +111,8 @@ int video(const Args& a) {
   const vision::FaceAnalyzer analyzer = make_analyzer();
   vision::FaceVideoOptions vo;
   vo.detect_interval = a.interval;
-  vo.n_threads = a.threads;
+  const std::shared_ptr<sentio::Executor> pool = sentio::make_thread_pool(a.threads);
+  vo.executor = pool.get();
   vision::FaceVideoAnalyzer va(analyzer, vo);
   media::VideoReadOptions ro;
   ro.fps = a.fps;
@@ -139,7 +141,8 @@ int analyze(const Args& a) {
   const vision::FaceAnalyzer analyzer = make_analyzer();
   sentio::analysis::FaceAnalysisOptions o;
   o.fps = a.fps;
-  o.n_threads = a.threads;
+  const std::shared_ptr<sentio::Executor> pool = sentio::make_thread_pool(a.threads);
+  o.executor = pool.get();
   o.detect_interval = a.interval;
   const auto t0 = Clock::now();
   media::VideoReadOptions read;

@@ -150,12 +150,12 @@ struct FaceStream::Impl {
 
   Impl(const vision::FaceModel& m, const FaceAnalysisOptions& o, bool still)
       : model(m), options(o), image(still), tracker(tracker_options(still ? 1.0 : o.fps)) {
-    SENTIO_ASSERT(o.fps > 0 && o.n_threads >= 1);
+    SENTIO_ASSERT(o.fps > 0);
     if (!image) {
       vision::FaceVideoOptions v;
       v.detect_interval = o.detect_interval > 0 ? o.detect_interval
                                                 : std::max(1, static_cast<int>(std::lround(kDetectEveryS * o.fps)));
-      v.n_threads = o.n_threads;
+      v.executor = o.executor;
       video = model.open_video(v);
     }
   }

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sentio/analysis/result_writer.hpp"
+#include "sentio/core/labels.hpp"
 
 namespace sentio::analysis {
 
@@ -25,6 +26,13 @@ ordered_json by_label(const std::vector<std::string>& labels, const std::vector<
   return o;
 }
 
+// The call in the seven core labels: {"label": ..., "probabilities": {core label: p}}.
+ordered_json canonical_json(const CanonicalCall& c) {
+  std::vector<std::string> core;
+  for (std::string_view name : kEmotionNames) core.emplace_back(name);
+  return {{"label", c.label}, {"probabilities", by_label(core, c.probabilities, score4)}};
+}
+
 ordered_json segment_json(const SpeechSegment& seg, const std::vector<std::string>& labels) {
   ordered_json o;
   o["start"] = time3(seg.start);
@@ -37,6 +45,7 @@ ordered_json segment_json(const SpeechSegment& seg, const std::vector<std::strin
   o["arousal"] = score4(seg.arousal);
   o["vad_confidence"] = score4(seg.vad_confidence);
   o["probabilities"] = by_label(labels, seg.probabilities, score4);
+  if (!seg.canonical.label.empty()) o["canonical"] = canonical_json(seg.canonical);
   return o;
 }
 
@@ -172,6 +181,7 @@ ordered_json utterance_json(const TextUtterance& u, const std::vector<std::strin
   o["valence"] = score4(u.valence);
   o["arousal"] = score4(u.arousal);
   o["probabilities"] = by_label(labels, u.probabilities, score4);
+  if (!u.canonical.label.empty()) o["canonical"] = canonical_json(u.canonical);
   ordered_json drivers = ordered_json::array();
   for (const auto& [term, weight] : u.drivers) drivers.push_back({{"term", term}, {"weight", score4(weight)}});
   o["drivers"] = std::move(drivers);

@@ -6,6 +6,7 @@
 
 #include "sentio/core/affect.hpp"
 #include "sentio/core/error.hpp"
+#include "sentio/core/labels.hpp"
 
 namespace sentio::analysis {
 
@@ -22,6 +23,18 @@ void decide_segment(SpeechSegment& segment, const std::vector<std::string>& labe
   segment.confidence = d.confidence;
   segment.valence = d.valence;
   segment.arousal = d.arousal;
+  segment.canonical = canonical_call(labels, segment.probabilities);
+}
+
+CanonicalCall canonical_call(const std::vector<std::string>& labels, const std::vector<float>& probabilities) {
+  CanonicalCall c;
+  const CanonicalMap map(labels);
+  if (!map.maps_any()) return c;
+  const EmotionProbs p = map.canonical(probabilities);
+  c.probabilities.assign(p.begin(), p.end());
+  const auto top = static_cast<std::size_t>(std::max_element(p.begin(), p.end()) - p.begin());
+  if (p[top] > 0) c.label = std::string(kEmotionNames[top]);
+  return c;
 }
 
 std::vector<TimelineEntry> build_timeline(const std::vector<SpeechSegment>& segments) {

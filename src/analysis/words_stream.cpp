@@ -6,6 +6,7 @@
 #include <optional>
 #include <utility>
 
+#include "sentio/analysis/summaries.hpp"
 #include "sentio/core/error.hpp"
 #include "sentio/text/language.hpp"
 
@@ -26,6 +27,7 @@ TextUtterance make_utterance(const text::Utterance& u, const std::vector<std::st
   t.label = labels[p.top];
   t.confidence = p.probabilities[p.top];
   for (std::size_t k : p.active) t.active_labels.push_back(labels[k]);
+  t.canonical = canonical_call(labels, p.probabilities);
   t.positive = p.positive;
   t.neutral = p.neutral;
   t.negative = p.negative;

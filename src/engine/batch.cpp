@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <iostream>
+#include <ostream>
 #include <optional>
 #include <set>
 
@@ -77,14 +77,14 @@ std::vector<std::string> destinations(const BatchJob& job) {
 // JSON Lines of one input, written line by line to standard output or a file.
 class LineWriter {
  public:
-  explicit LineWriter(const std::string& target) : target_(target) {
+  LineWriter(const std::string& target, std::ostream& standard_output) : target_(target), stdout_(standard_output) {
     if (!target.empty()) {
       file_.open(target, std::ios::binary | std::ios::trunc);
       if (!file_) throw InputError("'" + target + "': cannot open for writing");
     }
   }
   void line(const std::string& text) {
-    std::ostream& out = target_.empty() ? std::cout : static_cast<std::ostream&>(file_);
+    std::ostream& out = target_.empty() ? stdout_ : static_cast<std::ostream&>(file_);
     out << text << '\n';
     out.flush();
     if (!out) throw InputError("'" + (target_.empty() ? std::string("standard output") : target_) + "': write failed");
@@ -92,6 +92,7 @@ class LineWriter {
 
  private:
   std::string target_;
+  std::ostream& stdout_;
   std::ofstream file_;
 };
 
@@ -115,13 +116,13 @@ DocumentFormat parse_document_format(const std::string& name) {
   throw InputError("unknown output format '" + name + "' (expected json, csv or jsonl)");
 }
 
-BatchReport run_batch(std::shared_ptr<const Engine> engine, const BatchJob& job) {
+BatchReport run_batch(std::shared_ptr<const Engine> engine, const BatchJob& job, std::ostream& standard_output) {
   if (job.files.empty() && !job.transcript.empty()) {  // a transcript on its own
     BatchJob alone = job;
     alone.files = {job.transcript};
     alone.transcript.clear();
     alone.analyze.transcript_only = true;
-    return run_batch(std::move(engine), alone);
+    return run_batch(std::move(engine), alone, standard_output);
   }
   if (!job.transcript.empty() && job.files.size() > 1)
     throw InputError("--transcript belongs to one recording; give a single media input with it");
@@ -135,7 +136,7 @@ BatchReport run_batch(std::shared_ptr<const Engine> engine, const BatchJob& job)
     std::optional<LineWriter> lines;
     try {
       if (job.format == DocumentFormat::jsonl) {
-        lines.emplace(target);
+        lines.emplace(target, standard_output);
         const EventCallback user = options.on_event;
         options.on_event = [&, user](const Event& e) {
           write_event(*lines, e);
@@ -149,8 +150,9 @@ BatchReport run_batch(std::shared_ptr<const Engine> engine, const BatchJob& job)
         const std::string text = job.format == DocumentFormat::json ? analysis::to_json(result, job.generator)
                                                                     : analysis::to_csv(result);
         if (target.empty()) {
-          std::cout << text;
-          std::cout.flush();
+          standard_output << text;
+          standard_output.flush();
+          if (!standard_output) throw InputError("standard output: write failed");
         } else {
           write_atomically(target, text);
         }

@@ -76,7 +76,7 @@ struct Session::Impl {
     face_options.fps = options.fps;
     face_options.detect_interval = options.detect_interval;
     face_options.window_s = options.window_s;
-    face_options.n_threads = engine->executor().concurrency();
+    face_options.executor = &engine->executor();
   }
 
   void check_open(const char* what) const {

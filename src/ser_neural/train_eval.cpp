@@ -18,14 +18,27 @@
 
 namespace sentio::ser {
 
-Corpus load_corpus(const Manifest& manifest, int n_threads, bool progress) {
+namespace {
+
+// printf-style formatting of a log line.
+template <typename... Args>
+std::string format(const char* fmt, Args... args) {
+  const int n = std::snprintf(nullptr, 0, fmt, args...);
+  std::string out(static_cast<std::size_t>(std::max(n, 0)), '\0');
+  std::snprintf(out.data(), out.size() + 1, fmt, args...);
+  return out;
+}
+
+}  // namespace
+
+Corpus load_corpus(const Manifest& manifest, int n_threads, const TrainingLog& log) {
   SENTIO_ASSERT(n_threads >= 1);
   const std::size_t n = manifest.items.size();
   constexpr std::size_t d = features::kEgemapsFunctionalCount;
   std::vector<std::vector<float>> audio(n);
   std::vector<std::vector<double>> rows(n);
   std::vector<std::string> errors(n);
-  if (progress) std::fprintf(stderr, "sentio: decoding %zu files, eGeMAPS on %d threads\n", n, n_threads);
+  if (log) log(format("decoding %zu files, eGeMAPS on %d threads", n, n_threads));
   ThreadPool pool(n_threads);
   pool.run_tasks(n, [&](std::size_t i, int) {
     try {
@@ -104,13 +117,13 @@ std::vector<std::size_t> truth_indices(const Dataset& data, const std::vector<st
   return t;
 }
 
-NeuralProgress epoch_printer(bool on, const std::string& what) {
-  if (!on) return {};
-  return [what](int epoch, double loss, double ua) {
+NeuralProgress epoch_reporter(const TrainingLog& log, const std::string& what) {
+  if (!log) return {};
+  return [log, what](int epoch, double loss, double ua) {
     if (ua >= 0)
-      std::fprintf(stderr, "sentio: %s epoch %d: loss %.4f, held-out UA %.4f\n", what.c_str(), epoch, loss, ua);
+      log(format("%s epoch %d: loss %.4f, held-out UA %.4f", what.c_str(), epoch, loss, ua));
     else
-      std::fprintf(stderr, "sentio: %s epoch %d: loss %.4f\n", what.c_str(), epoch, loss);
+      log(format("%s epoch %d: loss %.4f", what.c_str(), epoch, loss));
   };
 }
 
@@ -125,10 +138,10 @@ std::unique_ptr<TrainedEmotionModel> train_emotion_model(const Corpus& corpus, c
   std::vector<std::size_t> train, held;
   std::vector<std::string> held_names;
   hold_out_speakers(corpus.raw, rows, o.neural.validation_fraction, o.neural.seed, train, held, held_names);
-  if (o.progress)
-    std::fprintf(stderr, "sentio: neural: %zu training clips, %zu held-out clips (%zu speakers)\n", train.size(),
-                 held.size(), held_names.size());
-  NeuralModel neural = train_neural(corpus.audio, corpus.raw.labels, train, held, o.neural, epoch_printer(o.progress, "neural"));
+  if (o.log)
+    o.log(format("neural: %zu training clips, %zu held-out clips (%zu speakers)", train.size(), held.size(),
+                 held_names.size()));
+  NeuralModel neural = train_neural(corpus.audio, corpus.raw.labels, train, held, o.neural, epoch_reporter(o.log, "neural"));
   if (o.type == ModelType::neural) return std::make_unique<NeuralEmotionModel>(std::move(neural));
 
   // Ensemble: calibrate on the held-out speakers' predictions of components that never saw them.
@@ -156,12 +169,11 @@ std::unique_ptr<TrainedEmotionModel> train_emotion_model(const Corpus& corpus, c
   cal.validation_ua = w.ua;
   cal.validation_ua_linear = unweighted_recall(zl, k, truth);
   cal.validation_ua_neural = unweighted_recall(zn, k, truth);
-  if (o.progress)
-    std::fprintf(stderr,
-                 "sentio: ensemble calibration on %zu held-out clips: T_linear %.3f, T_neural %.3f, linear weight %.2f "
-                 "(held-out UA linear %.4f, neural %.4f, ensemble %.4f)\n",
+  if (o.log)
+    o.log(format("ensemble calibration on %zu held-out clips: T_linear %.3f, T_neural %.3f, linear weight %.2f "
+                 "(held-out UA linear %.4f, neural %.4f, ensemble %.4f)",
                  truth.size(), cal.linear_temperature, cal.neural_temperature, cal.linear_weight,
-                 cal.validation_ua_linear, cal.validation_ua_neural, cal.validation_ua);
+                 cal.validation_ua_linear, cal.validation_ua_neural, cal.validation_ua));
   // The linear component is cheap: re-train it on every training speaker.
   LinearModel linear_all = train_linear_with_stats(corpus.raw, norm, rows, o.linear);
   if (linear_all.labels != labels) linear_all = linear_part;
@@ -294,14 +306,12 @@ SerEvalResult evaluate_emotion_model(const Corpus& corpus, Protocol protocol, in
     std::unique_ptr<TrainedEmotionModel> trained;
     const SpeechEmotionModel* model = given;
     if (protocol != Protocol::split) {
-      if (options.progress)
-        std::fprintf(stderr, "sentio: fold %zu/%zu (test speakers:%s), %zu training clips\n", fi + 1, folds.size(),
-                     [&] {
-                       std::string s;
-                       for (const auto& n : fold.test_speakers) s += " " + n;
-                       return s;
-                     }().c_str(),
-                     fold.train.size());
+      if (options.log) {
+        std::string speakers;
+        for (const auto& n : fold.test_speakers) speakers += " " + n;
+        options.log(format("fold %zu/%zu (test speakers:%s), %zu training clips", fi + 1, folds.size(),
+                           speakers.c_str(), fold.train.size()));
+      }
       trained = train_emotion_model(corpus, fold.train, options);
       model = trained.get();
     }
@@ -330,10 +340,10 @@ SerEvalResult evaluate_emotion_model(const Corpus& corpus, Protocol protocol, in
       add_predictions(lin_pool, fi, fold.test, model->labels(), ens->linear().predict(ev, spk));
       add_predictions(neu_pool, fi, fold.test, model->labels(), ens->neural().predict(ev, spk));
     }
-    if (options.progress && protocol != Protocol::split) {
+    if (options.log && protocol != Protocol::split) {
       SerEvalResult partial = score(corpus, main_pool, protocol, std::vector<Fold>(folds.begin(), folds.begin() + static_cast<std::ptrdiff_t>(fi + 1)));
-      std::fprintf(stderr, "sentio: after fold %zu: pooled UA %.4f, WA %.4f\n", fi + 1,
-                   partial.result.metrics.balanced_accuracy, partial.result.metrics.accuracy);
+      options.log(format("after fold %zu: pooled UA %.4f, WA %.4f", fi + 1, partial.result.metrics.balanced_accuracy,
+                         partial.result.metrics.accuracy));
     }
   }
   SerEvalResult out = score(corpus, main_pool, protocol, folds);

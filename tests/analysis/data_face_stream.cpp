@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The faces part of a stream (FaceStream) on a GRID clip: one track over every sampled frame, the same
-// result with parallel faces (n_threads 2) as with one thread, and the detection interval changes the
+// result with parallel faces (on a 2-thread executor) as with one thread, and the detection interval changes the
 // observations only slightly. Needs the face models
 // (.cache/models/human) and ../shared; skips without them.
 #include <gtest/gtest.h>
@@ -23,7 +23,8 @@ analysis::FacesResult run(const std::filesystem::path& video, const vision::Face
                           int interval) {
   analysis::FaceAnalysisOptions o;
   o.fps = 25.0;
-  o.n_threads = threads;
+  const std::shared_ptr<Executor> pool = make_thread_pool(threads);
+  o.executor = pool.get();
   o.detect_interval = interval;
   analysis::FaceStream stream(analyzer, o);
   media::VideoReadOptions read;

@@ -184,7 +184,6 @@ TEST(EnsembleModel, TrainSaveLoadPredict) {
   o.type = ModelType::ensemble;
   o.neural = fast_options();
   o.neural.validation_fraction = 0.2;
-  o.progress = false;
   const auto model = train_emotion_model(c, rows, o);
   ASSERT_EQ(model->kind(), "ensemble");
   const auto* e = dynamic_cast<const EnsembleEmotionModel*>(model.get());
@@ -229,7 +228,6 @@ TEST(LinearEmotionModel, FewUtterancesFallBackToPopulationStatistics) {
   for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = i;
   SerTrainOptions o;
   o.type = ModelType::linear;
-  o.progress = false;
   const auto model = train_emotion_model(corpus(), rows, o);
   const auto* lin = dynamic_cast<const LinearEmotionModel*>(model.get());
   ASSERT_NE(lin, nullptr);

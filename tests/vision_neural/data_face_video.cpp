@@ -163,7 +163,8 @@ TEST(FaceVideoData, TwoSpeakersAreBothFollowed) {
   {
     FaceVideoOptions one, two;
     one.detect_interval = two.detect_interval = 10;
-    two.n_threads = 2;
+    const std::shared_ptr<sentio::Executor> pool = sentio::make_thread_pool(2);
+    two.executor = pool.get();
     FaceVideoAnalyzer va(analyzer(), one), vb(analyzer(), two);
     for (std::size_t k = 0; k < 12; ++k) {
       const auto ra = va.next(montage[k].rgb.data(), montage[k].width, montage[k].height);

@@ -7,6 +7,7 @@
 // (sentio/engine/batch.hpp), errors and progress on stderr.
 #include <algorithm>
 #include <cstdio>
+#include <iostream>
 #include <memory>
 
 #include "analyze_args.hpp"
@@ -122,7 +123,7 @@ int run_analyze(const AnalyzeArgs& a) {
   if (recognition) engine->preload(Modality::recognition);
 
   BatchReport report;
-  if (!job.files.empty() || !job.transcript.empty()) report = run_batch(engine, job);
+  if (!job.files.empty() || !job.transcript.empty()) report = run_batch(engine, job, std::cout);
   std::vector<pipeline::InputProblem> problems = inputs.problems;
   problems.insert(problems.end(), report.failures.begin(), report.failures.end());
   for (const auto& p : problems) std::fprintf(stderr, "sentio: error: %s\n", p.message.c_str());

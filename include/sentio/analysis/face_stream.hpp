@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sentio/analysis/result.hpp"
+#include "sentio/core/executor.hpp"
 #include "sentio/vision/face_model.hpp"
 
 namespace sentio::analysis {
@@ -20,7 +21,7 @@ namespace sentio::analysis {
 struct FaceAnalysisOptions {
   double fps = 5.0;       // frames analysed per second of video
   double window_s = 2.0;  // length of the group-view windows
-  int n_threads = 1;      // faces of a frame analysed in parallel (results do not depend on it)
+  Executor* executor = nullptr;  // faces of a frame analysed in parallel on it (results do not depend on it)
   // The detector runs on every N-th analysed frame (and when a followed face is lost); 1 = every frame.
   // 0 = from the rate: every ~0.4 s of video (10 frames at 25 fps, 2 at the default 5 fps).
   int detect_interval = 0;

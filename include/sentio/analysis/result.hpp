@@ -13,6 +13,14 @@ namespace sentio::analysis {
 
 inline constexpr const char* kAnalysisSchema = "sentio.analysis/1";
 
+// A model's call mapped into the seven core labels (sentio/core/labels.hpp): the probabilities of the
+// model's labels summed per core label and renormalised over the labels that have one; empty when none
+// of the model's labels has a core equivalent.
+struct CanonicalCall {
+  std::vector<float> probabilities;  // kEmotionCount values in core order, or empty
+  std::string label;                 // the most probable core label ("" when empty)
+};
+
 // One utterance (or part of one, split at a speaker change) with the speech-emotion model's call.
 struct SpeechSegment {
   double start = 0, end = 0;          // seconds from the start of the recording
@@ -23,6 +31,7 @@ struct SpeechSegment {
   std::string label;                  // the most probable class
   float confidence = 0;               // its probability
   float valence = 0, arousal = 0;     // [-1, 1], probability-weighted circumplex coordinates
+  CanonicalCall canonical;            // the call in the seven core labels (calm, boredom -> neutral)
 };
 
 // Consecutive segments of one speaker with the same top label, merged.
@@ -122,6 +131,7 @@ struct TextUtterance {
   std::string label;                      // most probable label
   float confidence = 0;                   // its probability
   std::vector<std::string> active_labels; // labels at or above their threshold (multi-label), else {label}
+  CanonicalCall canonical;                // the (in-context) call in the seven core labels
   std::string sentiment;                  // "negative", "neutral" or "positive" (largest of the three below)
   float positive = 0, neutral = 0, negative = 0;
   float valence = 0, arousal = 0;

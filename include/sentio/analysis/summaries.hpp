@@ -17,8 +17,12 @@ struct Decision {
 };
 Decision decide(const std::vector<std::string>& labels, const std::vector<float>& probabilities);
 
-// Fills label/confidence/valence/arousal of a segment from its probabilities (labels: class order).
+// Fills label/confidence/valence/arousal of a segment from its probabilities (labels: class order), and
+// its call in the core labels.
 void decide_segment(SpeechSegment& segment, const std::vector<std::string>& labels);
+
+// The call of `probabilities` over `labels` in the seven core labels.
+CanonicalCall canonical_call(const std::vector<std::string>& labels, const std::vector<float>& probabilities);
 
 // Timeline: for each speaker, consecutive segments (in that speaker's own sequence, ignoring the
 // other speakers' turns in between) with the same top label are merged into one entry spanning them.

@@ -9,6 +9,7 @@
 // JSON and CSV documents are written to a temporary name and renamed, so a document is either complete
 // or absent. JSON Lines (docs/ANALYSIS.md, "Streaming") are written as the events happen, one whole line
 // at a time (flushed): the last line is the "result" event, or an "error" event when the input failed.
+#include <iosfwd>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,8 +38,9 @@ struct BatchReport {
   std::vector<std::string> written;             // documents written (empty entries for stdout)
 };
 
-// Throws InputError for job-level problems (output not writable, several inputs without a directory);
-// per-input problems are collected in the report.
-BatchReport run_batch(std::shared_ptr<const Engine> engine, const BatchJob& job);
+// Documents for standard output (output "" or "-") go to `standard_output`. Throws InputError for
+// job-level problems (output not writable, several inputs without a directory); per-input problems are
+// collected in the report.
+BatchReport run_batch(std::shared_ptr<const Engine> engine, const BatchJob& job, std::ostream& standard_output);
 
 }  // namespace sentio

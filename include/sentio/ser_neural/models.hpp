@@ -9,6 +9,7 @@
 // Thread-safety: analyse() may run on many threads at once; predict() is const and re-entrant.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -76,13 +77,16 @@ struct Corpus {
   Dataset raw;
   std::vector<std::vector<float>> audio;  // one per row of raw
 };
-Corpus load_corpus(const Manifest& manifest, int n_threads, bool progress);
+// Messages about long work (files decoded, epochs, folds) for the user; the library never prints them.
+using TrainingLog = std::function<void(const std::string& message)>;
+
+Corpus load_corpus(const Manifest& manifest, int n_threads, const TrainingLog& log = {});
 
 struct SerTrainOptions {
   ModelType type = ModelType::ensemble;
   TrainOptions linear;
   NeuralOptions neural;
-  bool progress = true;  // messages on stderr
+  TrainingLog log;  // progress messages (none when empty)
 };
 
 // Trains a model of options.type on corpus rows `rows`. Ensemble: a seeded share of the training

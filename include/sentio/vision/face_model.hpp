@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "sentio/core/executor.hpp"
 #include "sentio/vision/face_types.hpp"
 
 namespace sentio::vision {
@@ -44,9 +45,9 @@ struct FaceVideoOptions {
   // Two tracked faces whose boxes overlap by more than this IoU are the same face: the one with the
   // lower presence is dropped.
   float duplicate_iou = 0.5f;
-  // Threads for the per-face stages (mesh + expression of different faces in parallel; the calling
-  // thread counts as one). Pays off from 2 faces per frame; results do not depend on it.
-  int n_threads = 1;
+  // The per-face stages (mesh + expression of different faces) run in parallel on this executor (null:
+  // on the calling thread). Pays off from 2 faces per frame; results do not depend on it.
+  Executor* executor = nullptr;
 };
 
 struct FaceVideoStats {

@@ -40,6 +40,8 @@ class GraphModel {
   std::vector<std::int64_t> input_shape(std::size_t i) const;
   // The model file this was loaded from.
   const std::string& path() const;
+  // With SENTIO_TFJS_PROFILE=1 in the environment: time per run by op type so far, as text ("" otherwise).
+  std::string profile_report() const;
 
   // Runs the graph. `inputs` follow input_names(); their shapes must match input_shape() on every
   // fixed dimension (else InputError). Outputs follow output_names(). Const and thread-safe.

@@ -9,7 +9,7 @@
 #include <opencv2/core.hpp>
 
 #include "face/stages.hpp"
-#include "sentio/core/thread_pool.hpp"
+#include "sentio/core/executor.hpp"
 #include "sentio/vision_neural/face_analyzer.hpp"
 
 namespace sentio::vision {
@@ -28,11 +28,11 @@ struct FaceAnalyzer::Impl {
 
   // Detection -> mesh (rejecting by presence) -> expression, with the stage timings.
   std::vector<FaceResult> analyze(const cv::Mat& rgb, FaceTimings& timings) const;
-  // Per face, independently (in parallel on `pool` when given): FaceMesh (crop from the box and roll),
+  // Per face, independently (in parallel on `executor` when given): FaceMesh (crop from the box and roll),
   // then, if the presence passes the threshold (or landmarks are disabled), the expression with its top
   // label and valence/arousal. Faces below the threshold keep presence and landmarks, not the expression.
   // `timings` (sequential runs only) accumulates the mesh and expression times.
-  void mesh_and_classify(const cv::Mat& rgb, std::vector<FaceResult>& faces, ThreadPool* pool,
+  void mesh_and_classify(const cv::Mat& rgb, std::vector<FaceResult>& faces, Executor* executor,
                          FaceTimings* timings = nullptr) const;
   // Drops the faces below the presence threshold and clamps the boxes to the image.
   void finish(const cv::Mat& rgb, std::vector<FaceResult>& faces) const;

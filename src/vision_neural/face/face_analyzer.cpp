@@ -73,9 +73,9 @@ FaceAnalyzer::Impl::Impl(FaceAnalyzerOptions o, const std::string& dir)
                                   fs::path(options.expression_model).stem().string().c_str()),
                  options.expression_flip_average) {}
 
-void FaceAnalyzer::Impl::mesh_and_classify(const cv::Mat& rgb, std::vector<FaceResult>& faces, ThreadPool* pool,
+void FaceAnalyzer::Impl::mesh_and_classify(const cv::Mat& rgb, std::vector<FaceResult>& faces, Executor* executor,
                                            FaceTimings* timings) const {
-  const auto one = [&](std::size_t i, int) {
+  const auto one = [&](std::size_t i) {
     FaceResult& f = faces[i];
     auto t0 = std::chrono::steady_clock::now();
     if (options.landmarks) {
@@ -91,11 +91,11 @@ void FaceAnalyzer::Impl::mesh_and_classify(const cv::Mat& rgb, std::vector<FaceR
     f.valence = a.valence;
     f.arousal = a.arousal;
   };
-  if (pool && faces.size() > 1) {
+  if (executor && faces.size() > 1) {
     SENTIO_ASSERT(timings == nullptr);
-    pool->run_tasks(faces.size(), one);
+    executor->run(faces.size(), one);
   } else {
-    for (std::size_t i = 0; i < faces.size(); ++i) one(i, 0);
+    for (std::size_t i = 0; i < faces.size(); ++i) one(i);
   }
 }
 

@@ -111,18 +111,14 @@ struct FaceVideoAnalyzer::Impl {
   int since_detection = 0;  // frames since the last detection frame
   bool force_detection = true;
 
-  std::unique_ptr<ThreadPool> pool;  // faces in parallel when n_threads > 1
-
-  Impl(const FaceAnalyzer::Impl& p, FaceVideoOptions o) : pipeline(p), options(o) {
-    if (options.n_threads > 1) pool = std::make_unique<ThreadPool>(options.n_threads);
-  }
+  Impl(const FaceAnalyzer::Impl& p, FaceVideoOptions o) : pipeline(p), options(o) {}
 
   std::vector<FaceResult> detect_frame(const cv::Mat& rgb) {
     ++stats.detection_frames;
     since_detection = 0;
     force_detection = false;
     std::vector<FaceResult> faces = pipeline.detector.detect(rgb, pipeline.options);
-    pipeline.mesh_and_classify(rgb, faces, pool.get());
+    pipeline.mesh_and_classify(rgb, faces, options.executor);
     tracks.clear();
     for (const FaceResult& f : faces)
       if (f.presence >= pipeline.options.presence_threshold) tracks.push_back({f, fit_box(f)});
@@ -138,7 +134,7 @@ struct FaceVideoAnalyzer::Impl {
       f.box = box_from_mesh(t.face, t.fit);
       faces.push_back(std::move(f));
     }
-    pipeline.mesh_and_classify(rgb, faces, pool.get());
+    pipeline.mesh_and_classify(rgb, faces, options.executor);
     for (const FaceResult& f : faces)
       if (f.presence < pipeline.options.presence_threshold) return false;
     // Re-derive each box from the new mesh; merge faces that converged onto one.
@@ -170,7 +166,7 @@ struct FaceVideoAnalyzer::Impl {
 
 FaceVideoAnalyzer::FaceVideoAnalyzer(const FaceAnalyzer& analyzer, FaceVideoOptions options)
     : impl_(std::make_unique<Impl>(*analyzer.impl_, options)) {
-  SENTIO_ASSERT(options.detect_interval >= 1 && options.n_threads >= 1);
+  SENTIO_ASSERT(options.detect_interval >= 1);
 }
 FaceVideoAnalyzer::~FaceVideoAnalyzer() = default;
 FaceVideoAnalyzer::FaceVideoAnalyzer(FaceVideoAnalyzer&&) noexcept = default;
@@ -193,7 +189,7 @@ std::vector<FaceResult> FaceVideoAnalyzer::next(const std::uint8_t* rgb, int wid
   if (!m.pipeline.options.landmarks) {
     ++m.stats.detection_frames;
     std::vector<FaceResult> faces = m.pipeline.detector.detect(image, m.pipeline.options);
-    m.pipeline.mesh_and_classify(image, faces, m.pool.get());
+    m.pipeline.mesh_and_classify(image, faces, m.options.executor);
     m.pipeline.finish(image, faces);
     return faces;
   }

@@ -12,9 +12,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <list>
 #include <mutex>
 
 #include "sentio/core/error.hpp"
@@ -192,14 +194,22 @@ bool split_archive_path(const std::string& path, std::string& archive, std::stri
 }
 
 std::vector<std::uint8_t> read_archive_member(const std::string& archive, const std::string& member) {
+  // The indexes of the archives opened most recently (a manifest usually points into one or two), at most
+  // kOpenArchives of them: the least recently used one is closed first.
+  constexpr std::size_t kOpenArchives = 4;
   static std::mutex mutex;
-  static std::map<std::string, std::shared_ptr<const TarArchive>> open;
+  static std::list<std::pair<std::string, std::shared_ptr<const TarArchive>>> open;  // most recent first
   std::shared_ptr<const TarArchive> tar;
   {
     const std::lock_guard<std::mutex> lock(mutex);
-    auto& slot = open[archive];
-    if (!slot) slot = std::make_shared<const TarArchive>(archive);  // on InputError the empty slot is retried next time
-    tar = slot;
+    const auto it = std::find_if(open.begin(), open.end(), [&](const auto& e) { return e.first == archive; });
+    if (it != open.end()) {
+      open.splice(open.begin(), open, it);
+    } else {
+      open.emplace_front(archive, std::make_shared<const TarArchive>(archive));  // an InputError leaves no entry
+      if (open.size() > kOpenArchives) open.pop_back();
+    }
+    tar = open.front().second;
   }
   const TarMember* m = tar->find(member);
   if (!m) throw InputError("'" + archive + ":" + member + "': no such member in the archive");

@@ -31,8 +31,8 @@ using tfjs::Value;
 
 namespace {
 
-// SENTIO_TFJS_PROFILE=1: every run() times each step, and each model prints per-op-type totals to
-// stderr when it is destroyed (wall time of the runs on all threads, so use one thread to read it).
+// SENTIO_TFJS_PROFILE=1: every run() times each step; GraphModel::profile_report() gives the per-op-type
+// totals (wall time of the runs on all threads, so use one thread to read it).
 bool profiling_enabled() {
   static const bool on = [] {
     const char* env = std::getenv("SENTIO_TFJS_PROFILE");
@@ -68,21 +68,28 @@ struct GraphModel::Impl {
   std::vector<Step> steps;
   std::unique_ptr<OpProfile> profile;  // set when profiling is enabled
 
-  ~Impl() {
-    if (!profile || profile->runs == 0) return;
+  // The per-op-type totals so far ("" without profiling or runs).
+  std::string profile_report() const {
+    if (!profile) return "";
+    const std::lock_guard<std::mutex> lock(profile->mutex);
+    if (profile->runs == 0) return "";
     double total = 0;
     for (const auto& [op, t] : profile->by_op) total += t.first;
-    std::fprintf(stderr, "[tfjs profile] %s: %lld runs, %.3f ms per run\n", path.c_str(),
-                 static_cast<long long>(profile->runs), total / static_cast<double>(profile->runs));
+    char line[256];
+    std::snprintf(line, sizeof line, "[tfjs profile] %s: %lld runs, %.3f ms per run\n", path.c_str(),
+                  static_cast<long long>(profile->runs), total / static_cast<double>(profile->runs));
+    std::string out = line;
     std::vector<std::pair<double, std::string>> rows;
     for (const auto& [op, t] : profile->by_op) rows.emplace_back(t.first, op);
     std::sort(rows.rbegin(), rows.rend());
     for (const auto& [ms, op] : rows) {
-      const auto& t = profile->by_op[op];
-      std::fprintf(stderr, "  %-28s %9.3f ms/run  %5.1f %%  %lld calls/run\n", op.c_str(),
-                   ms / static_cast<double>(profile->runs), total > 0 ? 100.0 * ms / total : 0.0,
-                   static_cast<long long>(t.second / profile->runs));
+      const auto& t = profile->by_op.at(op);
+      std::snprintf(line, sizeof line, "  %-28s %9.3f ms/run  %5.1f %%  %lld calls/run\n", op.c_str(),
+                    ms / static_cast<double>(profile->runs), total > 0 ? 100.0 * ms / total : 0.0,
+                    static_cast<long long>(t.second / profile->runs));
+      out += line;
     }
+    return out;
   }
 };
 
@@ -215,6 +222,8 @@ std::vector<std::int64_t> GraphModel::input_shape(std::size_t i) const {
   SENTIO_ASSERT(i < impl_->input_shapes.size());
   return impl_->input_shapes[i];
 }
+
+std::string GraphModel::profile_report() const { return impl_->profile_report(); }
 
 std::vector<Tensor> GraphModel::run(const std::vector<Tensor>& inputs) const {
   torch_runtime::apply_to_this_thread();

@@ -40,12 +40,18 @@ struct Loaded {
   ser::Corpus corpus;
 };
 
+// Training messages on stderr unless -q.
+ser::TrainingLog stderr_log(bool quiet) {
+  if (quiet) return {};
+  return [](const std::string& message) { std::fprintf(stderr, "sentio: %s\n", message.c_str()); };
+}
+
 Loaded load(const cli::SerCommonArgs& a) {
   Loaded d;
   d.manifest = ser::read_manifests(a.data);
   print_problems(d.manifest.problems);
   if (d.manifest.items.empty()) throw InputError("no usable rows in the manifest(s)");
-  d.corpus = ser::load_corpus(d.manifest, thread_count(a.jobs), !a.quiet);
+  d.corpus = ser::load_corpus(d.manifest, thread_count(a.jobs), stderr_log(a.quiet));
   print_problems(d.corpus.raw.problems);
   if (d.corpus.raw.size() == 0) throw InputError("no clip of the manifest(s) could be decoded");
   return d;
@@ -57,7 +63,7 @@ void apply_overrides(const cli::SerCommonArgs& a, ser::SerTrainOptions& o) {
     o.neural.seed = *a.seed;
   }
   if (a.epochs > 0) o.neural.epochs = a.epochs;
-  o.progress = !a.quiet;
+  o.log = stderr_log(a.quiet);
 }
 
 int run_train(const cli::TrainSerArgs& a) {
