@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: setup configure build demo test test-unit sanitize bench clean format
+.PHONY: setup configure build demo test test-unit sanitize tsan bench clean format
 
 setup:
 	scripts/setup
@@ -27,6 +27,14 @@ sanitize: setup
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ctest --output-on-failure -j $(JOBS) -L unit
 
+# Sessions sharing one engine, and the executor, under ThreadSanitizer (third CI configuration).
+TSAN_TARGETS = test_core_unit test_engine_unit sentio_torch_plugin
+tsan: setup
+	cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSENTIO_TSAN=ON -DSENTIO_BUILD_BENCH=OFF $(CMAKE_FLAGS)
+	cmake --build build-tsan -j $(JOBS) --target $(TSAN_TARGETS)
+	cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
+	  ctest --output-on-failure -j $(JOBS) -R '^(Executor|Session|Engine)\.'
+
 bench: build
 	bench/run_all
 
@@ -34,4 +42,4 @@ format:
 	find include src tools tests bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-tsan

@@ -18,6 +18,7 @@
 #include "sentio/engine/batch.hpp"
 #include "sentio/engine/engine.hpp"
 #include "sentio/engine/session.hpp"
+#include "sentio/media/audio_decoder.hpp"
 
 namespace sentio::cli {
 
@@ -71,6 +72,18 @@ int run_analyze(const AnalyzeArgs& a) {
   }
   if (!from_stdin && (!a.input_format.empty() || a.rate > 0 || a.channels > 0))
     throw InputError("--input-format, --rate and --channels describe raw PCM on standard input: give '-' as the input");
+  if (!a.input_format.empty()) {
+    const auto& formats = media::raw_audio_formats();
+    if (std::find(formats.begin(), formats.end(), a.input_format) == formats.end()) {
+      std::string list;
+      for (const std::string& f : formats) list += (list.empty() ? "" : ", ") + f;
+      throw InputError("--input-format: unknown raw audio format '" + a.input_format + "' (accepted: " + list + ")");
+    }
+    if (a.rate <= 0 || a.channels <= 0)
+      throw InputError("--input-format " + a.input_format + " needs --rate and --channels");
+  } else if (a.rate > 0 || a.channels > 0) {
+    throw InputError("--rate and --channels describe raw PCM: give --input-format too");
+  }
   job.files = inputs.files;
   job.output = a.output;
   job.format = parse_document_format(a.format.empty() ? default_format(a.output) : a.format);
