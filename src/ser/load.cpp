@@ -15,10 +15,6 @@
 #include "sentio/ser/emotion_model.hpp"
 #include "sentio/ser/linear_emotion_model.hpp"
 
-#ifndef SENTIO_SOURCE_DIR
-#define SENTIO_SOURCE_DIR ""
-#endif
-
 namespace sentio::ser {
 
 namespace {
@@ -95,8 +91,7 @@ std::unique_ptr<SpeechEmotionModel> load_emotion_model(const std::string& path) 
 }
 
 std::string default_emotion_model_path() {
-  // SENTIO_SOURCE_DIR: this source tree, baked in at configure time.
-  if (auto p = find_shipped_file(std::string("models/ser/") + kDefaultFile, "SENTIO_SER_MODEL", {SENTIO_SOURCE_DIR}))
+  if (auto p = find_shipped_file(std::string("models/ser/") + kDefaultFile, "SENTIO_SER_MODEL"))
     return *p;
   throw InputError("no default SER model found (looked for models/ser/" + std::string(kDefaultFile) +
                    " next to libsentio and the sentio binary, in the install prefix and in the source tree; set "

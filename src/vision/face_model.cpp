@@ -52,7 +52,8 @@ Image load_image(const std::string& path) { return backend().load_image(path); }
 std::string default_face_model_dir() {
   if (const char* env = std::getenv("SENTIO_FACE_MODELS"); env != nullptr && *env != '\0') return env;
   const char* relative = ".cache/models/human";
-  for (const char* r : {".cache/models/human", "models/face/human"})
+  // An installed copy (share/sentio/models/face/human) before a source tree's fetched models.
+  for (const char* r : {"models/face/human", ".cache/models/human"})
     if (const auto found = find_shipped_file(std::string(r) + "/blazeface.json", nullptr))
       return std::filesystem::path(*found).parent_path().string();
   return relative;

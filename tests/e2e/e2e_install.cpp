@@ -186,7 +186,7 @@ TEST(Install, LayoutOfThePrefix) {
         "share/sentio/models/text/multilingual/SHA256SUMS", "share/sentio/models/face/SHA256SUMS"})
     EXPECT_TRUE(fs::is_regular_file(p.root / rel)) << rel;
   for (const fs::path rel :
-       {"libsentio.so.0", "sentio/sentio-torch.so", "cmake/Sentio/SentioConfig.cmake",
+       {"libsentio.so.0.1", "sentio/sentio-torch.so", "cmake/Sentio/SentioConfig.cmake",
         "cmake/Sentio/SentioConfigVersion.cmake", "cmake/Sentio/SentioTargets.cmake", "pkgconfig/sentio.pc"})
     EXPECT_TRUE(fs::is_regular_file(p.lib / rel)) << rel;
   // The plugin's modules have no symbols a program can link to: their headers stay out.
