@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -31,6 +32,19 @@
 #include "sentio/speech/segmenter.hpp"
 
 namespace sentio::bench {
+
+// Table cells of the benchmark reports: a share as "12.3 %", a number with a printf format.
+inline std::string pct(double x) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.1f %%", 100.0 * x);
+  return b;
+}
+
+inline std::string num(double x, const char* fmt = "%.2f") {
+  char b[32];
+  std::snprintf(b, sizeof b, fmt, x);
+  return b;
+}
 
 inline constexpr int kCorpusRate = 16000;
 inline constexpr double kTrimRangeDb = 35.0;

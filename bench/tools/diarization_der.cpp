@@ -21,6 +21,9 @@
 
 namespace {
 
+using sentio::bench::num;
+using sentio::bench::pct;
+
 using sentio::bench::DiarizationRun;
 using sentio::bench::Recording;
 using sentio::speech::DiarizationErrorResult;
@@ -36,18 +39,6 @@ struct Tally {
     into.confusion_s += e.confusion_s;
   }
 };
-
-std::string pct(double x) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.1f %%", 100.0 * x);
-  return b;
-}
-
-std::string num(double x, const char* fmt = "%.2f") {
-  char b[32];
-  std::snprintf(b, sizeof b, fmt, x);
-  return b;
-}
 
 int usage() {
   std::cerr << "usage: sentio_bench_diarization [--shared DIR] [--seed N] [--change-penalty X] "

@@ -38,6 +38,9 @@
 
 namespace {
 
+using sentio::bench::num;
+using sentio::bench::pct;
+
 namespace fs = std::filesystem;
 using sentio::bench::kCorpusRate;
 using sentio::bench::Recording;
@@ -45,18 +48,6 @@ using sentio::speech::DiarizationErrorResult;
 using sentio::speech::Segment;
 using sentio::speech::SpeakerTurn;
 using clock_type = std::chrono::steady_clock;
-
-std::string pct(double x) {
-  char b[32];
-  std::snprintf(b, sizeof b, "%.1f %%", 100.0 * x);
-  return b;
-}
-
-std::string num(double x, const char* fmt = "%.2f") {
-  char b[32];
-  std::snprintf(b, sizeof b, fmt, x);
-  return b;
-}
 
 std::vector<double> parse_list(const std::string& list) {
   std::vector<double> out;

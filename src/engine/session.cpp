@@ -11,14 +11,12 @@
 #include "sentio/analysis/speech_stream.hpp"
 #include "sentio/analysis/words_stream.hpp"
 #include "sentio/core/error.hpp"
+#include "sentio/media/channels.hpp"
 #include "sentio/media/resampler.hpp"
 
 namespace sentio {
 
 namespace {
-
-constexpr int kMaxRate = 768000;
-constexpr int kMaxChannels = 64;
 
 std::string seconds(double s) {
   char buf[32];
@@ -132,12 +130,12 @@ struct Session::Impl {
   }
 
   void start_audio(int sample_rate, int n_channels) {
-    if (sample_rate < 1 || sample_rate > kMaxRate)
+    if (sample_rate < 1 || sample_rate > media::kMaxSampleRate)
       throw InputError("audio: sample rate " + std::to_string(sample_rate) + " Hz is out of range (1 to " +
-                       std::to_string(kMaxRate) + " Hz)");
-    if (n_channels < 1 || n_channels > kMaxChannels)
+                       std::to_string(media::kMaxSampleRate) + " Hz)");
+    if (n_channels < 1 || n_channels > media::kMaxChannels)
       throw InputError("audio: " + std::to_string(n_channels) + " channels is out of range (1 to " +
-                       std::to_string(kMaxChannels) + ")");
+                       std::to_string(media::kMaxChannels) + ")");
     const bool per_channel = options.speaker_mode == analysis::SpeakerMode::channels;
     if (per_channel && n_channels < 2)
       throw InputError("per-channel speaker mode needs a recording with two or more channels (it has 1)");
