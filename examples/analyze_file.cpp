@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Sentio in a program: analyse one recording, print the result as JSON (schema sentio.analysis/1).
+// Sentio in a program: analyse one recording, print the result as JSON (schema sentio.analysis/2).
 //   analyze_file MEDIA        e.g. talk.wav, interview.mp4, photo.jpg
 // Build against an installed Sentio with CMakeLists.txt next to this file, or with pkg-config:
 //   g++ -std=c++20 analyze_file.cpp $(pkg-config --cflags --libs sentio) -o analyze_file

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sentio/analysis/result_writer.hpp"
+#include "sentio/core/error.hpp"
 #include "sentio/core/labels.hpp"
 
 namespace sentio::analysis {
@@ -46,6 +47,8 @@ ordered_json segment_json(const SpeechSegment& seg, const std::vector<std::strin
   o["vad_confidence"] = score4(seg.vad_confidence);
   o["probabilities"] = by_label(labels, seg.probabilities, score4);
   if (!seg.canonical.label.empty()) o["canonical"] = canonical_json(seg.canonical);
+  o["face_track"] = seg.face_track >= 0 ? ordered_json(seg.face_track) : ordered_json(nullptr);
+  o["person"] = seg.person.empty() ? ordered_json(nullptr) : ordered_json(seg.person);
   return o;
 }
 
@@ -141,6 +144,7 @@ ordered_json faces_json(const FacesResult& f) {
   for (const FaceTrackResult& t : f.tracks) {
     ordered_json tj;
     tj["id"] = t.id;
+    tj["person"] = t.person.empty() ? ordered_json(nullptr) : ordered_json(t.person);
     tj["first_time"] = time3(t.first_time);
     tj["last_time"] = time3(t.last_time);
     tj["observations_count"] = t.observations.size();
@@ -170,6 +174,8 @@ ordered_json utterance_json(const TextUtterance& u, const std::vector<std::strin
   o["start"] = u.start >= 0 ? ordered_json(time3(u.start)) : ordered_json(nullptr);
   o["end"] = u.end >= 0 ? ordered_json(time3(u.end)) : ordered_json(nullptr);
   o["speaker"] = u.speaker.empty() ? ordered_json(nullptr) : ordered_json(u.speaker);
+  o["person"] = u.person.empty() ? ordered_json(nullptr) : ordered_json(u.person);
+  if (u.recognition_confidence >= 0) o["recognition_confidence"] = score4(u.recognition_confidence);
   if (!u.id.empty()) o["id"] = u.id;
   o["text"] = u.text;
   o["label"] = u.label;
@@ -189,6 +195,79 @@ ordered_json utterance_json(const TextUtterance& u, const std::vector<std::strin
     o["no_context"] = {{"label", u.label_no_context},
                        {"confidence", score4(u.confidence_no_context)},
                        {"probabilities", by_label(labels, u.probabilities_no_context, score4)}};
+  return o;
+}
+
+ordered_json call_json(const ModalityCall& c, bool with_quality) {
+  static const std::vector<std::string> core = [] {
+    std::vector<std::string> v;
+    for (std::string_view n : kEmotionNames) v.emplace_back(n);
+    return v;
+  }();
+  ordered_json o;
+  o["label"] = c.label;
+  o["confidence"] = score4(c.confidence);
+  if (with_quality) o["quality"] = score4(c.quality);
+  o["probabilities"] = by_label(core, c.probabilities, score4);
+  return o;
+}
+
+ordered_json moment_json(const Moment& m) {
+  ordered_json o;
+  o["start"] = m.start >= 0 ? ordered_json(time3(m.start)) : ordered_json(nullptr);
+  o["end"] = m.end >= 0 ? ordered_json(time3(m.end)) : ordered_json(nullptr);
+  o["person"] = m.person.empty() ? ordered_json(nullptr) : ordered_json(m.person);
+  ordered_json modalities = ordered_json::object();
+  if (m.voice) modalities["voice"] = call_json(*m.voice, true);
+  if (m.face) modalities["face"] = call_json(*m.face, true);
+  if (m.words) modalities["words"] = call_json(*m.words, true);
+  o["modalities"] = std::move(modalities);
+  ordered_json fused = call_json(m.fused, false);
+  fused["valence"] = score4(m.valence);
+  fused["arousal"] = score4(m.arousal);
+  o["fused"] = std::move(fused);
+  o["agreement"] = {{"agree", m.agreement}, {"disagreeing", m.disagreeing}};
+  if (m.compound)
+    o["compound"] = {{"label", m.compound->label},
+                     {"components", {m.compound->components.first, m.compound->components.second}},
+                     {"score", score4(m.compound->score)}};
+  else
+    o["compound"] = nullptr;
+  ordered_json cues = ordered_json::array();
+  for (const Cue& c : m.cues)
+    cues.push_back({{"modality", c.modality}, {"name", c.name}, {"value", score4(c.value)},
+                    {"baseline", score4(c.baseline)}, {"z", score4(c.z)}, {"direction", c.direction}, {"text", c.text}});
+  o["cues"] = std::move(cues);
+  o["explanation"] = m.explanation;
+  o["segment"] = m.segment >= 0 ? ordered_json(m.segment) : ordered_json(nullptr);
+  o["utterances"] = m.utterances;
+  o["face_track"] = m.face_track >= 0 ? ordered_json(m.face_track) : ordered_json(nullptr);
+  return o;
+}
+
+ordered_json person_json(const Person& p) {
+  static const std::vector<std::string> core = [] {
+    std::vector<std::string> v;
+    for (std::string_view n : kEmotionNames) v.emplace_back(n);
+    return v;
+  }();
+  ordered_json o;
+  o["id"] = p.id;
+  o["speaker"] = p.speaker.empty() ? ordered_json(nullptr) : ordered_json(p.speaker);
+  o["face_tracks"] = p.face_tracks;
+  o["name"] = p.name.empty() ? ordered_json(nullptr) : ordered_json(p.name);
+  o["link_confidence"] = score4(p.link_confidence);
+  o["speaking_s"] = time3(p.speaking_s);
+  o["dominant_label"] = p.dominant_label.empty() ? ordered_json(nullptr) : ordered_json(p.dominant_label);
+  o["mean_valence"] = score4(p.mean_valence);
+  o["mean_arousal"] = score4(p.mean_arousal);
+  o["mean_probabilities"] =
+      p.mean_probabilities.empty() ? ordered_json::object() : by_label(core, p.mean_probabilities, score4);
+  ordered_json labels = ordered_json::object(), compounds = ordered_json::object();
+  for (const auto& [l, n] : p.label_counts) labels[l] = n;
+  for (const auto& [l, n] : p.compound_counts) compounds[l] = n;
+  o["moments_by_label"] = std::move(labels);
+  o["compounds"] = std::move(compounds);
   return o;
 }
 
@@ -246,6 +325,12 @@ ordered_json document(const AnalysisResult& result, const std::string& generator
   if (result.speech) j["speech"] = speech_json(*result.speech);
   if (result.faces) j["faces"] = faces_json(*result.faces);
   if (result.text) j["text"] = text_json(*result.text);
+  ordered_json persons = ordered_json::array();
+  for (const Person& p : result.persons) persons.push_back(person_json(p));
+  j["persons"] = std::move(persons);
+  ordered_json moments = ordered_json::array();
+  for (const Moment& m : result.moments) moments.push_back(moment_json(m));
+  j["moments"] = std::move(moments);
   j["warnings"] = result.warnings;
   return j;
 }
@@ -255,6 +340,40 @@ std::string event_line(const char* type, const ordered_json& fields) {
   const std::string head = std::string("{\"type\":") + ordered_json(type).dump();
   const std::string rest = fields.dump();  // "{...}"
   return rest.size() <= 2 ? head + "}" : head + "," + rest.substr(1);
+}
+
+}  // namespace
+
+CsvTable parse_csv_table(const std::string& name) {
+  if (name == "segments") return CsvTable::segments;
+  if (name == "moments") return CsvTable::moments;
+  throw InputError("unknown CSV table '" + name + "' (expected segments or moments)");
+}
+
+namespace {
+
+std::string moments_csv(const AnalysisResult& result) {
+  std::ostringstream out;
+  out << "file,start,end,person,modalities,voice,face,words,label,confidence,valence,arousal,agreement,compound,"
+         "explanation";
+  for (std::string_view label : kEmotionNames) out << ",p_" << label;
+  out << "\n";
+  for (const Moment& m : result.moments) {
+    std::string modalities;
+    for (const auto* c : {&m.voice, &m.face, &m.words}) {
+      const char* name = c == &m.voice ? "voice" : c == &m.face ? "face" : "words";
+      if (*c) modalities += (modalities.empty() ? "" : "+") + std::string(name);
+    }
+    out << csv_field(result.input.path) << ',' << (m.start >= 0 ? number(m.start, 3) : "") << ','
+        << (m.end >= 0 ? number(m.end, 3) : "") << ',' << csv_field(m.person) << ',' << modalities << ','
+        << (m.voice ? m.voice->label : "") << ',' << (m.face ? m.face->label : "") << ','
+        << (m.words ? m.words->label : "") << ',' << m.fused.label << ',' << number(m.fused.confidence, 4) << ','
+        << number(m.valence, 4) << ',' << number(m.arousal, 4) << ',' << (m.agreement ? "yes" : "no") << ','
+        << (m.compound ? m.compound->label : "") << ',' << csv_field(m.explanation);
+    for (float p : m.fused.probabilities) out << ',' << number(p, 4);
+    out << "\n";
+  }
+  return out.str();
 }
 
 }  // namespace
@@ -293,7 +412,8 @@ std::string result_event(const AnalysisResult& result, const std::string& genera
   return event_line("result", document(result, generator));
 }
 
-std::string to_csv(const AnalysisResult& result) {
+std::string to_csv(const AnalysisResult& result, CsvTable table) {
+  if (table == CsvTable::moments) return moments_csv(result);
   std::ostringstream out;
   out << "file,start,end,speaker,channel,label,confidence,valence,arousal,vad_confidence";
   if (result.speech)

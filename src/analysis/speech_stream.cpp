@@ -4,6 +4,7 @@
 #include "sentio/analysis/speech_stream.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -12,6 +13,7 @@
 
 #include "sentio/analysis/summaries.hpp"
 #include "sentio/core/error.hpp"
+#include "sentio/features/egemaps.hpp"
 #include "sentio/speech/diarization.hpp"
 #include "sentio/speech/online_clustering.hpp"
 #include "sentio/speech/segmenter.hpp"
@@ -74,7 +76,53 @@ struct Piece {
   int channel = -1;
   float vad_confidence = 0;
   int provisional = 0;  // speaker id known when the piece was returned
+  VoiceMeasures measures;
+  std::vector<float> energy_db;
 };
+
+// Frame energy every 20 ms (40-ms windows centred on the hop, dB re full scale, floored at -100 dB).
+std::vector<float> energy_envelope(std::span<const float> samples) {
+  constexpr std::size_t kHop = kRate / 50, kWindow = 2 * kHop;
+  std::vector<float> out;
+  for (std::size_t centre = 0; centre < samples.size(); centre += kHop) {
+    const std::size_t b = centre >= kWindow / 2 ? centre - kWindow / 2 : 0;
+    const std::size_t e = std::min(samples.size(), centre + kWindow / 2);
+    double energy = 0;
+    for (std::size_t i = b; i < e; ++i) energy += static_cast<double>(samples[i]) * samples[i];
+    energy /= static_cast<double>(std::max<std::size_t>(1, e - b));
+    out.push_back(static_cast<float>(std::max(-100.0, 10.0 * std::log10(energy + 1e-12))));
+  }
+  return out;
+}
+
+// The acoustic measures of explanations, read from the eGeMAPS functionals.
+VoiceMeasures voice_measures(std::span<const double> f) {
+  static const auto index = [] {
+    const auto& names = features::egemaps_functional_names();
+    auto at = [&](std::string_view n) {
+      const auto it = std::find(names.begin(), names.end(), n);
+      SENTIO_ASSERT(it != names.end());
+      return static_cast<std::size_t>(it - names.begin());
+    };
+    return std::array<std::size_t, 7>{at("F0semitoneFrom27.5Hz_sma3nz_amean"), at("equivalentSoundLevel_dBp"),
+                                      at("loudness_sma3_amean"), at("loudnessPeaksPerSec"),
+                                      at("jitterLocal_sma3nz_amean"), at("shimmerLocaldB_sma3nz_amean"),
+                                      at("HNRdBACF_sma3nz_amean")};
+  }();
+  VoiceMeasures m;
+  if (f.size() != features::kEgemapsFunctionalCount) return m;
+  auto value = [&](std::size_t k) { return std::isfinite(f[index[k]]) ? static_cast<float>(f[index[k]]) : NAN; };
+  m.pitch_st = value(0);
+  m.level_db = value(1);
+  m.loudness = value(2);
+  m.speech_rate = value(3);
+  m.jitter = value(4);
+  m.shimmer_db = value(5);
+  m.hnr_db = value(6);
+  // Unvoiced speech has no F0: openSMILE reports 0 for the voiced-only means.
+  if (m.pitch_st <= 0) m.pitch_st = m.jitter = m.shimmer_db = m.hnr_db = NAN;
+  return m;
+}
 
 std::string speaker_name(SpeakerMode mode, int id) {
   return (mode == SpeakerMode::channels ? "ch" : "S") + std::to_string(id + 1);
@@ -90,6 +138,8 @@ SpeechSegment make_segment(const Piece& p, SpeakerMode mode, int speaker, std::v
   s.vad_confidence = p.vad_confidence;
   s.probabilities = std::move(probabilities);
   decide_segment(s, labels);
+  s.measures = p.measures;
+  s.energy_db = p.energy_db;
   return s;
 }
 
@@ -163,7 +213,15 @@ struct SpeechStream::Impl {
                                                          0.0, std::round((p.segment.end - job.segment.start) * kRate))));
         if (to <= from) continue;
         Piece piece;
-        piece.evidence = model.analyse(std::span<const float>(job.samples).subspan(from, to - from));
+        const std::span<const float> audio = std::span<const float>(job.samples).subspan(from, to - from);
+        piece.evidence = model.analyse(audio);
+        if (piece.evidence.functionals.empty()) {
+          const features::EgemapsFunctionals f = features::egemaps_functionals(audio, kRate, 1);
+          piece.measures = voice_measures(f);
+        } else {
+          piece.measures = voice_measures(piece.evidence.functionals);
+        }
+        piece.energy_db = energy_envelope(audio);
         piece.speaker = std::move(p);
         piece.channel = job.channel;
         piece.vad_confidence = job.segment.confidence;

@@ -80,6 +80,7 @@ struct WordsStream::Impl {
   std::vector<text::Utterance> utterances;
   std::vector<TextUtterance> calls;
   std::vector<std::string> language_of;  // per utterance: the language whose model made its call
+  std::vector<float> recognition;        // per utterance: recognition confidence, -1 = given
 
   Impl(const TextModels& m, std::string src, std::string name, std::string fmt, std::size_t n)
       : models(m), source(std::move(src)), transcript(std::move(name)), format(std::move(fmt)), n_explain(n) {
@@ -101,7 +102,7 @@ struct WordsStream::Impl {
     dialogue = nullptr;  // language-pack models have no context part
   }
 
-  TextUtterance push(const text::Utterance& u) {
+  TextUtterance push(const text::Utterance& u, float recognition_confidence) {
     if (detection) {
       detection->add(u.text);
       use_language(text::choose_detected_language(*models.languages, detection->current()).code);
@@ -110,7 +111,9 @@ struct WordsStream::Impl {
     const text::TextPrediction p = dialogue ? model->describe(dialogue->next({u.text, u.speaker}, alone)) : alone;
     utterances.push_back(u);
     calls.push_back(make_utterance(u, model->labels(), alone, p, dialogue != nullptr));
+    calls.back().recognition_confidence = recognition_confidence;
     language_of.push_back(language);
+    recognition.push_back(recognition_confidence);
     return calls.back();
   }
 
@@ -152,8 +155,10 @@ struct WordsStream::Impl {
     for (const std::string& l : language_of) language_changed = language_changed || l != r.language;
     if ((context && speakers_changed) || (models.languages && language_changed)) {
       const Scored s = score_all(*final_model, attributed, n_explain);
-      for (std::size_t i = 0; i < attributed.size(); ++i)
+      for (std::size_t i = 0; i < attributed.size(); ++i) {
         r.utterances.push_back(make_utterance(attributed[i], r.labels, s.alone[i], s.in_context[i], context));
+        r.utterances.back().recognition_confidence = recognition[i];
+      }
     } else {
       r.utterances = calls;
       for (std::size_t i = 0; i < attributed.size(); ++i) r.utterances[i].speaker = attributed[i].speaker;
@@ -170,7 +175,9 @@ WordsStream::~WordsStream() = default;
 WordsStream::WordsStream(WordsStream&&) noexcept = default;
 WordsStream& WordsStream::operator=(WordsStream&&) noexcept = default;
 
-TextUtterance WordsStream::push(const text::Utterance& utterance) { return impl_->push(utterance); }
+TextUtterance WordsStream::push(const text::Utterance& utterance, float recognition_confidence) {
+  return impl_->push(utterance, recognition_confidence);
+}
 TextResult WordsStream::result(const SpeechResult* speech) const { return impl_->result(speech); }
 std::size_t WordsStream::size() const { return impl_->utterances.size(); }
 const std::vector<std::string>& WordsStream::labels() const { return impl_->model->labels(); }

@@ -62,6 +62,7 @@ struct Engine::Impl {
   Lazy<std::unique_ptr<vision::FaceModel>> faces;
   Lazy<TextBundle> text;
   Lazy<std::unique_ptr<asr::SpeechRecognizer>> recognizer;
+  Lazy<analysis::FusionModel> fusion;
 
   const SpeechBundle& speech_bundle() const {
     return speech.get([&] {
@@ -145,6 +146,13 @@ const asr::SpeechRecognizer& Engine::recognizer() const {
     asr::RecognizerOptions o;
     o.model_dir = impl_->options.asr_model_dir;
     return std::make_unique<asr::SpeechRecognizer>(o, impl_->executor->concurrency());
+  });
+}
+
+const analysis::FusionModel& Engine::fusion_model() const {
+  return impl_->fusion.get([&] {
+    return analysis::FusionModel::load(impl_->options.fusion_model.empty() ? analysis::default_fusion_model_path()
+                                                                         : impl_->options.fusion_model);
   });
 }
 

@@ -8,6 +8,8 @@
 #include <limits>
 #include <optional>
 
+#include "sentio/analysis/moments.hpp"
+#include "sentio/analysis/persons.hpp"
 #include "sentio/analysis/speech_stream.hpp"
 #include "sentio/analysis/words_stream.hpp"
 #include "sentio/core/error.hpp"
@@ -125,7 +127,7 @@ struct Session::Impl {
       t.end = u.end;
       t.text = u.text;
       analysis::WordsStream& w = asr_words();
-      emit_utterance(w.push(t), w);
+      emit_utterance(w.push(t, u.confidence), w);
     }
   }
 
@@ -278,6 +280,16 @@ struct Session::Impl {
       if (r.text->status == "no_text")
         warn(r.text->source == "asr" ? "no words recognised" : "the transcript has no utterance");
     }
+    // One judgement per person and moment.
+    const analysis::PersonLinks links =
+        analysis::link_persons(r.speech ? &*r.speech : nullptr, r.faces ? &*r.faces : nullptr, r.text ? &*r.text : nullptr);
+    for (const std::string& w : links.warnings) warn(w);
+    analysis::PersonLinks applied = links;
+    applied.warnings.clear();
+    analysis::apply_person_links(applied, r);
+    analysis::MomentOptions mo;
+    mo.window_s = options.window_s;
+    analysis::build_moments(r, engine->fusion_model(), mo);
     found.insert(found.end(), warnings.begin(), warnings.end());
     r.warnings = std::move(found);
     finished = true;

@@ -167,6 +167,12 @@ ParseResult parse_webvtt(std::string_view doc, const ParseContext& ctx) {
     for (std::size_t k = t + 1; k < end; ++k) {
       std::string voice = speaker;
       std::string line = strip_markup(lines[k], &voice);
+      // Without a <v Name> tag, a line "Name: text" names its speaker (the plain-text rule, transcript.hpp).
+      std::string_view name, rest;
+      if (voice == speaker && split_speaker_prefix(line, name, rest)) {
+        voice = std::string(name);
+        line = std::string(rest);
+      }
       if (voice != speaker && !trim(text).empty()) flush();
       speaker = voice;
       text += ' ';

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// JSON (sentio.analysis/1) and CSV forms of a hand-built result.
+// JSON (sentio.analysis/2) and CSV forms of a hand-built result.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -35,7 +35,7 @@ AnalysisResult sample_result() {
 
 TEST(ResultJson, SchemaFieldsAndRounding) {
   const nlohmann::json j = nlohmann::json::parse(to_json(sample_result(), "sentio test"));
-  EXPECT_EQ(j["schema"], "sentio.analysis/1");
+  EXPECT_EQ(j["schema"], "sentio.analysis/2");
   EXPECT_EQ(j["generator"], "sentio test");
   EXPECT_DOUBLE_EQ(j["input"]["duration_s"].get<double>(), 12.346);
   EXPECT_EQ(j["input"]["channels"], 2);

@@ -45,7 +45,7 @@ TEST(AnalyzeCli, ConversationJsonWithDefaultModel) {
   const auto r = run_command(sentio_cmd("analyze -q '" + conversation().string() + "' -o '" + out.string() + "'"));
   ASSERT_EQ(r.status, 0) << r.output;
   const nlohmann::json j = read_json(out);
-  EXPECT_EQ(j["schema"], "sentio.analysis/1");
+  EXPECT_EQ(j["schema"], "sentio.analysis/2");
   EXPECT_EQ(j["input"]["kind"], "audio");
   const auto& s = j["speech"];
   EXPECT_EQ(s["status"], "ok");

@@ -56,7 +56,7 @@ TEST(AnalyzeStreamCli, JsonLinesFromStandardInputEndWithTheFilesResult) {
   }
   const nlohmann::json& result = lines.back();
   ASSERT_EQ(result["type"], "result");
-  EXPECT_EQ(result["schema"], "sentio.analysis/1");
+  EXPECT_EQ(result["schema"], "sentio.analysis/2");
   EXPECT_EQ(result["input"]["path"], "-");
   ASSERT_EQ(result["speech"]["segments"].size(), segments);
   // The same audio as a file gives the same speech part.

@@ -160,7 +160,7 @@ nlohmann::json check_speech_document(const Output& r, const fs::path& prefix) {
   const nlohmann::json j = nlohmann::json::parse(r.out, nullptr, false);
   EXPECT_FALSE(j.is_discarded()) << "not JSON: " << r.out.substr(0, 400) << "\n" << r.err;
   if (j.is_discarded()) return j;
-  EXPECT_EQ(j.value("schema", ""), "sentio.analysis/1");
+  EXPECT_EQ(j.value("schema", ""), "sentio.analysis/2");
   EXPECT_TRUE(j.contains("speech")) << r.out.substr(0, 400);
   if (!j.contains("speech")) return j;
   EXPECT_EQ(j["speech"]["status"], "ok");

@@ -156,7 +156,7 @@ Runner add_analyze_command(CLI::App& app) {
       "analyze",
       "Who felt what, when. Audio: speech segments with speaker, emotion probabilities, arousal and valence, an "
       "emotion timeline and a per-speaker summary. Video and images: every face tracked with its expression, "
-      "valence/arousal and facial cues, per-track summaries and the group view (JSON schema sentio.analysis/1, "
+      "valence/arousal and facial cues, per-track summaries and the group view (JSON schema sentio.analysis/2, "
       "docs/ANALYSIS.md). Words: a transcript's utterances (or recognised speech) with text emotion. '-' reads "
       "audio from standard input and, with --format jsonl, prints each result as soon as it is final.");
   cmd->add_option("inputs", args->inputs,

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// The result of `sentio analyze`: one document per input with a part per modality. Written as JSON
-// (schema "sentio.analysis/1", docs/ANALYSIS.md) or as CSV rows (one per speech segment).
+// The result of `sentio analyze`: one document per input with a part per modality, the persons that link
+// voices, faces and names, and the moments that give one judgement per person and time. Written as JSON
+// (schema "sentio.analysis/2", docs/ANALYSIS.md), JSON Lines, or CSV rows (speech segments or moments).
 #include <cstddef>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,7 +13,7 @@
 
 namespace sentio::analysis {
 
-inline constexpr const char* kAnalysisSchema = "sentio.analysis/1";
+inline constexpr const char* kAnalysisSchema = "sentio.analysis/2";
 
 // A model's call mapped into the seven core labels (sentio/core/labels.hpp): the probabilities of the
 // model's labels summed per core label and renormalised over the labels that have one; empty when none
@@ -19,6 +21,19 @@ inline constexpr const char* kAnalysisSchema = "sentio.analysis/1";
 struct CanonicalCall {
   std::vector<float> probabilities;  // kEmotionCount values in core order, or empty
   std::string label;                 // the most probable core label ("" when empty)
+};
+
+// Acoustic measures of one speech segment (eGeMAPS v02 functionals, docs/FEATURES.md), the basis of the
+// voice cues of explanations. NaN when not measured (a segment too short for a measure, or a model that
+// computes no functionals).
+struct VoiceMeasures {
+  float pitch_st = NAN;     // mean F0 in semitones from 27.5 Hz (F0semitoneFrom27.5Hz_sma3nz_amean)
+  float level_db = NAN;     // equivalent sound level, dB (equivalentSoundLevel_dBp)
+  float loudness = NAN;     // mean perceptual loudness (loudness_sma3_amean)
+  float speech_rate = NAN;  // loudness peaks per second, a syllable-rate proxy (loudnessPeaksPerSec)
+  float jitter = NAN;       // local jitter (jitterLocal_sma3nz_amean)
+  float shimmer_db = NAN;   // local shimmer, dB (shimmerLocaldB_sma3nz_amean)
+  float hnr_db = NAN;       // harmonics-to-noise ratio, dB (HNRdBACF_sma3nz_amean)
 };
 
 // One utterance (or part of one, split at a speaker change) with the speech-emotion model's call.
@@ -32,6 +47,11 @@ struct SpeechSegment {
   float confidence = 0;               // its probability
   float valence = 0, arousal = 0;     // [-1, 1], probability-weighted circumplex coordinates
   CanonicalCall canonical;            // the call in the seven core labels (calm, boredom -> neutral)
+  int face_track = -1;                // the visible face that is speaking (track ID), -1 = none or unclear
+  std::string person;                 // "P1", ... ("" = none)
+  // Not written to the documents: what persons and explanations are computed from.
+  VoiceMeasures measures;
+  std::vector<float> energy_db;       // frame energy every 20 ms from `start` (dB re full scale)
 };
 
 // Consecutive segments of one speaker with the same top label, merged.
@@ -97,6 +117,7 @@ struct FaceTrackResult {
   float mean_valence = 0, mean_arousal = 0;
   std::optional<FaceCues> mean_cues;
   int blinks = 0;                             // -1 when the sampling rate is too low to count blinks
+  std::string person;                         // "P1", ... ("" = none)
 };
 
 // The group view: the expressions of every face visible at a time (frame) or over a window.
@@ -136,6 +157,8 @@ struct TextUtterance {
   float positive = 0, neutral = 0, negative = 0;
   float valence = 0, arousal = 0;
   std::vector<std::pair<std::string, float>> drivers;  // terms that pushed towards the no-context label, strongest first
+  std::string person;                     // "P1", ... ("" = none)
+  float recognition_confidence = -1;      // recognised words: the recogniser's mean word confidence; -1 = given
   // With a context model: the call from this utterance's words alone (the fields above use context).
   std::vector<float> probabilities_no_context;
   std::string label_no_context;
@@ -166,11 +189,76 @@ struct MediaSummary {
   int source_sample_rate = 0;
 };
 
+// One person of the recording: a voice (speaker), the face tracks that are that voice's face, and a name
+// from the transcript.
+struct Person {
+  std::string id;                      // "P1", "P2", ... by first appearance
+  std::string speaker;                 // "" = never heard (a face that does not speak)
+  std::vector<int> face_tracks;        // by ID; empty = never seen (off-screen)
+  std::string name;                    // from the transcript's speaker names ("" = unknown)
+  float link_confidence = 0;           // that the voice and the face tracks are one person, [0, 1] (0: no link)
+  // Summary over the person's moments.
+  double speaking_s = 0;
+  std::vector<float> mean_probabilities;   // fused, duration-weighted, core label order (empty without moments)
+  std::string dominant_label;
+  float mean_valence = 0, mean_arousal = 0;
+  std::vector<std::pair<std::string, int>> label_counts;     // fused label -> moments, core label order
+  std::vector<std::pair<std::string, int>> compound_counts;  // compound label -> moments (those seen)
+};
+
+// One modality's call for a moment, in the seven core labels.
+struct ModalityCall {
+  std::vector<float> probabilities;  // kEmotionCount values, core order
+  std::string label;
+  float confidence = 0;
+  float quality = 1;                 // per-instance quality in [0, 1] (fusion.hpp)
+};
+
+// Two basic emotions strong together (the compound classes of C-EXPR-DB / ABAW).
+struct Compound {
+  std::string label;                      // e.g. "happily surprised"
+  std::pair<std::string, std::string> components;  // e.g. {"happiness", "surprise"}
+  float score = 0;                        // weighted sum of the two components' fused probabilities
+};
+
+// A measured cue behind a call, relative to the person's own baseline over the recording (a running
+// baseline while streaming).
+struct Cue {
+  std::string modality;   // "voice", "face" or "words"
+  std::string name;       // voice: pitch, loudness, speech_rate, jitter, shimmer, hnr; face: smile, brow,
+                          // eye_openness, mouth_opening, head_yaw, head_pitch, blinks; words: term, negation
+  double value = 0;       // in the cue's unit (semitones, dB, syllables/s, ratio, degrees, count, weight)
+  double baseline = 0;    // the person's typical value (words: 0)
+  double z = 0;           // (value - baseline) / the person's spread (words: the term's weight)
+  std::string direction;  // "higher", "lower" (words: the label the term drives, or "negated")
+  std::string text;       // a phrase for people, e.g. "louder than usual (+9.8 dB)"
+};
+
+// One judgement per person and time: a speech segment (or an utterance without speech), or a window where
+// faces are visible and nobody speaks.
+struct Moment {
+  double start = 0, end = 0;  // seconds; -1 for words without times
+  std::string person;         // "" = unknown
+  std::optional<ModalityCall> voice, face, words;
+  ModalityCall fused;         // the calibrated pool of the modalities present (fusion.hpp)
+  float valence = 0, arousal = 0;
+  bool agreement = true;                 // every modality's label is the fused label
+  std::vector<std::string> disagreeing;  // the modalities whose label differs ("voice", "face", "words")
+  std::optional<Compound> compound;
+  std::vector<Cue> cues;                 // strongest first
+  std::string explanation;               // one or two sentences from the cues, the call and any disagreement
+  int segment = -1;                      // index into speech.segments, -1 = none
+  std::vector<int> utterances;           // indices into text.utterances
+  int face_track = -1;                   // the track whose expression is `face`, -1 = none
+};
+
 struct AnalysisResult {
   MediaSummary input;
   std::optional<SpeechResult> speech;
   std::optional<FacesResult> faces;
   std::optional<TextResult> text;
+  std::vector<Person> persons;        // by first appearance
+  std::vector<Moment> moments;        // time order (untimed words last, in transcript order)
   std::vector<std::string> warnings;  // conditions that make the results less reliable, one line each
 };
 

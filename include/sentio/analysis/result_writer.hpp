@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// Serialisation of analysis results: JSON (schema sentio.analysis/1, docs/ANALYSIS.md) and CSV (one row
+// Serialisation of analysis results: JSON (schema sentio.analysis/2, docs/ANALYSIS.md) and CSV (one row
 // per speech segment).
 #include <string>
 #include <vector>
@@ -23,8 +23,12 @@ std::string warning_event(const std::string& message);
 std::string error_event(const std::string& message);
 std::string result_event(const AnalysisResult& result, const std::string& generator);
 
-// Header + one row per speech segment: file,start,end,speaker,channel,label,confidence,valence,arousal,
-// vad_confidence,p_<label>... . A result without speech gives the header only.
-std::string to_csv(const AnalysisResult& result);
+// CSV tables. segments: header + one row per speech segment: file,start,end,speaker,channel,label,
+// confidence,valence,arousal,vad_confidence,p_<label>... (a result without speech gives the header only).
+// moments: header + one row per moment: file,start,end,person,modalities,voice,face,words,label,confidence,
+// valence,arousal,agreement,compound,explanation,p_<core label>... (docs/ANALYSIS.md).
+enum class CsvTable { segments, moments };
+CsvTable parse_csv_table(const std::string& name);  // "segments", "moments"
+std::string to_csv(const AnalysisResult& result, CsvTable table = CsvTable::segments);
 
 }  // namespace sentio::analysis

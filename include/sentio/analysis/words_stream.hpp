@@ -33,8 +33,9 @@ class WordsStream {
   WordsStream(WordsStream&&) noexcept;
   WordsStream& operator=(WordsStream&&) noexcept;
 
-  // Classifies the next utterance (provisional fields as above).
-  TextUtterance push(const text::Utterance& utterance);
+  // Classifies the next utterance (provisional fields as above); `recognition_confidence`: the recogniser's
+  // mean word confidence for recognised words, -1 for a given transcript.
+  TextUtterance push(const text::Utterance& utterance, float recognition_confidence = -1);
   // The words part so far; `speech` (may be null) attributes speakers.
   TextResult result(const SpeechResult* speech) const;
 

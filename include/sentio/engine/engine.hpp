@@ -16,6 +16,7 @@
 #include <memory>
 #include <string>
 
+#include "sentio/analysis/fusion.hpp"
 #include "sentio/analysis/text_analysis.hpp"
 #include "sentio/asr/recognizer.hpp"
 #include "sentio/core/executor.hpp"
@@ -42,6 +43,9 @@ struct EngineOptions {
   std::string language;
   // Speech recognition (pocketsphinx): the model folder ("" = Debian's en-us).
   std::string asr_model_dir;
+  // Fusion of the modalities into one call per moment: a model from `sentio train fusion` ("" = the shipped
+  // default, models/fusion/default.json).
+  std::string fusion_model;
   // Threads of the engine's executor (0 = all cores). Ignored when `executor` is given.
   int n_threads = 0;
   std::shared_ptr<Executor> executor;
@@ -66,6 +70,7 @@ class Engine {
   // The words' model(s): a model, or a language pack (language "auto").
   const analysis::TextModels& text_models() const;
   const asr::SpeechRecognizer& recognizer() const;
+  const analysis::FusionModel& fusion_model() const;
   // Files the loaded models came from ("" until loaded), recorded in the results.
   std::string speech_model_path() const;
   std::string text_model_path() const;

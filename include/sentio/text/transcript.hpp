@@ -27,6 +27,10 @@
 // "s<season>_e<episode>_c<scene>_u<utterance>" zero-padded as in EmoryNLP ("s01_e02_c03_u004").
 // Labels (Emotion, Sentiment) are not part of a Transcript.
 //
+// Subtitles (SRT, WebVTT): a cue's speaker comes from WebVTT's <v Name> tag, or, without one, from a line
+// that starts "Name: " by the plain-text rule below ("Mark: I can't believe it" -> speaker Mark); a cue
+// whose lines change speaker becomes one utterance per speaker, with the cue's times.
+//
 // Plain text: one utterance per non-blank line. A line "Name: text" gets speaker "Name" when the part before
 // the first ':' (ASCII colon followed by white space, or the full-width colon U+FF1A) is a short name:
 // 1 to 3 words, at most 40 bytes, at least one letter, and none of the characters . , ; ! ? " ( ) [ ] { }
