@@ -148,7 +148,7 @@ BatchReport run_batch(std::shared_ptr<const Engine> engine, const BatchJob& job,
         lines->line(analysis::result_event(result, job.generator));
       } else {
         const std::string text = job.format == DocumentFormat::json ? analysis::to_json(result, job.generator)
-                                                                    : analysis::to_csv(result);
+                                                                    : analysis::to_csv(result, job.csv_table);
         if (target.empty()) {
           standard_output << text;
           standard_output.flush();

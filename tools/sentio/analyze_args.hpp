@@ -10,6 +10,7 @@ struct AnalyzeArgs {
   std::vector<std::string> inputs;
   std::string output;
   std::string format;            // "" = from the output's extension, json otherwise
+  std::string table = "segments";  // CSV: segments or moments
   std::string speech_model;      // "" = the shipped default
   std::string speaker_mode = "diarize";
   int speakers = 0;              // 0 = estimate

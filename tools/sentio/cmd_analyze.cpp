@@ -87,6 +87,7 @@ int run_analyze(const AnalyzeArgs& a) {
   job.files = inputs.files;
   job.output = a.output;
   job.format = parse_document_format(a.format.empty() ? default_format(a.output) : a.format);
+  job.csv_table = analysis::parse_csv_table(a.table);
   job.generator = a.generator;
   job.transcript = a.transcript;
   if (job.files.empty() && job.transcript.empty() && inputs.problems.empty())
@@ -168,6 +169,10 @@ Runner add_analyze_command(CLI::App& app) {
   cmd->add_option("--format", args->format,
                   "json (default), csv (one row per speech segment) or jsonl (one JSON object per line as soon as each "
                   "result is final, then the whole document; docs/ANALYSIS.md); default from OUT's extension");
+  cmd->add_option("--table", args->table,
+                  "With --format csv: segments (one row per speech segment) or moments (one row per moment: person, "
+                  "each modality's label, the fused call, agreement, compound, explanation)")
+      ->capture_default_str();
   cmd->add_option("--speech-model", args->speech_model,
                   "Speech-emotion model from 'sentio train ser' (default: the shipped model, models/ser/)");
   cmd->add_option("--speaker-mode", args->speaker_mode,

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "sentio/analysis/result_writer.hpp"
 #include "sentio/engine/analyze.hpp"
 #include "sentio/pipeline/inputs.hpp"
 
@@ -26,6 +27,7 @@ struct BatchJob {
   std::vector<std::string> files;  // expanded inputs ("-" = standard input)
   std::string output;              // "" or "-" = standard output (one input only), file, or directory
   DocumentFormat format = DocumentFormat::json;
+  analysis::CsvTable csv_table = analysis::CsvTable::segments;  // with format csv
   AnalyzeOptions analyze;          // for every input (on_event is the batch's own with jsonl)
   std::string transcript;          // transcript of the (single) media input, or analysed on its own
                                    // when `files` is empty
