@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <map>
 
 #include "sentio/analysis/summaries.hpp"
@@ -272,5 +273,21 @@ std::vector<FaceEvent> FaceStream::push(const std::uint8_t* rgb, int width, int 
 }
 FacesResult FaceStream::result() const { return impl_->result(); }
 std::int64_t FaceStream::frames_analysed() const { return impl_->frames; }
+
+std::vector<FaceTrackResult> FaceStream::tracks_between(double t0, double t1) const {
+  std::vector<FaceTrackResult> out;
+  for (const auto& [id, t] : impl_->tracks) {
+    // Observations are in time order: walk back from the newest (a moment is recent).
+    auto it = t.observations.end();
+    while (it != t.observations.begin() && std::prev(it)->time >= t0) --it;
+    FaceTrackResult slice;
+    slice.id = id;
+    for (; it != t.observations.end() && it->time <= t1; ++it) slice.observations.push_back(*it);
+    if (!slice.observations.empty()) out.push_back(std::move(slice));
+  }
+  return out;
+}
+
+double FaceStream::sampled_fps() const { return impl_->image ? 0.0 : impl_->options.fps; }
 
 }  // namespace sentio::analysis

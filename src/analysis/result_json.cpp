@@ -396,6 +396,8 @@ std::string utterance_event(const TextUtterance& utterance, const std::vector<st
   return event_line("utterance", utterance_json(utterance, labels, multi_label, context));
 }
 
+std::string moment_event(const Moment& moment) { return event_line("moment", moment_json(moment)); }
+
 std::string warning_event(const std::string& message) {
   ordered_json fields;
   fields["message"] = message;

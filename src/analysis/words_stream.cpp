@@ -180,6 +180,13 @@ TextUtterance WordsStream::push(const text::Utterance& utterance, float recognit
 }
 TextResult WordsStream::result(const SpeechResult* speech) const { return impl_->result(speech); }
 std::size_t WordsStream::size() const { return impl_->utterances.size(); }
+
+std::vector<TextUtterance> WordsStream::utterances_between(double t0, double t1) const {
+  std::vector<TextUtterance> out;
+  for (const TextUtterance& u : impl_->calls)
+    if (u.start >= 0 && u.end > u.start && std::min(u.end, t1) > std::max(u.start, t0)) out.push_back(u);
+  return out;
+}
 const std::vector<std::string>& WordsStream::labels() const { return impl_->model->labels(); }
 bool WordsStream::multi_label() const { return impl_->model->multi_label(); }
 bool WordsStream::context() const { return impl_->dialogue != nullptr; }

@@ -103,6 +103,7 @@ void write_event(LineWriter& w, const Event& e) {
     case Event::Type::utterance:
       w.line(analysis::utterance_event(*e.utterance, *e.labels, e.multi_label, e.context));
       break;
+    case Event::Type::moment: w.line(analysis::moment_event(*e.moment)); break;
     case Event::Type::warning: w.line(analysis::warning_event(e.message)); break;
   }
 }

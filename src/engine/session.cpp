@@ -6,8 +6,10 @@
 #include <cmath>
 #include <cstdio>
 #include <limits>
+#include <map>
 #include <optional>
 
+#include "sentio/analysis/explain.hpp"
 #include "sentio/analysis/moments.hpp"
 #include "sentio/analysis/persons.hpp"
 #include "sentio/analysis/speech_stream.hpp"
@@ -64,6 +66,10 @@ struct Session::Impl {
   // words
   std::optional<analysis::WordsStream> words;
   bool words_given = false;
+
+  // provisional moments: running baselines and person ids of the provisional speakers
+  analysis::PersonBaselines baselines;
+  std::map<std::string, std::string> provisional_person;
 
   Impl(std::shared_ptr<const Engine> e, SessionOptions o, EventCallback cb)
       : engine(std::move(e)), options(std::move(o)), on_event(std::move(cb)) {
@@ -128,6 +134,47 @@ struct Session::Impl {
       t.text = u.text;
       analysis::WordsStream& w = asr_words();
       emit_utterance(w.push(t, u.confidence), w);
+    }
+    if (on_event)
+      for (const analysis::SpeechSegment& s : update.segments) emit_moment(s);
+  }
+
+  // The moment of a segment just made final, judged with what has arrived: the faces seen and the words
+  // said during it, the person of its provisional speaker, cues against the running baselines.
+  void emit_moment(const analysis::SpeechSegment& segment) {
+    AnalysisResult now;
+    now.speech = analysis::SpeechResult{};
+    now.speech->segments = {segment};
+    if (faces && !image) {
+      now.faces = analysis::FacesResult{};
+      now.faces->sampled_fps = faces->sampled_fps();
+      now.faces->tracks = faces->tracks_between(segment.start, segment.end);
+    }
+    if (words) {
+      now.text = analysis::TextResult{};
+      now.text->utterances = words->utterances_between(segment.start, segment.end);
+    }
+    analysis::PersonLinks links = analysis::link_persons(&*now.speech, now.faces ? &*now.faces : nullptr, nullptr);
+    const auto [it, fresh] = provisional_person.emplace(segment.speaker, "P" + std::to_string(provisional_person.size() + 1));
+    for (analysis::Person& p : links.persons)
+      if (p.speaker == segment.speaker) p.id = it->second;
+    links.warnings.clear();
+    analysis::apply_person_links(links, now);
+    analysis::MomentOptions mo;
+    mo.window_s = 0;  // the segment's moment only
+    analysis::build_moments(now, engine->fusion_model(), mo);
+    for (analysis::Moment& m : now.moments) {
+      if (m.segment != 0) continue;
+      const std::map<std::string, double> measures = analysis::moment_measures(m, now);
+      m.cues = analysis::moment_cues(m, measures, baselines, now);
+      baselines.add(m.person, measures);
+      std::string said;
+      for (int u : m.utterances) said += (said.empty() ? "" : " ") + now.text->utterances[static_cast<std::size_t>(u)].text;
+      m.explanation = analysis::explain_moment(m, m.person, said);
+      Event e;
+      e.type = Event::Type::moment;
+      e.moment = &m;
+      emit(e);
     }
   }
 

@@ -50,6 +50,10 @@ class FaceStream {
   std::vector<FaceEvent> push(const std::uint8_t* rgb, int width, int height, double time_s);
   // The faces part so far (summaries, group windows); the stream may go on afterwards.
   FacesResult result() const;
+  // The tracks seen during [t0, t1] with their observations there only (no summaries): what a moment being
+  // judged while the stream goes on needs. Cost: the observations of that span.
+  std::vector<FaceTrackResult> tracks_between(double t0, double t1) const;
+  double sampled_fps() const;  // 0 for an image
 
   std::int64_t frames_analysed() const;
 

@@ -19,6 +19,7 @@ std::string segment_event(const SpeechSegment& segment, const std::vector<std::s
 std::string face_event(int track, const FaceObservation& observation, const std::vector<std::string>& labels);
 std::string utterance_event(const TextUtterance& utterance, const std::vector<std::string>& labels, bool multi_label,
                             bool context);
+std::string moment_event(const Moment& moment);
 std::string warning_event(const std::string& message);
 std::string error_event(const std::string& message);
 std::string result_event(const AnalysisResult& result, const std::string& generator);

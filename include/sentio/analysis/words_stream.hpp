@@ -40,6 +40,8 @@ class WordsStream {
   TextResult result(const SpeechResult* speech) const;
 
   std::size_t size() const;
+  // The calls made so far of the utterances that overlap [t0, t1] (timed ones only).
+  std::vector<TextUtterance> utterances_between(double t0, double t1) const;
   // The model used for the latest call: its labels (order of the probabilities), multi-label, context.
   const std::vector<std::string>& labels() const;
   bool multi_label() const;

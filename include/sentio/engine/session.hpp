@@ -55,7 +55,7 @@ struct SessionOptions {
 };
 
 struct Event {
-  enum class Type { segment, face, utterance, warning };
+  enum class Type { segment, face, utterance, moment, warning };
   Type type = Type::warning;
   // segment: the segment and the model's labels (order of its probabilities)
   const analysis::SpeechSegment* segment = nullptr;
@@ -64,6 +64,8 @@ struct Event {
   const analysis::FaceObservation* face = nullptr;
   // utterance: the utterance and its model's labels
   const analysis::TextUtterance* utterance = nullptr;
+  // moment: a speech segment's moment as judged when the segment became final (provisional: see above)
+  const analysis::Moment* moment = nullptr;
   const std::vector<std::string>* labels = nullptr;
   bool multi_label = false, context = false;
   // warning
