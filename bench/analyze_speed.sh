@@ -16,39 +16,6 @@ mkdir -p "$cache"
 rav="$shared/data/ser/ravdess"
 [[ -f "$rav/manifest.csv" ]] || { echo "skipped: $rav not found"; exit 0; }
 
-base="$cache/ravdess_conversation_60min.wav"
-if [[ ! -s "$base" ]]; then
-  tmp=$(mktemp -d)
-  sox -n -r 16000 -c 1 -b 16 "$tmp/pause.wav" trim 0 0.6
-  python3 - "$rav" "$tmp" <<'PY'
-import csv, os, random, sys
-rav, tmp = sys.argv[1], sys.argv[2]
-rows = list(csv.DictReader(open(os.path.join(rav, "manifest.csv"))))
-random.Random(7).shuffle(rows)
-with open(os.path.join(tmp, "list.txt"), "w") as f:
-    total = 0.0
-    while total < 3600:
-        for r in rows:
-            f.write(os.path.join(rav, r["path"]) + "\n" + os.path.join(tmp, "pause.wav") + "\n")
-            total += 4.3  # ~3.7 s clip + 0.6 s pause
-            if total >= 3600:
-                break
-PY
-  # sox concatenates 400 files (clips and pauses) at a time to stay under the argument limit
-  split -l 400 "$tmp/list.txt" "$tmp/chunk_"
-  for c in "$tmp"/chunk_*; do mapfile -t files < "$c"; sox "${files[@]}" -r 16000 -c 1 -b 16 "$c.wav"; done
-  sox "$tmp"/chunk_*.wav "$tmp/joined.wav"
-  sox "$tmp/joined.wav" "$base" trim 0 3600
-  rm -rf "$tmp"
-fi
-make_len() {  # minutes
-  local out="$cache/ravdess_conversation_${1}min.wav"
-  if [[ ! -s "$out" ]]; then
-    if (( $1 <= 60 )); then sox "$base" "$out" trim 0 $(( $1 * 60 ));
-    else local parts=(); for ((i = 0; i < $1 / 60; i++)); do parts+=("$base"); done; sox "${parts[@]}" "$out"; fi
-  fi
-  echo "$out"
-}
 . bench/lib.sh
 run_timed() { time_runs "$sentio" analyze -q "$@" -o "$cache/analysis.json"; }  # ARGS... -> "wall_s rss_mib"
 out=bench/analyze_speed.md
@@ -62,7 +29,7 @@ out=bench/analyze_speed.md
   echo "| audio | threads | wall s | x real time | peak RSS MiB | segments | speakers |"
   echo "|---|---|---|---|---|---|---|"
   for m in 10 60 180; do
-    f=$(make_len $m)
+    f=$(ravdess_conversation $m)
     for j in 1 2; do
       read -r w r < <(run_timed -j "$j" "$f")
       read -r nseg nspk < <(python3 -c "import json;d=json.load(open('$cache/analysis.json'))['speech'];print(len(d['segments']),len(d['speakers']))")
