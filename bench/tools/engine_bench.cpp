@@ -237,6 +237,7 @@ struct Played {
   std::vector<Emitted> events;
   std::vector<double> push_wall;  // s since the recording's start, when chunk k was pushed
   double worst_push_s = 0;        // longest push() call
+  double worst_late_s = 0;        // largest delay of a push behind its schedule (the pacing's own slip)
 };
 
 Played play(const std::shared_ptr<const sentio::Engine>& engine, const Recording& rec, const Config& c) {
@@ -271,6 +272,7 @@ Played play(const std::shared_ptr<const sentio::Engine>& engine, const Recording
     const std::span<const float> chunk(rec.audio.data() + a, b - a);
     const double before = seconds_since(t0);
     p.push_wall.push_back(before);
+    p.worst_late_s = std::max(p.worst_late_s, before - 0.1 * static_cast<double>(k + 1));
     if (session) {
       session->push_audio(chunk, kCorpusRate, 1);
     } else {
@@ -291,7 +293,7 @@ Played play(const std::shared_ptr<const sentio::Engine>& engine, const Recording
 struct LatencyTally {
   std::vector<double> all, pause, cut, inner, realtime;
   int segments = 0, at_finish = 0;
-  double worst_push_s = 0;
+  double worst_push_s = 0, worst_late_s = 0;
 };
 
 // Sorts the events of one played recording into: closed by a pause, cut at max_segment_s (a later event
@@ -299,6 +301,7 @@ struct LatencyTally {
 // push starts where it ends); latency against the push of the chunk holding the end sample.
 void tally(const Played& p, LatencyTally& t, std::ostream* events_out, const std::string& config) {
   t.worst_push_s = std::max(t.worst_push_s, p.worst_push_s);
+  t.worst_late_s = std::max(t.worst_late_s, p.worst_late_s);
   const std::size_t n_chunks = p.push_wall.size();
   for (const Emitted& e : p.events) {
     ++t.segments;
@@ -318,9 +321,13 @@ void tally(const Played& p, LatencyTally& t, std::ostream* events_out, const std
     t.all.push_back(latency);
     t.realtime.push_back(e.wall - e.end);
     (inner ? t.inner : cut ? t.cut : t.pause).push_back(latency);
+    // where the time went: the push that made the event came at `made` s (its schedule: 0.1 (push + 1))
+    const double made = p.push_wall[e.push];
     if (events_out)
       *events_out << config << '\t' << p.recording << '\t' << num(e.start, "%.3f") << '\t' << num(e.end, "%.3f") << '\t'
-                  << num(latency, "%.4f") << '\t' << (inner ? "inner" : cut ? "cut" : "pause") << '\n';
+                  << num(latency, "%.4f") << '\t' << (inner ? "inner" : cut ? "cut" : "pause") << '\t'
+                  << num(0.1 * static_cast<double>(e.push + 1), "%.1f") << '\t'
+                  << num(made - 0.1 * static_cast<double>(e.push + 1), "%.4f") << '\t' << num(e.wall - made, "%.4f") << '\n';
   }
 }
 
@@ -364,7 +371,7 @@ int run_latency(const fs::path& shared, std::uint32_t seed, const std::vector<do
   std::optional<std::ofstream> events;
   if (!events_file.empty()) {
     events.emplace(events_file);
-    *events << "config\trecording\tstart\tend\tlatency_s\tkind\n";
+    *events << "config\trecording\tstart\tend\tlatency_s\tkind\tmade_by_chunk_ending_s\tpush_late_s\tpush_to_event_s\n";
   }
   std::cout << recs.size() << " recordings (";
   for (std::size_t i = 0; i < recs.size(); ++i)
@@ -375,15 +382,16 @@ int run_latency(const fs::path& shared, std::uint32_t seed, const std::vector<do
             << "| configuration | segment events (at finish) | latency, all: median / p90 / max (s) | "
                "closed by a pause: n, median / p90 / max | cut at max segment: n, median / p90 / max | "
                "inner pieces (speaker-change split): n, median / p90 / max | event - segment end in stream time: "
-               "median / max | longest push (s) |\n"
-               "|---|---|---|---|---|---|---|---|\n";
+               "median / max | longest push (s) | largest push delay behind schedule (s) |\n"
+               "|---|---|---|---|---|---|---|---|---|\n";
   for (std::size_t ci = 0; ci < configs.size(); ++ci) {
     LatencyTally t;
     for (const Played& p : played[ci]) tally(p, t, events ? &*events : nullptr, configs[ci].name());
     std::cout << "| " << configs[ci].name() << " | " << t.segments << " (" << t.at_finish << ") | " << mpm(t.all)
               << " | " << t.pause.size() << ", " << mpm(t.pause) << " | " << t.cut.size() << ", " << mpm(t.cut) << " | "
               << t.inner.size() << ", " << mpm(t.inner) << " | " << num(quantile(t.realtime, 0.5)) << " / "
-              << num(quantile(t.realtime, 1.0)) << " | " << num(t.worst_push_s, "%.3f") << " |\n";
+              << num(quantile(t.realtime, 1.0)) << " | " << num(t.worst_push_s, "%.3f") << " | " << num(t.worst_late_s, "%.3f")
+              << " |\n";
   }
   return 0;
 }
@@ -425,10 +433,11 @@ int run_long_stream(const fs::path& shared, double hours, double sample_min, dou
             << "Engine loaded and warmed up, no session: RSS " << num(m0.rss, "%.1f") << " MiB, anonymous "
             << num(m0.anon, "%.1f") << " MiB, heap in use " << num(m0.heap, "%.1f") << " MiB.\n\n"
             << "| audio (min) | segment events | RSS (MiB) | anonymous RSS (MiB) | heap in use (MiB) | wall of the block (s) | "
-               "x real time (block) |\n|---|---|---|---|---|---|---|\n";
+               "x real time (block) | pushes that made segments final: median / max (ms) |\n|---|---|---|---|---|---|---|---|\n";
   std::size_t rec = 0, pos = 0, pushed = 0, next = every;
   auto block_t0 = clock_type::now();
   std::vector<float> buf;
+  std::vector<double> closing_push_ms;  // pushes of the block that made segments final
   struct Row {
     double minutes, rss, anon, heap;
   };
@@ -446,7 +455,10 @@ int run_long_stream(const fs::path& shared, double hours, double sample_min, dou
         rec = (rec + 1) % recs.size();
       }
     }
+    const std::size_t events_before = events;
+    const auto tp = clock_type::now();
     session.push_audio(buf, kCorpusRate, 1);
+    if (events > events_before) closing_push_ms.push_back(1e3 * seconds_since(tp));
     pushed += buf.size();
     if (pushed >= next) {
       const double block = seconds_since(block_t0);
@@ -455,8 +467,10 @@ int run_long_stream(const fs::path& shared, double hours, double sample_min, dou
       rows.push_back({minutes, m.rss, m.anon, m.heap});
       std::cout << "| " << num(minutes, "%.0f") << " | " << events << " | " << num(m.rss, "%.1f") << " | "
                 << num(m.anon, "%.1f") << " | " << num(m.heap, "%.2f") << " | " << num(block, "%.2f") << " | "
-                << num(sample_min * 60 / block, "%.0f") << " |\n"
+                << num(sample_min * 60 / block, "%.0f") << " | " << num(quantile(closing_push_ms, 0.5), "%.1f") << " / "
+                << num(quantile(closing_push_ms, 1.0), "%.1f") << " |\n"
                 << std::flush;
+      closing_push_ms.clear();
       next += every;
       block_t0 = clock_type::now();
     }
