@@ -126,7 +126,8 @@ bool PersonBaselines::get(const std::string& person, const std::string& name, do
   if (it == p->second.end() || it->second.n < 2 - 1e-9) return false;
   const Stat& s = it->second;
   mean = s.sum / s.n;
-  spread = std::sqrt(std::max(0.0, s.sum2 / s.n - mean * mean));
+  const double variance = std::max(0.0, (s.sum2 - s.n * mean * mean) / (s.n - 1));  // sample variance
+  spread = std::sqrt(variance * (1 + 1 / s.n));
   return true;
 }
 
@@ -232,7 +233,7 @@ std::string explain_moment(const Moment& m, const std::string& who, const std::s
     const CueInfo* info = cue_info(c.modality + "." + c.name);
     if (!info) continue;
     if (c.modality == "voice" && voice.size() < 2) {
-      std::string part = std::string(std::fabs(c.z) >= 2 ? "much " : "") + (c.z > 0 ? info->higher : info->lower);
+      std::string part = std::string(std::fabs(c.z) >= kCueMuchZ ? "much " : "") + (c.z > 0 ? info->higher : info->lower);
       if (*info->unit != '\0') part += " (" + signed_value(c.value - c.baseline, info->unit) + ")";
       voice.push_back(part);
     } else if (c.modality == "face" && face.size() < 2) {

@@ -49,6 +49,12 @@ ordered_json segment_json(const SpeechSegment& seg, const std::vector<std::strin
   if (!seg.canonical.label.empty()) o["canonical"] = canonical_json(seg.canonical);
   o["face_track"] = seg.face_track >= 0 ? ordered_json(seg.face_track) : ordered_json(nullptr);
   o["person"] = seg.person.empty() ? ordered_json(nullptr) : ordered_json(seg.person);
+  const VoiceMeasures& v = seg.measures;
+  const auto measure = [](float x) { return std::isfinite(x) ? ordered_json(score4(static_cast<double>(x))) : ordered_json(nullptr); };
+  o["measures"] = {{"pitch_st", measure(v.pitch_st)},     {"level_db", measure(v.level_db)},
+                   {"loudness", measure(v.loudness)},     {"speech_rate", measure(v.speech_rate)},
+                   {"jitter", measure(v.jitter)},         {"shimmer_db", measure(v.shimmer_db)},
+                   {"hnr_db", measure(v.hnr_db)}};
   return o;
 }
 

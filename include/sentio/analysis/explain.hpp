@@ -6,12 +6,14 @@
 // Voice cues come from the segment's acoustic measures (VoiceMeasures: pitch in semitones, sound level in
 // dB, speech rate, jitter, shimmer, HNR); face cues from the linked face's observations during the moment
 // (smile = lip-corner lift, brow raise or lowering, eye openness, mouth opening, head pose, blinks); word
-// cues from the utterance's driving terms and negations. A cue's z is (value - baseline) / spread, where
-// baseline and spread are the person's mean and standard deviation of that measure over their other
-// moments (leave-one-out, so a moment never hides in its own baseline; a floor on the spread keeps
-// constant speakers from giving huge z). While streaming the baseline is the running one of the moments
-// so far. Only cues that were measured are reported; a cue needs |z| >= kCueMinZ to be reported, and the
-// explanation names at most three. Deterministic.
+// cues from the utterance's driving terms and negations. A cue's z is (value - baseline) / spread, where the
+// baseline is the mean of that measure over the person's other moments (leave-one-out, so a moment never
+// hides in its own baseline) and the spread is the spread a new moment is expected to have around that
+// mean: the sample standard deviation s of the n other values times sqrt(1 + 1/n) (a prediction interval),
+// with a floor per measure so that very steady speakers do not turn tiny changes into large z. While
+// streaming the baseline is the running one of the moments so far. Only measured cues are reported; a cue
+// needs |z| >= kCueMinZ (about 1 ordinary moment in 20 reaches it by chance), the explanation names at most
+// two voice and two face cues and says "much" from |z| >= kCueMuchZ. Deterministic.
 #include <map>
 #include <string>
 #include <vector>
@@ -20,7 +22,8 @@
 
 namespace sentio::analysis {
 
-inline constexpr double kCueMinZ = 1.0;
+inline constexpr double kCueMinZ = 2.0;
+inline constexpr double kCueMuchZ = 3.0;
 
 // Running mean and spread of one person's measures (every cue name), updated moment by moment.
 class PersonBaselines {
@@ -29,7 +32,8 @@ class PersonBaselines {
   void add(const std::string& person, const std::map<std::string, double>& measures);
   // Removes them again (leave-one-out over a finished recording).
   void remove(const std::string& person, const std::map<std::string, double>& measures);
-  // The person's mean and spread of `name` over what was added; false when fewer than 2 values.
+  // The person's mean of `name` over what was added and the spread of a new value around it
+  // (s sqrt(1 + 1/n), s the sample standard deviation); false when fewer than 2 values.
   bool get(const std::string& person, const std::string& name, double& mean, double& spread) const;
 
  private:
