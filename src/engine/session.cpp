@@ -277,6 +277,29 @@ struct Session::Impl {
     emit(e);
   }
 
+  // A given transcript whose times do not fit the media (cut for another file, or an offset) still gives
+  // its moments; the user is told. Utterances that start after the media ends, or none of them during speech.
+  void check_transcript_times(const AnalysisResult& r) {
+    const double end = r.input.duration_s;
+    std::size_t timed = 0, after = 0, on_speech = 0;
+    for (const analysis::TextUtterance& u : r.text->utterances) {
+      if (u.start < 0) continue;
+      ++timed;
+      if (end > 0 && u.start > end + 1.0) ++after;
+      if (r.speech)
+        for (const analysis::SpeechSegment& g : r.speech->segments)
+          if (std::min(u.end, g.end) > std::max(u.start, g.start)) {
+            ++on_speech;
+            break;
+          }
+    }
+    if (after > 0)
+      warn(std::to_string(after) + " of the transcript's " + std::to_string(timed) + " timed utterances start after the media ends (" +
+           seconds(end) + "): its times may not belong to this media");
+    else if (timed >= 3 && on_speech == 0 && r.speech && !r.speech->segments.empty())
+      warn("none of the transcript's " + std::to_string(timed) + " timed utterances overlaps the speech found: its times may not belong to this media");
+  }
+
   AnalysisResult finish() {
     check_open("finish");
     AnalysisResult r;
@@ -326,8 +349,9 @@ struct Session::Impl {
       }
       if (r.text->status == "no_text")
         warn(r.text->source == "asr" ? "no words recognised" : "the transcript has no utterance");
+      if (r.text->source == "given") check_transcript_times(r);
     }
-    // One judgement per person and moment.
+    // One judgement per person and moment (moments come from whatever is present).
     const analysis::PersonLinks links =
         analysis::link_persons(r.speech ? &*r.speech : nullptr, r.faces ? &*r.faces : nullptr, r.text ? &*r.text : nullptr);
     for (const std::string& w : links.warnings) warn(w);

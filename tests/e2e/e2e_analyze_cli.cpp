@@ -168,6 +168,29 @@ TEST(AnalyzeCli, RecordingWithSubtitlesGetsSpeakersFromTheSpeechPart) {
   EXPECT_NE(bad.output.find("fake.srt"), std::string::npos) << bad.output;
 }
 
+TEST(AnalyzeCli, TranscriptWhoseTimesDoNotFitTheMediaWarnsAndStillGivesMoments) {
+  const fs::path srt = sentio::test::temp_dir() / "late.srt";
+  // Cues an hour into a recording of a few seconds: made for another file.
+  std::ofstream(srt) << "1\n01:00:00,300 --> 01:00:02,000\nI cannot believe you did that again.\n\n"
+                        "2\n01:00:05,200 --> 01:00:06,500\nOh come on, it was only a small mistake.\n\n";
+  const fs::path out = sentio::test::temp_dir() / "late.json";
+  const auto r = run_command(sentio_cmd("analyze -q '" + conversation().string() + "' --transcript '" + srt.string() +
+                                        "' -o '" + out.string() + "'"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  const nlohmann::json j = read_json(out);
+  bool warned = false;
+  for (const auto& w : j["warnings"]) warned = warned || w.get<std::string>().find("start after the media ends") != std::string::npos;
+  EXPECT_TRUE(warned) << j["warnings"].dump();
+  // Moments from what is there: the voices' segments and the two utterances on their own.
+  std::size_t voice = 0, words_only = 0;
+  for (const auto& m : j["moments"]) {
+    voice += m["modalities"].contains("voice");
+    words_only += m["modalities"].size() == 1 && m["modalities"].contains("words");
+  }
+  EXPECT_EQ(voice, j["speech"]["segments"].size());
+  EXPECT_EQ(words_only, 2u);
+}
+
 TEST(AnalyzeCli, VideoGivesFaceTracksGroupViewAndSpeech) {
   SENTIO_REQUIRE_SHARED(grid, "data/video/grid/bbaf2n.mpg");
   if (!face_models_present()) GTEST_SKIP() << "skipped: face models not found (run scripts/setup)";
