@@ -46,6 +46,25 @@ inline std::string num(double x, const char* fmt = "%.2f") {
   return b;
 }
 
+// The numbers of a comma-separated list ("1.0,0.4").
+inline std::vector<double> parse_list(const std::string& list) {
+  std::vector<double> out;
+  for (std::size_t p = 0; p <= list.size();) {
+    const std::size_t q = std::min(list.find(',', p), list.size());
+    if (q > p) out.push_back(std::stod(list.substr(p, q - p)));
+    p = q + 1;
+  }
+  return out;
+}
+
+// q-quantile (nearest rank) of v; NaN when empty.
+inline double quantile(std::vector<double> v, double q) {
+  if (v.empty()) return std::nan("");
+  std::sort(v.begin(), v.end());
+  const auto k = static_cast<std::size_t>(std::ceil(q * static_cast<double>(v.size())));
+  return v[std::min(v.size() - 1, k == 0 ? 0 : k - 1)];
+}
+
 inline constexpr int kCorpusRate = 16000;
 inline constexpr double kTrimRangeDb = 35.0;
 

@@ -39,6 +39,8 @@
 namespace {
 
 using sentio::bench::num;
+using sentio::bench::parse_list;
+using sentio::bench::quantile;
 using sentio::bench::pct;
 
 namespace fs = std::filesystem;
@@ -48,24 +50,6 @@ using sentio::speech::DiarizationErrorResult;
 using sentio::speech::Segment;
 using sentio::speech::SpeakerTurn;
 using clock_type = std::chrono::steady_clock;
-
-std::vector<double> parse_list(const std::string& list) {
-  std::vector<double> out;
-  for (std::size_t p = 0; p <= list.size();) {
-    const std::size_t q = std::min(list.find(',', p), list.size());
-    if (q > p) out.push_back(std::stod(list.substr(p, q - p)));
-    p = q + 1;
-  }
-  return out;
-}
-
-// q-quantile (nearest rank) of v; NaN when empty.
-double quantile(std::vector<double> v, double q) {
-  if (v.empty()) return std::nan("");
-  std::sort(v.begin(), v.end());
-  const auto k = static_cast<std::size_t>(std::ceil(q * static_cast<double>(v.size())));
-  return v[std::min(v.size() - 1, k == 0 ? 0 : k - 1)];
-}
 
 void accumulate(DiarizationErrorResult& into, const DiarizationErrorResult& e) {
   into.scored_s += e.scored_s;
