@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Engine and Session benchmarks (issue 11; bench/engine_latency.sh, bench/engine_memory.sh, bench/engine.md).
+// Engine and Session benchmarks (issue 11; bench/engine_latency.sh, bench/engine_memory.sh; results in bench/engine_latency.md and bench/engine_memory.md).
 // Prints Markdown to stdout. Recordings are conversations assembled in memory from the shared RAVDESS and
 // EmoDB clips (diarization_corpus.hpp).
 //

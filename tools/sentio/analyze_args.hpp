@@ -15,7 +15,7 @@ struct AnalyzeArgs {
   std::string speaker_mode = "diarize";
   int speakers = 0;              // 0 = estimate
   double min_segment_s = 0.3;
-  double max_segment_s = 15.0;
+  double max_segment_s = -1;  // < 0: 15 s for files, 4 s for standard input (live: a long turn is reported sooner)
   double fps = 5.0;              // video frames analysed per second
   double window_s = 2.0;         // group-view window
   int detect_interval = 0;       // face detection every N analysed frames; 0 = every 0.4 s of video
