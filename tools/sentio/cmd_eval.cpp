@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // sentio eval face [--model DIR|MODEL.json] --data MANIFEST [--split S] [--crops auto|yes|no] [--json] [-j N]
-// sentio eval ser ... (cmd_ser.cpp)
+// sentio eval ser ... (cmd_ser.cpp), sentio eval fusion ... (cmd_fusion.cpp)
 #include <memory>
 #include <string>
 #include <utility>
@@ -38,6 +38,7 @@ Runner add_eval_command(CLI::App& app) {
   const std::vector<std::pair<std::string, Runner>> subs = {
       {"ser", add_eval_ser_command(*cmd)},
       {"text", add_eval_text_command(*cmd)},
+      {"fusion", add_eval_fusion_command(*cmd)},
   };
   return [args, cmd, face, subs] {
     for (const auto& [name, run] : subs)
