@@ -149,11 +149,12 @@ float words_quality(std::size_t n_words, float recognition_confidence) {
 
 FusionModel fit_fusion(const std::vector<FusionExample>& examples) {
   FusionModel model;
-  // Temperatures: each modality's NLL over the examples where it is present, on a log-spaced grid.
+  // Temperatures: each modality's mean NLL over the examples where it is present, on a log-spaced grid
+  // 0.05 .. 20 (121 points); 1 when the modality is never present.
   for (std::size_t m = 0; m < kModalityCount; ++m) {
     double best_t = 1.0, best_nll = std::numeric_limits<double>::infinity();
-    for (int g = 0; g <= 60; ++g) {
-      const double t = std::pow(10.0, -1.0 + 2.0 * g / 60.0);  // 0.1 .. 10
+    for (int g = 0; g <= 120; ++g) {
+      const double t = 0.05 * std::pow(400.0, g / 120.0);
       double nll = 0;
       std::size_t n = 0;
       for (const FusionExample& e : examples) {
@@ -161,32 +162,61 @@ FusionModel fit_fusion(const std::vector<FusionExample>& examples) {
         nll -= calibrated_log(e.evidence[m]->probabilities, t)[e.label];
         ++n;
       }
-      if (n > 0 && nll / static_cast<double>(n) < best_nll) {
+      if (n > 0 && nll / static_cast<double>(n) < best_nll - 1e-12) {
         best_nll = nll / static_cast<double>(n);
         best_t = t;
       }
     }
     model.temperature[m] = best_t;
   }
-  // Reliabilities: the grid of relative weights with the best fused accuracy, ties to the lowest NLL.
-  const std::vector<double> grid = {0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0};
-  double best_acc = -1, best_nll = std::numeric_limits<double>::infinity();
-  for (double rf : grid)
-    for (double rw : grid) {
+  // Reliabilities (voice fixed at 1; only ratios matter): the face and words values on a log grid
+  // 2^(k/2), k = -6..6, with the most correct fused calls over the examples and over their variants with
+  // one modality left out (so the pairs are fitted too: moments often lack a modality); ties go to the
+  // lowest NLL, then to the grid point nearest equal weights. A modality never present keeps 1.
+  std::vector<MomentEvidence> variants;
+  std::vector<std::size_t> labels;
+  for (const FusionExample& e : examples) {
+    std::size_t present = 0;
+    for (const auto& m : e.evidence) present += m ? 1 : 0;
+    if (present == 0) continue;
+    variants.push_back(e.evidence);
+    labels.push_back(e.label);
+    if (present < 2) continue;
+    for (std::size_t m = 0; m < kModalityCount; ++m) {
+      if (!e.evidence[m]) continue;
+      MomentEvidence v = e.evidence;
+      v[m].reset();
+      variants.push_back(v);
+      labels.push_back(e.label);
+    }
+  }
+  std::array<bool, kModalityCount> seen{};
+  for (const MomentEvidence& v : variants)
+    for (std::size_t m = 0; m < kModalityCount; ++m) seen[m] = seen[m] || v[m].has_value();
+  std::vector<double> grid;
+  for (int k = -6; k <= 6; ++k) grid.push_back(std::pow(2.0, k / 2.0));
+  const std::vector<double> fixed = {1.0};
+  std::size_t best_correct = 0;
+  double best_nll = std::numeric_limits<double>::infinity(), best_spread = std::numeric_limits<double>::infinity();
+  for (double rf : seen[1] ? grid : fixed)
+    for (double rw : seen[2] ? grid : fixed) {
       FusionModel candidate = model;
       candidate.reliability = {1.0, rf, rw};
       std::size_t correct = 0;
       double nll = 0;
-      for (const FusionExample& e : examples) {
-        if (!e.evidence[0] && !e.evidence[1] && !e.evidence[2]) continue;
-        const FusedCall f = candidate.fuse(e.evidence);
-        correct += f.top == e.label ? 1 : 0;
-        nll -= std::log(std::max<double>(f.probabilities[e.label], kFloor));
+      for (std::size_t i = 0; i < variants.size(); ++i) {
+        const FusedCall f = candidate.fuse(variants[i]);
+        correct += f.top == labels[i] ? 1 : 0;
+        nll -= std::log(std::max<double>(f.probabilities[labels[i]], kFloor));
       }
-      const double acc = examples.empty() ? 0.0 : static_cast<double>(correct) / static_cast<double>(examples.size());
-      if (acc > best_acc + 1e-12 || (std::fabs(acc - best_acc) <= 1e-12 && nll < best_nll)) {
-        best_acc = acc;
+      const double spread = std::fabs(std::log(rf)) + std::fabs(std::log(rw));
+      const bool better = correct > best_correct ||
+                          (correct == best_correct && (nll < best_nll - 1e-9 ||
+                                                       (std::fabs(nll - best_nll) <= 1e-9 && spread < best_spread)));
+      if (better) {
+        best_correct = correct;
         best_nll = nll;
+        best_spread = spread;
         model.reliability = candidate.reliability;
       }
     }

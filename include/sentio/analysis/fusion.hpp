@@ -67,8 +67,9 @@ struct FusionExample {
   std::size_t label = 0;  // core label index
 };
 
-// Fits temperatures (each modality's NLL on the examples where it is present) and reliabilities (the grid
-// that maximises the fused accuracy, ties to the lowest NLL). Deterministic.
+// Fits temperatures (each modality's NLL on the examples where it is present, log grid 0.05..20) and
+// reliabilities (voice 1; face and words on the log grid 2^(k/2), k = -6..6: the most correct fused calls over
+// the examples and their one-modality-left-out variants, ties to the lowest NLL). Deterministic.
 FusionModel fit_fusion(const std::vector<FusionExample>& examples);
 
 // The evidence of a whole clip (one utterance, e.g. an aligned example of a manifest), from its analysis:
