@@ -25,12 +25,15 @@ constexpr double kFloor = 1e-6;  // probability floor before the log
 
 double clamp01(double x) { return std::clamp(x, 0.0, 1.0); }
 
-// log softmax(log p / T) over the core labels.
-std::array<double, kEmotionCount> calibrated_log(const EmotionProbs& p, double temperature) {
+using Prior = std::array<double, kEmotionCount>;
+
+// log softmax(log p / T - log prior) over the core labels (prior nullptr: no correction).
+std::array<double, kEmotionCount> calibrated_log(const EmotionProbs& p, double temperature, const Prior* prior = nullptr) {
   std::array<double, kEmotionCount> l{};
   double mx = -std::numeric_limits<double>::infinity();
   for (std::size_t c = 0; c < kEmotionCount; ++c) {
     l[c] = std::log(std::max<double>(p[c], kFloor)) / temperature;
+    if (prior) l[c] -= std::log(std::max((*prior)[c], kFloor));
     mx = std::max(mx, l[c]);
   }
   double sum = 0;
@@ -51,18 +54,28 @@ const char* modality_name(Modality m) {
   return "?";
 }
 
+std::array<std::array<double, kEmotionCount>, kModalityCount> FusionModel::uniform_priors() {
+  std::array<std::array<double, kEmotionCount>, kModalityCount> p{};
+  for (auto& m : p) m.fill(1.0 / static_cast<double>(kEmotionCount));
+  return p;
+}
+
 FusedCall FusionModel::fuse(const MomentEvidence& evidence) const {
   FusedCall out;
   double total = 0;
+  std::size_t present = 0;
   for (std::size_t m = 0; m < kModalityCount; ++m)
-    if (evidence[m]) total += reliability[m] * std::max(1e-3, static_cast<double>(evidence[m]->quality));
+    if (evidence[m]) {
+      total += reliability[m] * std::max(1e-3, static_cast<double>(evidence[m]->quality));
+      ++present;
+    }
   SENTIO_ASSERT(total > 0);
   std::array<double, kEmotionCount> pooled{};
   for (std::size_t m = 0; m < kModalityCount; ++m) {
     if (!evidence[m]) continue;
     const double w = reliability[m] * std::max(1e-3, static_cast<double>(evidence[m]->quality)) / total;
     out.weights[m] = static_cast<float>(w);
-    const auto l = calibrated_log(evidence[m]->probabilities, temperature[m]);
+    const auto l = calibrated_log(evidence[m]->probabilities, temperature[m], present > 1 ? &prior[m] : nullptr);
     for (std::size_t c = 0; c < kEmotionCount; ++c) pooled[c] += w * l[c];
   }
   const double mx = *std::max_element(pooled.begin(), pooled.end());
@@ -100,6 +113,19 @@ FusionModel FusionModel::load(const std::string& path) {
       if (!std::isfinite(*dst) || *dst <= 0)
         fail(std::string("modalities.") + name + "." + key + " must be finite and positive");
     }
+    if (mj.contains("prior")) {
+      const json& pj = mj["prior"];
+      const std::string what = std::string("modalities.") + name + ".prior";
+      if (!pj.is_array() || pj.size() != kEmotionCount) fail(what + " must be an array of 7 numbers (core label order)");
+      double sum = 0;
+      for (std::size_t c = 0; c < kEmotionCount; ++c) {
+        if (!pj[c].is_number() || !std::isfinite(pj[c].get<double>()) || pj[c].get<double>() <= 0)
+          fail(what + " must hold finite positive numbers");
+        m.prior[k][c] = pj[c].get<double>();
+        sum += m.prior[k][c];
+      }
+      for (double& v : m.prior[k]) v /= sum;
+    }
   }
   m.description = j.value("description", "");
   return m;
@@ -112,7 +138,8 @@ void FusionModel::save(const std::string& path) const {
   j["description"] = description;
   for (std::size_t k = 0; k < kModalityCount; ++k)
     j["modalities"][modality_name(static_cast<Modality>(k))] = {{"temperature", temperature[k]},
-                                                                  {"reliability", reliability[k]}};
+                                                                  {"reliability", reliability[k]},
+                                                                  {"prior", prior[k]}};
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) throw InputError("fusion model '" + path + "': cannot open for writing");
   out << j.dump(2) << "\n";
@@ -149,8 +176,22 @@ float words_quality(std::size_t n_words, float recognition_confidence) {
 
 FusionModel fit_fusion(const std::vector<FusionExample>& examples) {
   FusionModel model;
-  // Temperatures: each modality's mean NLL over the examples where it is present, on a log-spaced grid
-  // 0.05 .. 20 (121 points); 1 when the modality is never present.
+  // Priors: each modality's mean call (floored, renormalised); uniform when the modality is never present.
+  for (std::size_t m = 0; m < kModalityCount; ++m) {
+    Prior sum{};
+    std::size_t n = 0;
+    for (const FusionExample& e : examples) {
+      if (!e.evidence[m]) continue;
+      for (std::size_t c = 0; c < kEmotionCount; ++c) sum[c] += static_cast<double>(e.evidence[m]->probabilities[c]);
+      ++n;
+    }
+    if (n == 0) continue;
+    double total = 0;
+    for (double& v : sum) total += (v = std::max(v / static_cast<double>(n), kFloor));
+    for (std::size_t c = 0; c < kEmotionCount; ++c) model.prior[m][c] = sum[c] / total;
+  }
+  // Temperatures: each modality's mean NLL (with its prior correction, as in a pool) over the examples
+  // where it is present, on a log-spaced grid 0.05 .. 20 (121 points); 1 when the modality is never present.
   for (std::size_t m = 0; m < kModalityCount; ++m) {
     double best_t = 1.0, best_nll = std::numeric_limits<double>::infinity();
     for (int g = 0; g <= 120; ++g) {
@@ -159,7 +200,7 @@ FusionModel fit_fusion(const std::vector<FusionExample>& examples) {
       std::size_t n = 0;
       for (const FusionExample& e : examples) {
         if (!e.evidence[m]) continue;
-        nll -= calibrated_log(e.evidence[m]->probabilities, t)[e.label];
+        nll -= calibrated_log(e.evidence[m]->probabilities, t, &model.prior[m])[e.label];
         ++n;
       }
       if (n > 0 && nll / static_cast<double>(n) < best_nll - 1e-12) {

@@ -62,12 +62,26 @@ TEST(Fusion, SaveLoadRoundTripAndBadFiles) {
   FusionModel m;
   m.temperature = {1.25, 0.5, 3.0};
   m.reliability = {1.0, 2.0, 0.25};
+  m.prior[1] = {0.4, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1};
   m.description = "test";
   m.save((dir / "f.json").string());
   const FusionModel r = FusionModel::load((dir / "f.json").string());
   EXPECT_EQ(r.temperature, m.temperature);
   EXPECT_EQ(r.reliability, m.reliability);
   EXPECT_EQ(r.description, "test");
+  for (std::size_t c = 0; c < kEmotionCount; ++c) {
+    EXPECT_NEAR(r.prior[1][c], m.prior[1][c], 1e-12);
+    EXPECT_NEAR(r.prior[0][c], 1.0 / 7, 1e-12);
+  }
+  std::ofstream(dir / "badprior.json") << R"({"format": "sentio.fusion", "version": 1, "modalities": {"voice":
+    {"temperature": 1, "reliability": 1, "prior": [1, 1, 1]}, "face": {"temperature": 1, "reliability": 1},
+    "words": {"temperature": 1, "reliability": 1}}})";
+  try {
+    (void)FusionModel::load((dir / "badprior.json").string());
+    FAIL() << "short prior accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("modalities.voice.prior"), std::string::npos) << e.what();
+  }
   std::ofstream(dir / "bad.json") << R"({"format": "sentio.fusion", "version": 1, "modalities": {"voice":
     {"temperature": 1, "reliability": 1}, "face": {"temperature": -1, "reliability": 1}, "words": {"temperature": 1,
     "reliability": 1}}})";
@@ -120,6 +134,36 @@ TEST(FitFusion, TrustsTheReliableModalityAndCalibrates) {
   EXPECT_GE(accuracy(m, test), 0.88);
 }
 
+TEST(Fusion, PriorCorrectsPoolsButNotASingleModality) {
+  FusionModel m;
+  m.prior[0] = {0.05, 0.05, 0.05, 0.7, 0.05, 0.05, 0.05};  // the voice says anger most of the time
+  MomentEvidence e;
+  e[0] = call(3, 0.5f);  // voice: anger, as usual
+  EXPECT_EQ(m.fuse(e).top, 3u);  // alone: its own label
+  e[1] = call(1, 0.3f);  // a weak face: happiness
+  EXPECT_EQ(m.fuse(e).top, 1u);  // the voice's habitual anger no longer outweighs the face
+  m.prior = FusionModel::uniform_priors();
+  EXPECT_EQ(m.fuse(e).top, 3u);
+}
+
+// A voice biased to anger (it says anger when unsure) and a fair face: the prior learns the bias.
+TEST(FitFusion, PriorIsTheMeanCall) {
+  std::vector<FusionExample> ex;
+  for (std::size_t i = 0; i < 70; ++i) {
+    FusionExample e;
+    e.label = i % kEmotionCount;
+    e.evidence[0] = call(i % 2 == 0 ? e.label : 3, 0.6f);
+    e.evidence[1] = call(e.label, 0.4f);
+    ex.push_back(e);
+  }
+  const FusionModel m = fit_fusion(ex);
+  EXPECT_GT(m.prior[0][3], 0.3);
+  EXPECT_NEAR(m.prior[1][3], 1.0 / 7, 1e-6);
+  double sum = 0;
+  for (double p : m.prior[0]) sum += p;
+  EXPECT_NEAR(sum, 1.0, 1e-9);
+}
+
 TEST(FitFusion, DeterministicAndHandlesAbsentModalities) {
   auto ex = synthetic(200, {0.6, 0.6, 0.6}, 3);
   for (FusionExample& e : ex) e.evidence[2].reset();  // no words anywhere
@@ -128,6 +172,7 @@ TEST(FitFusion, DeterministicAndHandlesAbsentModalities) {
   EXPECT_EQ(a.reliability, b.reliability);
   EXPECT_EQ(a.temperature[2], 1.0);
   EXPECT_EQ(a.reliability[2], 1.0);
+  EXPECT_EQ(a.prior[2], FusionModel::uniform_priors()[2]);
   const FusionModel none = fit_fusion({});
   EXPECT_EQ(none.reliability, (std::array<double, kModalityCount>{1.0, 1.0, 1.0}));
 }

@@ -339,8 +339,13 @@ int run_train(const FusionArgs& a) {
   const Score fused = score(examples, [&](const FusionExample& e) { return std::optional(model.fuse(e.evidence).top); });
   std::fprintf(stderr, "sentio: fitted on %s\n", counts_text(examples).c_str());
   for (std::size_t m = 0; m < kModalityCount; ++m)
-    std::fprintf(stderr, "sentio:   %-5s temperature %.3f  reliability %.3f\n",
-                 analysis::modality_name(static_cast<analysis::Modality>(m)), model.temperature[m], model.reliability[m]);
+  {
+    std::string prior;
+    for (double p : model.prior[m]) prior += (prior.empty() ? "" : " ") + std::to_string(p).substr(0, 5);
+    std::fprintf(stderr, "sentio:   %-5s temperature %.3f  reliability %.3f  prior %s\n",
+                 analysis::modality_name(static_cast<analysis::Modality>(m)), model.temperature[m], model.reliability[m],
+                 prior.c_str());
+  }
   std::fprintf(stderr, "sentio: fused training accuracy %.3f (macro-F1 %.3f); model written to %s\n", fused.accuracy,
                fused.macro_f1, a.output.c_str());
   if (failed > 0) {
@@ -381,7 +386,8 @@ int run_eval(const FusionArgs& a) {
   out["failed"] = failed;
   for (std::size_t m = 0; m < kModalityCount; ++m) {
     const char* name = analysis::modality_name(static_cast<analysis::Modality>(m));
-    out["model_parameters"][name] = {{"temperature", model.temperature[m]}, {"reliability", model.reliability[m]}};
+    out["model_parameters"][name] = {
+        {"temperature", model.temperature[m]}, {"reliability", model.reliability[m]}, {"prior", model.prior[m]}};
     out["alone"][name] = score_json(score(ex, alone(m)));
   }
   out["fused_any"] = score_json(score(ex, fused_without(std::nullopt, false)));

@@ -2,12 +2,15 @@
 #pragma once
 // Late fusion of the voice, face and words into one call, robust to missing modalities.
 //
-// Each modality's core-label probabilities are temperature-calibrated (T_m), then pooled log-linearly:
-//   log p(c) = sum_m w_m log softmax(log p_m / T_m)(c) - log Z,   w_m = r_m q_m / sum_k r_k q_k,
+// Each modality's core-label probabilities are temperature-calibrated (T_m) and, in a pool of two or more
+// modalities, divided by the modality's prior pi_m (its mean call on the fitting data, so a modality that
+// leans towards some labels whatever the truth does not pull the pool there), then pooled log-linearly:
+//   log p(c) = sum_m w_m log softmax(log p_m / T_m - log pi_m)(c) - log Z,   w_m = r_m q_m / sum_k r_k q_k,
 // over the modalities present, where r_m is the modality's reliability (fitted on aligned examples by
 // `sentio train fusion`) and q_m in [0, 1] the instance's quality (voice: duration and signal quality;
 // face: size, pose and how often it was seen; words: recogniser confidence and length; see *_quality()).
-// One modality present: the fused call is that modality's calibrated distribution (same label).
+// One modality present: the fused call is that modality's calibrated distribution (same label, no prior
+// correction).
 // The model is a small JSON file ("sentio.fusion" v1); the shipped default is models/fusion/default.json.
 #include <array>
 #include <cstddef>
@@ -39,15 +42,20 @@ struct FusedCall {
 
 class FusionModel {
  public:
+  static std::array<std::array<double, kEmotionCount>, kModalityCount> uniform_priors();
+
   std::array<double, kModalityCount> temperature{1.0, 1.0, 1.0};
   std::array<double, kModalityCount> reliability{1.0, 1.0, 1.0};
+  // Each modality's prior pi_m over the core labels (positive, sums to 1; uniform = no correction).
+  std::array<std::array<double, kEmotionCount>, kModalityCount> prior = uniform_priors();
   std::string description;  // how and on what the parameters were chosen (one line)
 
   // The fused call; at least one modality must be present.
   FusedCall fuse(const MomentEvidence& evidence) const;
 
   // "sentio.fusion" v1 JSON. load() throws InputError naming the file when it is missing or malformed
-  // (temperatures and reliabilities must be finite and positive).
+  // (temperatures and reliabilities must be finite and positive; a prior, optional, is 7 positive numbers,
+  // normalised on load; absent = uniform).
   static FusionModel load(const std::string& path);
   void save(const std::string& path) const;
 };
@@ -67,7 +75,8 @@ struct FusionExample {
   std::size_t label = 0;  // core label index
 };
 
-// Fits temperatures (each modality's NLL on the examples where it is present, log grid 0.05..20) and
+// Fits priors (each modality's mean call over the examples where it is present), temperatures (each
+// modality's NLL, with its prior correction, on the examples where it is present, log grid 0.05..20) and
 // reliabilities (voice 1; face and words on the log grid 2^(k/2), k = -6..6: the most correct fused calls over
 // the examples and their one-modality-left-out variants, ties to the lowest NLL). Deterministic.
 FusionModel fit_fusion(const std::vector<FusionExample>& examples);
