@@ -70,7 +70,9 @@ TEST(FusionCli, TrainAndEvalWithBadRows) {
   for (const char* m : {"voice", "face", "words"}) {
     EXPECT_GT(mj["modalities"][m]["temperature"].get<double>(), 0.0);
     EXPECT_GT(mj["modalities"][m]["reliability"].get<double>(), 0.0);
+    ASSERT_EQ(mj["modalities"][m]["prior"].size(), 7u) << m;
   }
+  EXPECT_NEAR(mj["modalities"]["face"]["prior"][0].get<double>(), 1.0 / 7, 1e-9);  // no face: uniform
 
   // Evaluation of that model, from the evidence cache written by training.
   const auto e = run_command(sentio_cmd("eval fusion -j 1 --json --data '" + manifest().string() + "' --model '" +
