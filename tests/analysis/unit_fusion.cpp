@@ -138,9 +138,9 @@ TEST(Fusion, PriorCorrectsPoolsButNotASingleModality) {
   FusionModel m;
   m.prior[0] = {0.05, 0.05, 0.05, 0.7, 0.05, 0.05, 0.05};  // the voice says anger most of the time
   MomentEvidence e;
-  e[0] = call(3, 0.5f);  // voice: anger, as usual
+  e[0] = call(3, 0.5f);          // voice: anger, as usual
   EXPECT_EQ(m.fuse(e).top, 3u);  // alone: its own label
-  e[1] = call(1, 0.3f);  // a weak face: happiness
+  e[1] = call(1, 0.3f);          // a weak face: happiness
   EXPECT_EQ(m.fuse(e).top, 1u);  // the voice's habitual anger no longer outweighs the face
   m.prior = FusionModel::uniform_priors();
   EXPECT_EQ(m.fuse(e).top, 3u);

@@ -7,7 +7,6 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "test_support.hpp"
@@ -17,7 +16,9 @@ using sentio::test::run_command;
 
 namespace {
 
-std::string sentio_cmd(const std::string& args) { return "'" + sentio::test::sentio_binary().string() + "' " + args; }
+std::string sentio_cmd(const std::string& args) {
+  return "'" + sentio::test::sentio_binary().string() + "' " + args;
+}
 
 void write_srt(const fs::path& p, const std::string& text) {
   std::ofstream(p) << "1\n00:00:00,000 --> 00:00:05,000\n" << text << "\n";
@@ -42,7 +43,7 @@ const fs::path& manifest() {
       write_srt(dir / (stem + ".srt"), clips[i].second);
       m << stem << ".wav," << stem << ".srt," << clips[i].first << "\n";
     }
-    m << "missing.wav,,sad\n";          // line 6: no such file
+    m << "missing.wav,,sad\n";           // line 6: no such file
     m << "clip0.wav,clip0.srt,blorp\n";  // line 7: unknown label
     m << "clip1.wav,happy\n";            // line 8: wrong number of fields
     return dir / "clips.csv";
@@ -65,8 +66,9 @@ TEST(FusionCli, TrainAndEvalWithBadRows) {
   ASSERT_TRUE(in) << t.output;
   const nlohmann::json mj = nlohmann::json::parse(in);
   EXPECT_EQ(mj["format"], "sentio.fusion");
-  EXPECT_NE(mj["description"].get<std::string>().find("clips.csv (4 clips; voice 4, face 0, words 4 present)"),
-            std::string::npos);
+  EXPECT_NE(
+      mj["description"].get<std::string>().find("clips.csv (4 clips; voice 4, face 0, words 4 present)"),
+      std::string::npos);
   for (const char* m : {"voice", "face", "words"}) {
     EXPECT_GT(mj["modalities"][m]["temperature"].get<double>(), 0.0);
     EXPECT_GT(mj["modalities"][m]["reliability"].get<double>(), 0.0);
@@ -75,8 +77,9 @@ TEST(FusionCli, TrainAndEvalWithBadRows) {
   EXPECT_NEAR(mj["modalities"]["face"]["prior"][0].get<double>(), 1.0 / 7, 1e-9);  // no face: uniform
 
   // Evaluation of that model, from the evidence cache written by training.
-  const auto e = run_command(sentio_cmd("eval fusion -j 1 --json --data '" + manifest().string() + "' --model '" +
-                                        model.string() + "' --evidence '" + evidence.string() + "'"));
+  const auto e =
+      run_command(sentio_cmd("eval fusion -j 1 --json --data '" + manifest().string() + "' --model '" +
+                             model.string() + "' --evidence '" + evidence.string() + "'"));
   EXPECT_EQ(e.status, 1) << e.output;
   // The output holds stderr too: the error lines before the document, the count after it.
   const std::size_t open = e.output.find('{'), close = e.output.rfind('}');
@@ -101,8 +104,9 @@ TEST(FusionCli, TrainAndEvalWithBadRows) {
                    mj["modalities"]["voice"]["temperature"].get<double>());
 
   // The cache was used (no analysis) and the table names the parts.
-  const auto table = run_command(sentio_cmd("eval fusion -j 1 --data '" + manifest().string() + "' --model '" +
-                                            model.string() + "' --evidence '" + evidence.string() + "'"));
+  const auto table =
+      run_command(sentio_cmd("eval fusion -j 1 --data '" + manifest().string() + "' --model '" +
+                             model.string() + "' --evidence '" + evidence.string() + "'"));
   EXPECT_EQ(table.status, 1) << table.output;
   EXPECT_NE(table.output.find("evidence of"), std::string::npos) << table.output;
   EXPECT_NE(table.output.find("each modality alone"), std::string::npos) << table.output;

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // sentio train fusion --data MANIFEST [-o MODEL.json] [--evidence FILE] [--fps N] [-j N] [-q] [model options]
-// sentio eval fusion --data MANIFEST [--model MODEL.json] [--evidence FILE] [--json] [--fps N] [-j N] [-q] [...]
-// Late fusion of voice, face and words (sentio/analysis/fusion.hpp) fitted and measured on aligned clips: each
-// manifest row (path,transcript,label) is analysed through the public API (Engine + analyze_file) like
+// sentio eval fusion --data MANIFEST [--model MODEL.json] [--evidence FILE] [--json] [--fps N] [-j N] [-q]
+//
+// Late fusion of voice, face and words (sentio/analysis/fusion.hpp) fitted and measured on aligned clips:
+// each manifest row (path,transcript,label) is analysed through the public API (Engine + analyze_file) like
 // `sentio analyze FILE --transcript T --speaker-mode single`, and clip_evidence() gives each modality's call.
-// Torch-free: runs in the command line itself.
+// The command's code is torch-free (it runs in the command line, not the plugin); the library loads the
+// sentio-torch plugin itself for the models that need it (the face backend, the speech CNN).
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -15,13 +17,12 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "commands.hpp"
 #include "sentio/analysis/fusion.hpp"
@@ -104,7 +105,8 @@ Manifest read_manifest(const std::string& path) {
   m.hash = fnv1a(ss.str());
   std::istringstream lines(ss.str());
   std::string line;
-  if (!std::getline(lines, line)) throw InputError("manifest '" + path + "': empty (expected a header path,transcript,label)");
+  if (!std::getline(lines, line))
+    throw InputError("manifest '" + path + "': empty (expected a header path,transcript,label)");
   if (line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
   const std::vector<std::string> header = csv_fields(line);
   auto column = [&](const std::string& name) -> std::optional<std::size_t> {
@@ -114,9 +116,12 @@ Manifest read_manifest(const std::string& path) {
   };
   const auto c_path = column("path"), c_label = column("label"), c_transcript = column("transcript");
   if (!c_path || !c_label)
-    throw InputError("manifest '" + path + "': the header must name the columns path and label (and optionally transcript)");
+    throw InputError("manifest '" + path +
+                     "': the header must name the columns path and label (and optionally transcript)");
   const fs::path folder = fs::path(path).parent_path();
-  auto resolve = [&](const std::string& p) { return fs::path(p).is_absolute() || folder.empty() ? p : (folder / p).string(); };
+  auto resolve = [&](const std::string& p) {
+    return fs::path(p).is_absolute() || folder.empty() ? p : (folder / p).string();
+  };
   std::size_t number = 1;
   while (std::getline(lines, line)) {
     ++number;
@@ -126,7 +131,8 @@ Manifest read_manifest(const std::string& path) {
     r.line = number;
     const std::string where = path + ":" + std::to_string(number) + ": ";
     if (f.size() != header.size()) {
-      r.error = where + "expected " + std::to_string(header.size()) + " fields, found " + std::to_string(f.size());
+      r.error =
+          where + "expected " + std::to_string(header.size()) + " fields, found " + std::to_string(f.size());
     } else if (f[*c_path].empty()) {
       r.error = where + "empty path";
     } else {
@@ -149,8 +155,8 @@ Manifest read_manifest(const std::string& path) {
 
 std::string cache_key(const FusionArgs& a, std::uint64_t manifest_hash) {
   std::ostringstream k;
-  k << std::hex << manifest_hash << std::dec << "|fps=" << a.fps << "|" << a.speech_model << "|" << a.face_models << "|"
-    << a.expression_model << "|" << a.text_model;
+  k << std::hex << manifest_hash << std::dec << "|fps=" << a.fps << "|" << a.speech_model << "|"
+    << a.face_models << "|" << a.expression_model << "|" << a.text_model;
   return k.str();
 }
 
@@ -231,14 +237,16 @@ std::vector<FusionExample> analyse_rows(const FusionArgs& a, std::vector<Row>& r
   rows = manifest.rows;
   const std::string key = cache_key(a, manifest.hash);
   const bool cached = !a.evidence.empty() && load_cache(a.evidence, key, rows);
-  if (cached && !a.quiet) std::fprintf(stderr, "sentio: evidence of %s read from %s\n", a.data.c_str(), a.evidence.c_str());
+  if (cached && !a.quiet)
+    std::fprintf(stderr, "sentio: evidence of %s read from %s\n", a.data.c_str(), a.evidence.c_str());
   if (!cached) {
     EngineOptions eo;
     eo.speech_model = a.speech_model;
     eo.face_models = a.face_models;
     eo.expression_model = a.expression_model;
     eo.text_model = a.text_model;
-    const int workers = a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const int workers =
+        a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     eo.n_threads = workers;
     const std::shared_ptr<const Engine> engine = Engine::create(eo);
     // Models are loaded up front: a bad model file is one usage error, not a failure of every row.
@@ -323,7 +331,9 @@ bool complete(const MomentEvidence& e) {
   return std::all_of(e.begin(), e.end(), [](const auto& m) { return m.has_value(); });
 }
 
-json score_json(const Score& s) { return {{"n", s.n}, {"accuracy", s.accuracy}, {"macro_f1", s.macro_f1}}; }
+json score_json(const Score& s) {
+  return {{"n", s.n}, {"accuracy", s.accuracy}, {"macro_f1", s.macro_f1}};
+}
 
 int run_train(const FusionArgs& a) {
   std::vector<Row> rows;
@@ -333,21 +343,21 @@ int run_train(const FusionArgs& a) {
   FusionModel model = analysis::fit_fusion(examples);
   model.description = !a.description.empty()
                           ? a.description
-                          : "fitted by `sentio train fusion` on " + fs::path(a.data).filename().string() + " (" +
-                                counts_text(examples) + ")";
+                          : "fitted by `sentio train fusion` on " + fs::path(a.data).filename().string() +
+                                " (" + counts_text(examples) + ")";
   model.save(a.output);
-  const Score fused = score(examples, [&](const FusionExample& e) { return std::optional(model.fuse(e.evidence).top); });
+  const Score fused =
+      score(examples, [&](const FusionExample& e) { return std::optional(model.fuse(e.evidence).top); });
   std::fprintf(stderr, "sentio: fitted on %s\n", counts_text(examples).c_str());
-  for (std::size_t m = 0; m < kModalityCount; ++m)
-  {
+  for (std::size_t m = 0; m < kModalityCount; ++m) {
     std::string prior;
     for (double p : model.prior[m]) prior += (prior.empty() ? "" : " ") + std::to_string(p).substr(0, 5);
     std::fprintf(stderr, "sentio:   %-5s temperature %.3f  reliability %.3f  prior %s\n",
-                 analysis::modality_name(static_cast<analysis::Modality>(m)), model.temperature[m], model.reliability[m],
-                 prior.c_str());
+                 analysis::modality_name(static_cast<analysis::Modality>(m)), model.temperature[m],
+                 model.reliability[m], prior.c_str());
   }
-  std::fprintf(stderr, "sentio: fused training accuracy %.3f (macro-F1 %.3f); model written to %s\n", fused.accuracy,
-               fused.macro_f1, a.output.c_str());
+  std::fprintf(stderr, "sentio: fused training accuracy %.3f (macro-F1 %.3f); model written to %s\n",
+               fused.accuracy, fused.macro_f1, a.output.c_str());
   if (failed > 0) {
     std::fprintf(stderr, "sentio: %zu row(s) failed, %zu analysed\n", failed, examples.size());
     return kExitInputFailed;
@@ -386,8 +396,9 @@ int run_eval(const FusionArgs& a) {
   out["failed"] = failed;
   for (std::size_t m = 0; m < kModalityCount; ++m) {
     const char* name = analysis::modality_name(static_cast<analysis::Modality>(m));
-    out["model_parameters"][name] = {
-        {"temperature", model.temperature[m]}, {"reliability", model.reliability[m]}, {"prior", model.prior[m]}};
+    out["model_parameters"][name] = {{"temperature", model.temperature[m]},
+                                     {"reliability", model.reliability[m]},
+                                     {"prior", model.prior[m]}};
     out["alone"][name] = score_json(score(ex, alone(m)));
   }
   out["fused_any"] = score_json(score(ex, fused_without(std::nullopt, false)));
@@ -405,7 +416,8 @@ int run_eval(const FusionArgs& a) {
     c["alone"][name] = score_json(s);
     c["fused_without"][name] = score_json(score(full, fused_without(m, true)));
     best_single = std::max(best_single, s.accuracy);
-    if (m != static_cast<std::size_t>(analysis::Modality::words)) best_face_voice = std::max(best_face_voice, s.accuracy);
+    if (m != static_cast<std::size_t>(analysis::Modality::words))
+      best_face_voice = std::max(best_face_voice, s.accuracy);
   }
   // One modality present: the fused call with only that modality vs the modality alone, on its rows.
   bool no_worse = true;
@@ -434,8 +446,8 @@ int run_eval(const FusionArgs& a) {
       std::printf("  %-34s n %4zu  accuracy %.3f  macro-F1 %.3f\n", what.c_str(), s["n"].get<std::size_t>(),
                   s["accuracy"].get<double>(), s["macro_f1"].get<double>());
     };
-    std::printf("fusion model %s\n  %s\n%zu clips analysed, %zu failed\n", model_path.c_str(), model.description.c_str(),
-                ex.size(), failed);
+    std::printf("fusion model %s\n  %s\n%zu clips analysed, %zu failed\n", model_path.c_str(),
+                model.description.c_str(), ex.size(), failed);
     std::printf("each modality alone (rows where it is present):\n");
     for (const auto& [name, s] : out["alone"].items()) line(name, s);
     line("fused (whatever is present)", out["fused_any"]);
@@ -448,9 +460,10 @@ int run_eval(const FusionArgs& a) {
       line(name + ": fused", s["fused"]);
       line(name + ": alone", s["alone"]);
     }
-    std::printf("fused - best single: %+.3f; fused without words - better of face/voice: %+.3f; one present no "
-                "worse than alone: %s\n",
-                fused.accuracy - best_single, without_words - best_face_voice, no_worse ? "yes" : "no");
+    std::printf(
+        "fused - best single: %+.3f; fused without words - better of face/voice: %+.3f; one present no "
+        "worse than alone: %s\n",
+        fused.accuracy - best_single, without_words - best_face_voice, no_worse ? "yes" : "no");
   }
   if (failed > 0) {
     std::fprintf(stderr, "sentio: %zu row(s) failed, %zu analysed\n", failed, ex.size());
@@ -460,21 +473,27 @@ int run_eval(const FusionArgs& a) {
 }
 
 void add_common(CLI::App* s, FusionArgs& a) {
-  s->add_option("--data", a.data,
-                "CSV manifest with the columns path,transcript,label (transcript may be empty or absent; paths "
-                "relative to the manifest's folder; label: any emotion label of the core table, e.g. happy, joy, "
-                "angry; calm -> neutral). Each row is one clip (video with speech and a face, audio, or image) "
-                "analysed like 'sentio analyze PATH --transcript TRANSCRIPT --speaker-mode single'; bad rows are "
-                "reported, one line each, and counted")
+  s->add_option(
+       "--data", a.data,
+       "CSV manifest with the columns path,transcript,label (transcript may be empty or absent; paths "
+       "relative to the manifest's folder; label: any emotion label of the core table, e.g. happy, joy, "
+       "angry; calm -> neutral). Each row is one clip (video with speech and a face, audio, or image) "
+       "analysed like 'sentio analyze PATH --transcript TRANSCRIPT --speaker-mode single'; bad rows are "
+       "reported, one line each, and counted")
       ->required();
-  s->add_option("--evidence", a.evidence,
-                "Evidence cache (JSON Lines): read when it was written for the same manifest text, --fps and "
-                "model options, otherwise the rows are analysed and it is written. Keep it outside the repository");
+  s->add_option(
+      "--evidence", a.evidence,
+      "Evidence cache (JSON Lines): read when it was written for the same manifest text, --fps and "
+      "model options, otherwise the rows are analysed and it is written (it does not notice a changed model "
+      "file or media file: delete it then). Keep it outside the repository");
   s->add_option("--fps", a.fps, "Video frames analysed per second (faces)")->capture_default_str();
-  s->add_option("--speech-model", a.speech_model, "Speech-emotion model (default: the shipped one, models/ser/)");
-  s->add_option("--face-models", a.face_models,
-                "Folder with blazeface/facemesh/emotion .json+.bin (default: the models fetched by scripts/setup)");
-  s->add_option("--expression-model", a.expression_model, "Expression model json used instead of the folder's");
+  s->add_option("--speech-model", a.speech_model,
+                "Speech-emotion model (default: the shipped one, models/ser/)");
+  s->add_option(
+      "--face-models", a.face_models,
+      "Folder with blazeface/facemesh/emotion .json+.bin (default: the models fetched by scripts/setup)");
+  s->add_option("--expression-model", a.expression_model,
+                "Expression model json used instead of the folder's");
   s->add_option("--text-model", a.text_model, "Text-emotion model (default: the shipped one, models/text/)");
   s->add_option("-j,--jobs", a.jobs, "Clips analysed in parallel (default: all cores)");
   s->add_flag("-q,--quiet", a.quiet, "No progress bar or messages (errors are still printed)");
@@ -485,12 +504,15 @@ void add_common(CLI::App* s, FusionArgs& a) {
 Runner add_train_fusion_command(CLI::App& train) {
   auto args = std::make_shared<FusionArgs>();
   CLI::App* s = train.add_subcommand(
-      "fusion", "Fit the late fusion of voice, face and words (per-modality temperatures and reliabilities, "
-                "sentio/analysis/fusion.hpp) on aligned clips whose modalities carry the row's emotion.");
+      "fusion",
+      "Fit the late fusion of voice, face and words (per-modality priors, temperatures and reliabilities, "
+      "sentio/analysis/fusion.hpp) on aligned clips whose modalities carry the row's emotion.");
   add_common(s, *args);
-  s->add_option("-o,--output", args->output, "Fusion model to write (JSON, format sentio.fusion)")->capture_default_str();
-  s->add_option("--description", args->description,
-                "The model's one-line description (default: 'fitted by sentio train fusion on MANIFEST (counts)')");
+  s->add_option("-o,--output", args->output, "Fusion model to write (JSON, format sentio.fusion)")
+      ->capture_default_str();
+  s->add_option(
+      "--description", args->description,
+      "The model's one-line description (default: 'fitted by sentio train fusion on MANIFEST (counts)')");
   return [args, s] {
     if (!s->parsed()) return kExitUsage;
     return run_train(*args);
@@ -500,11 +522,13 @@ Runner add_train_fusion_command(CLI::App& train) {
 Runner add_eval_fusion_command(CLI::App& eval) {
   auto args = std::make_shared<FusionArgs>();
   CLI::App* s = eval.add_subcommand(
-      "fusion", "Fusion accuracy on aligned clips: each modality alone, fused, fused leaving each modality out, "
-                "and fused vs alone when only one modality is present (accuracy and macro-F1).");
+      "fusion",
+      "Fusion accuracy on aligned clips: each modality alone, fused, fused leaving each modality out, "
+      "and fused vs alone when only one modality is present (accuracy and macro-F1).");
   add_common(s, *args);
-  s->add_option("--model", args->model,
-                "Fusion model from 'sentio train fusion' (default: the shipped one, models/fusion/default.json)");
+  s->add_option(
+      "--model", args->model,
+      "Fusion model from 'sentio train fusion' (default: the shipped one, models/fusion/default.json)");
   s->add_flag("--json", args->json, "Print one JSON object instead of a table");
   return [args, s] {
     if (!s->parsed()) return kExitUsage;
