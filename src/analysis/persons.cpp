@@ -14,12 +14,30 @@ namespace sentio::analysis {
 
 namespace {
 
-constexpr double kEnergyRate = 50.0;     // SpeechSegment::energy_db frames per second
-constexpr double kMouthActivity = 0.06;  // std of mouth_opening (ratio to the eye distance) of a talking mouth
+// Constants chosen on the dev split of bench/active_speaker.sh (never on the reported test split).
+constexpr double kEnergyRate = 50.0;         // SpeechSegment::energy_db frames per second
+constexpr long kEnergyHalfWindow = 2;        // voice energy averaged over +-2 frames (100 ms) around a frame
+constexpr double kActivityFloor = 0.002;     // mouth activity (std of mouth_opening) below this is stillness
+constexpr double kBaselineQuantile = 0.1;    // a face's resting activity: this quantile over its windows
+constexpr double kMinGap = 0.8;              // s: a pause between segments this long is a window of its own
+constexpr std::size_t kMinFrames = 3;        // frames with cues a face needs in a window to be measured
+constexpr double kOwnWeight = 1.0;           // weight of log2(activity / the face's resting activity)
+constexpr double kRelativeWeight = 1.0;      // weight of log2(activity / the most active face's)
+constexpr double kFollowWeight = 2.0;        // weight of the correlation of mouth opening and voice energy
+constexpr double kDecisive = 0.5;            // a segment's own evidence names its face from this score ...
+constexpr double kDecisiveMargin = 0.5;      // ... this far above the next face's
+constexpr double kLinkScore = 1.0;           // pooled score of a speaker and a face at link confidence 0.5
+constexpr double kRivalMargin = 0.0;         // a linked face is kept unless another scores this much higher
 
+// One face's evidence during one speech segment.
 struct Evidence {
-  double score = 0;       // [0, 1]: how much this track looks like the voice of the segment
-  double visible = 0;     // share of the frames analysed during the segment with this track
+  double score = 0;    // log2 units: > 0 speaks more than at rest and than the others, and follows the voice
+  double visible = 0;  // share of the frames analysed during the segment with this face
+};
+
+// A face's frames with cues: time (s) and mouth opening (ratio to the eye distance).
+struct MouthSeries {
+  std::vector<double> time, opening;
 };
 
 double pearson(const std::vector<double>& a, const std::vector<double>& b) {
@@ -51,36 +69,93 @@ double stddev(const std::vector<double>& a) {
   return std::sqrt(s / static_cast<double>(a.size()));
 }
 
-// The evidence of every visible track for one segment. Mouth movement (its spread over the segment) and
-// its correlation with the voice's energy at the same instants; each track's movement is also compared with
-// the most moving track's, since listeners' mouths move too, less.
-std::map<int, Evidence> segment_evidence(const SpeechSegment& seg, const FacesResult& faces) {
-  std::map<int, Evidence> out;
-  std::map<int, double> activity, correlation;
-  const double expected = std::max(1.0, (seg.end - seg.start) * std::max(faces.sampled_fps, 1e-9));
-  for (const FaceTrackResult& t : faces.tracks) {
-    std::vector<double> mouth, energy;
-    std::size_t seen = 0;
-    for (const FaceObservation& o : t.observations) {
-      if (o.time < seg.start || o.time > seg.end) continue;
-      ++seen;
-      if (!o.cues) continue;
-      mouth.push_back(o.cues->mouth_opening);
-      const auto k = static_cast<std::size_t>(std::llround((o.time - seg.start) * kEnergyRate));
-      energy.push_back(seg.energy_db.empty() ? 0.0 : seg.energy_db[std::min(k, seg.energy_db.size() - 1)]);
-    }
-    if (seen == 0) continue;
-    out[t.id].visible = std::min(1.0, static_cast<double>(seen) / expected);
-    activity[t.id] = stddev(mouth);
-    correlation[t.id] = pearson(mouth, energy);
+double logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+
+// Mouth openings of the series within [start, end] (inclusive), with their times.
+MouthSeries within(const MouthSeries& m, double start, double end) {
+  MouthSeries out;
+  const auto first = std::lower_bound(m.time.begin(), m.time.end(), start);
+  for (auto i = static_cast<std::size_t>(first - m.time.begin()); i < m.time.size() && m.time[i] <= end; ++i) {
+    out.time.push_back(m.time[i]);
+    out.opening.push_back(m.opening[i]);
   }
-  double most = 0;
-  for (const auto& [id, a] : activity) most = std::max(most, a);
-  for (auto& [id, e] : out) {
-    const double moving = std::min(1.0, activity[id] / kMouthActivity);
-    const double relative = most > 0 ? activity[id] / most : 0.0;
-    const double follows = std::clamp(correlation[id], 0.0, 1.0);
-    e.score = 0.45 * moving * relative + 0.35 * relative + 0.2 * follows;
+  return out;
+}
+
+// The voice's energy (dB) at time t of the segment: the mean of the 20-ms frames within +-100 ms.
+double energy_at(const SpeechSegment& seg, double t) {
+  if (seg.energy_db.empty()) return 0;
+  const auto n = static_cast<long>(seg.energy_db.size());
+  const long k = std::clamp(static_cast<long>(std::llround((t - seg.start) * kEnergyRate)), 0L, n - 1);
+  double sum = 0;
+  long count = 0;
+  for (long i = std::max(0L, k - kEnergyHalfWindow); i <= std::min(n - 1, k + kEnergyHalfWindow); ++i, ++count)
+    sum += seg.energy_db[static_cast<std::size_t>(i)];
+  return sum / static_cast<double>(count);
+}
+
+// Each face's resting mouth activity: a low quantile of its activity over the windows of the recording (the
+// speech segments and the pauses between them), so that a face whose mouth is never still (a moustache, a
+// moving head, landmark noise) needs more movement to count as speaking than a still one.
+std::map<int, double> resting_activity(const std::map<int, MouthSeries>& mouths, const std::vector<SpeechSegment>& segments) {
+  std::vector<std::pair<double, double>> windows;
+  for (const SpeechSegment& s : segments) windows.emplace_back(s.start, s.end);
+  std::sort(windows.begin(), windows.end());
+  const std::size_t n_segments = windows.size();
+  double previous_end = 0;
+  for (std::size_t i = 0; i < n_segments; ++i) {
+    if (windows[i].first - previous_end >= kMinGap) windows.emplace_back(previous_end, windows[i].first);
+    previous_end = std::max(previous_end, windows[i].second);
+  }
+  std::map<int, double> out;
+  for (const auto& [id, mouth] : mouths) {
+    std::vector<double> activity;
+    for (const auto& [a, b] : windows) {
+      const MouthSeries w = within(mouth, a, b);
+      if (w.opening.size() >= kMinFrames) activity.push_back(stddev(w.opening));
+    }
+    double rest = kActivityFloor;
+    if (!activity.empty()) {
+      std::sort(activity.begin(), activity.end());
+      const auto k = static_cast<std::size_t>(std::llround(kBaselineQuantile * static_cast<double>(activity.size() - 1)));
+      rest = std::max(rest, activity[k]);
+    }
+    out[id] = rest;
+  }
+  return out;
+}
+
+// The evidence of every face measured during one segment: how much more its mouth moves than at rest, than
+// the most moving face's, and how well it follows the voice's energy (listeners' mouths move too).
+std::map<int, Evidence> segment_evidence(const SpeechSegment& seg, const FacesResult& faces,
+                                         const std::map<int, MouthSeries>& mouths, const std::map<int, double>& rest,
+                                         double min_visible_share) {
+  const double expected = std::max(1.0, (seg.end - seg.start) * std::max(faces.sampled_fps, 1e-9));
+  struct Measured {
+    double visible, activity, follows;
+  };
+  std::map<int, Measured> measured;
+  double most = kActivityFloor;
+  for (const FaceTrackResult& t : faces.tracks) {
+    std::size_t seen = 0;
+    for (const FaceObservation& o : t.observations)
+      if (o.time >= seg.start && o.time <= seg.end) ++seen;
+    const double visible = std::min(1.0, static_cast<double>(seen) / expected);
+    const auto m = mouths.find(t.id);
+    if (m == mouths.end() || visible < min_visible_share) continue;
+    const MouthSeries w = within(m->second, seg.start, seg.end);
+    if (w.opening.size() < kMinFrames) continue;
+    std::vector<double> energy;
+    for (double time : w.time) energy.push_back(energy_at(seg, time));
+    const double activity = std::max(kActivityFloor, stddev(w.opening));
+    measured[t.id] = {visible, activity, pearson(w.opening, energy)};
+    most = std::max(most, activity);
+  }
+  std::map<int, Evidence> out;
+  for (const auto& [id, m] : measured) {
+    const double own = std::log2(m.activity / rest.at(id));
+    const double relative = std::log2(m.activity / most);
+    out[id] = {kOwnWeight * own + kRelativeWeight * relative + kFollowWeight * m.follows, m.visible};
   }
   return out;
 }
@@ -110,11 +185,22 @@ PersonLinks link_persons(const SpeechResult* speech, const FacesResult* faces, c
   std::vector<std::map<int, Evidence>> per_segment(n_segments);
   std::map<std::string, std::map<int, std::pair<double, double>>> pooled;  // speaker -> track -> (sum, weight)
   std::map<std::string, double> first_spoken;
+  std::map<int, MouthSeries> mouths;
+  std::map<int, double> rest;
+  if (faces && speech) {
+    for (const FaceTrackResult& t : faces->tracks)
+      for (const FaceObservation& o : t.observations)
+        if (o.cues) {
+          mouths[t.id].time.push_back(o.time);
+          mouths[t.id].opening.push_back(o.cues->mouth_opening);
+        }
+    rest = resting_activity(mouths, speech->segments);
+  }
   for (std::size_t s = 0; s < n_segments; ++s) {
     const SpeechSegment& seg = speech->segments[s];
     if (!first_spoken.count(seg.speaker)) first_spoken[seg.speaker] = seg.start;
     if (!faces) continue;
-    per_segment[s] = segment_evidence(seg, *faces);
+    per_segment[s] = segment_evidence(seg, *faces, mouths, rest, options.min_visible_share);
     for (const auto& [id, e] : per_segment[s]) {
       auto& [sum, weight] = pooled[seg.speaker][id];
       const double w = (seg.end - seg.start) * e.visible;
@@ -122,37 +208,57 @@ PersonLinks link_persons(const SpeechResult* speech, const FacesResult* faces, c
       weight += w;
     }
   }
-  // One-to-one assignment, strongest pooled evidence first.
+  // One-to-one assignment, strongest pooled evidence first; the confidence of a link is a logistic of the
+  // pooled score, 0.5 at kLinkScore.
   struct Pair {
     std::string speaker;
     int track;
-    double score;
+    double confidence;
   };
   std::vector<Pair> pairs;
   for (const auto& [speaker, tracks] : pooled)
     for (const auto& [id, sw] : tracks)
-      if (sw.second > 0) pairs.push_back({speaker, id, sw.first / sw.second});
-  std::stable_sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) { return a.score > b.score; });
+      if (sw.second > 0) pairs.push_back({speaker, id, logistic(sw.first / sw.second - kLinkScore)});
+  std::stable_sort(pairs.begin(), pairs.end(), [](const Pair& a, const Pair& b) { return a.confidence > b.confidence; });
   std::map<std::string, std::pair<int, double>> speaker_track;
   std::set<int> taken;
   for (const Pair& p : pairs) {
-    if (p.score < options.min_link_confidence || speaker_track.count(p.speaker) || taken.count(p.track)) continue;
-    speaker_track[p.speaker] = {p.track, p.score};
+    if (p.confidence < options.min_link_confidence || speaker_track.count(p.speaker) || taken.count(p.track)) continue;
+    speaker_track[p.speaker] = {p.track, p.confidence};
     taken.insert(p.track);
   }
-  // Segments: the speaker's face when it is visible and the segment's own evidence does not point elsewhere.
+  // Segments: the face the segment's own evidence names clearly (the speaker labels may merge two people
+  // or split one); else the speaker's face when it is measured during the segment and no other face's
+  // evidence is stronger; else none (an off-screen voice, or unclear).
   for (std::size_t s = 0; s < n_segments; ++s) {
     const SpeechSegment& seg = speech->segments[s];
+    int best = -1;
+    double best_score = -1e300, second = -1e300;
+    for (const auto& [id, e] : per_segment[s]) {
+      if (e.score > best_score) {
+        second = best_score;
+        best_score = e.score;
+        best = id;
+      } else {
+        second = std::max(second, e.score);
+      }
+    }
+    if (best >= 0 && best_score >= kDecisive && best_score - second >= kDecisiveMargin) {
+      links.segment_track[s] = best;
+      links.segment_confidence[s] = static_cast<float>(logistic(std::min(best_score - second, 20.0)));
+      continue;
+    }
     const auto it = speaker_track.find(seg.speaker);
     if (it == speaker_track.end()) continue;
     const auto e = per_segment[s].find(it->second.first);
-    if (e == per_segment[s].end() || e->second.visible < options.min_visible_share) continue;
-    double rival = 0;
+    if (e == per_segment[s].end()) continue;
+    double rival = -1e300;
     for (const auto& [id, other] : per_segment[s])
       if (id != it->second.first) rival = std::max(rival, other.score);
-    if (rival > e->second.score + 0.25) continue;  // this segment's mouth belongs to someone else
+    if (rival > e->second.score + kRivalMargin) continue;  // this segment's mouth belongs to someone else
     links.segment_track[s] = it->second.first;
-    links.segment_confidence[s] = static_cast<float>(it->second.second * std::clamp(0.5 + e->second.score - rival, 0.0, 1.0));
+    links.segment_confidence[s] =
+        static_cast<float>(it->second.second * logistic(std::min(e->second.score - rival, 20.0)));
   }
   // Names: each transcript name to the speaker its utterances overlap most.
   std::map<std::string, std::string> speaker_name;

@@ -2,13 +2,15 @@
 #pragma once
 // Persons: which visible face is the voice that speaks, and who the transcript's names are.
 //
-// Active-speaker evidence, per speech segment and per face track visible during it: how much the face's
-// mouth moves (mouth_opening of its observations, FaceCues) and how well that movement follows the voice's
-// energy over the segment (SpeechSegment::energy_db, sampled at the observations' times). The evidence of
-// all of a speaker's segments is pooled, and speakers are assigned to face tracks one to one (a face is one
-// person's); a segment gets its speaker's face track when that face is visible during the segment and the
-// segment's own evidence does not contradict it, else none. Names: a transcript speaker name goes to the
-// speaker whose segments its utterances overlap most.
+// Active-speaker evidence, per speech segment and per face track measured during it (mouth_opening of its
+// observations, FaceCues): how much more the mouth moves (std over the segment) than that face's own resting
+// movement (a low quantile over the recording's segments and pauses), than the most moving face's, and how
+// well it follows the voice's energy (SpeechSegment::energy_db, sampled at the observations' times). A
+// segment gets the face its own evidence names clearly; otherwise its speaker's face. The evidence of all
+// of a speaker's segments is pooled, and speakers are linked to face tracks one to one (a face is one
+// person's); a speaker's face is used for an unclear segment when it is measured during the segment and no
+// other face's evidence is stronger; otherwise the segment has none (an off-screen voice). Names: a
+// transcript speaker name goes to the speaker whose segments its utterances overlap most.
 #include <string>
 #include <vector>
 
@@ -17,9 +19,10 @@
 namespace sentio::analysis {
 
 struct PersonLinkOptions {
-  // A speaker is linked to a face track only when the pooled evidence reaches this confidence, [0, 1].
+  // A speaker is linked to a face track only when the pooled evidence reaches this confidence, [0, 1]
+  // (a logistic of the pooled score).
   float min_link_confidence = 0.5f;
-  // A segment's face: its speaker's track must be seen in at least this share of the frames analysed
+  // A face is measured during a segment when it is seen in at least this share of the frames analysed
   // during the segment.
   float min_visible_share = 0.5f;
 };
