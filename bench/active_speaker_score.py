@@ -9,8 +9,9 @@ voice is off-screen. The rest is split into: a wrong face, no face (null) althou
 a face although the voice is off-screen, and speech no segment covers (the voice-activity detector's miss,
 not the linking's). "Best possible": the share the best choice of one face or none per segment would get
 (segments stretched over two people's turns cap it). Names (documents analysed with --transcript): a true name is right when the person
-carrying it has the face track of that name's panel (and the off-screen voice's name a person without a
-face), and that person's speaker label is the one whose segments cover most of that name's speech.
+carrying it has exactly the face track(s) of that name's panel (the off-screen voice's name: a person without
+a face), and that person's speaker label, if any (the off-screen voice's: required), is the one whose
+segments cover most of that name's speech.
   bench/active_speaker_score.py TRUTH.json DOC.json [TRUTH.json DOC.json ...]      -> one JSON line per pair
   bench/active_speaker_score.py --table TRUTH.json DOC.json [...]                  -> a Markdown table
 """
@@ -101,8 +102,13 @@ def score(truth, doc):
             for s in segments:
                 o = overlap(turn["speech"][0], turn["speech"][1], s["start"], s["end"])
                 by_speaker[s.get("speaker")] = by_speaker.get(s.get("speaker"), 0.0) + o
-        best = max(by_speaker, key=by_speaker.get) if by_speaker else None
-        voice_ok = best is not None and person.get("speaker") == best
+        voice = max(by_speaker, key=by_speaker.get) if by_speaker else None
+        # A person without a voice label is fine on screen (the speech part may give two people one label;
+        # the face carries the name); the off-screen voice has only its voice to be known by.
+        if panel >= 0 and not person.get("speaker"):
+            voice_ok = True
+        else:
+            voice_ok = voice is not None and person.get("speaker") == voice
         names_right += 1 if face_ok and voice_ok else 0
     return {
         "video": truth["video"], "variant": truth["variant"], "people": len(truth["panels"]),

@@ -230,6 +230,7 @@ PersonLinks link_persons(const SpeechResult* speech, const FacesResult* faces, c
   // Segments: the face the segment's own evidence names clearly (the speaker labels may merge two people
   // or split one); else the speaker's face when it is measured during the segment and no other face's
   // evidence is stronger; else none (an off-screen voice, or unclear).
+  std::vector<bool> clear(n_segments, false);  // the segment's own evidence named its face
   for (std::size_t s = 0; s < n_segments; ++s) {
     const SpeechSegment& seg = speech->segments[s];
     int best = -1;
@@ -246,6 +247,7 @@ PersonLinks link_persons(const SpeechResult* speech, const FacesResult* faces, c
     if (best >= 0 && best_score >= kDecisive && best_score - second >= kDecisiveMargin) {
       links.segment_track[s] = best;
       links.segment_confidence[s] = static_cast<float>(logistic(std::min(best_score - second, 20.0)));
+      clear[s] = true;
       continue;
     }
     const auto it = speaker_track.find(seg.speaker);
@@ -260,36 +262,91 @@ PersonLinks link_persons(const SpeechResult* speech, const FacesResult* faces, c
     links.segment_confidence[s] =
         static_cast<float>(it->second.second * logistic(std::min(e->second.score - rival, 20.0)));
   }
-  // Names: each transcript name to the speaker its utterances overlap most.
+  // A speaker the pooled evidence links to no face still gets the face that at least half of its clearly
+  // decided time names, when that face is nobody else's (the person's face in persons; its unclear
+  // segments keep none). Confidence: that share times the mean confidence of those segments.
+  {
+    std::map<std::string, std::map<int, std::pair<double, double>>> votes;  // speaker -> track -> (s, s*conf)
+    std::map<std::string, double> decided;
+    for (std::size_t s = 0; s < n_segments; ++s) {
+      if (!clear[s]) continue;
+      const SpeechSegment& seg = speech->segments[s];
+      const double d = seg.end - seg.start;
+      auto& [time, weighted] = votes[seg.speaker][links.segment_track[s]];
+      time += d;
+      weighted += d * links.segment_confidence[s];
+      decided[seg.speaker] += d;
+    }
+    std::vector<std::tuple<double, std::string, int, double>> candidates;  // share, speaker, track, confidence
+    for (const auto& [speaker, by_track] : votes)
+      for (const auto& [track, tw] : by_track)
+        if (decided[speaker] > 0 && tw.first > 0)
+          candidates.emplace_back(tw.first / decided[speaker], speaker, track, tw.first / decided[speaker] * tw.second / tw.first);
+    std::stable_sort(candidates.begin(), candidates.end(),
+                     [](const auto& x, const auto& y) { return std::get<0>(x) > std::get<0>(y); });
+    for (const auto& [share, speaker, track, confidence] : candidates) {
+      if (share < 0.5 || speaker_track.count(speaker) || taken.count(track)) continue;
+      speaker_track[speaker] = {track, confidence};
+      taken.insert(track);
+    }
+  }
+  // Names: each transcript name to the person whose speech its utterances overlap most, one to one. A
+  // segment's speech is the person's who has its face (a face no speaker is linked to is a person of its
+  // own), or its speaker's when it has none: speaker labels that merge two people still give each their
+  // name through the faces.
+  std::map<int, std::string> track_speaker;
+  for (const auto& [speaker, tc] : speaker_track) track_speaker[tc.first] = speaker;
   std::map<std::string, std::string> speaker_name;
+  std::map<int, std::string> track_name;
   std::vector<std::string> names_in_order;
   if (text) {
-    std::map<std::string, std::map<std::string, double>> name_overlap;
+    // Key of a person: (speaker, -1) or ("", face track).
+    using Key = std::pair<std::string, int>;
+    std::map<std::string, std::map<Key, double>> name_overlap;
     for (const TextUtterance& u : text->utterances) {
       if (!is_name(u.speaker)) continue;
       if (std::find(names_in_order.begin(), names_in_order.end(), u.speaker) == names_in_order.end())
         names_in_order.push_back(u.speaker);
       if (u.start < 0) continue;
-      for (std::size_t s = 0; s < n_segments; ++s)
-        name_overlap[u.speaker][speech->segments[s].speaker] +=
-            overlap(u.start, u.end, speech->segments[s].start, speech->segments[s].end);
+      for (std::size_t s = 0; s < n_segments; ++s) {
+        const SpeechSegment& seg = speech->segments[s];
+        const double o = overlap(u.start, u.end, seg.start, seg.end);
+        if (o <= 0) continue;
+        Key key{seg.speaker, -1};
+        if (const int t = links.segment_track[s]; t >= 0) {
+          const auto owner = track_speaker.find(t);
+          key = owner != track_speaker.end() ? Key{owner->second, -1} : Key{"", t};
+        }
+        name_overlap[u.speaker][key] += o;
+      }
     }
-    std::vector<std::tuple<double, std::string, std::string>> candidates;  // overlap, name, speaker
-    for (const auto& [name, by_speaker] : name_overlap)
-      for (const auto& [speaker, t] : by_speaker)
-        if (t > 0) candidates.emplace_back(t, name, speaker);
+    std::vector<std::tuple<double, std::string, Key>> candidates;  // overlap, name, person
+    for (const auto& [name, by_person] : name_overlap)
+      for (const auto& [key, t] : by_person)
+        if (t > 0) candidates.emplace_back(t, name, key);
     std::stable_sort(candidates.begin(), candidates.end(),
-                     [](const auto& a, const auto& b) { return std::get<0>(a) > std::get<0>(b); });
+                     [](const auto& x, const auto& y) { return std::get<0>(x) > std::get<0>(y); });
     std::set<std::string> named;
-    for (const auto& [t, name, speaker] : candidates) {
-      if (speaker_name.count(speaker) || named.count(name)) continue;
-      speaker_name[speaker] = name;
+    std::set<Key> has_name;
+    for (const auto& [t, name, key] : candidates) {
+      if (has_name.count(key) || named.count(name)) continue;
+      if (key.second >= 0)
+        track_name[key.second] = name;
+      else
+        speaker_name[key.first] = name;
+      has_name.insert(key);
       named.insert(name);
     }
     if (n_segments > 0)
-      for (const std::string& name : names_in_order)
-        if (!named.count(name))
+      for (const std::string& name : names_in_order) {
+        if (named.count(name)) continue;
+        if (name_overlap.count(name))
+          links.warnings.push_back("transcript speaker '" + name +
+                                   "' is not linked: the speech its times overlap is already another name's (voices "
+                                   "and faces do not tell them apart)");
+        else
           links.warnings.push_back("transcript speaker '" + name + "' matches no voice (its times overlap no speech)");
+      }
   }
   // Persons by first appearance: speakers, faces of no speaker, names of no speaker.
   struct Entry {
@@ -312,10 +369,12 @@ PersonLinks link_persons(const SpeechResult* speech, const FacesResult* faces, c
       if (!taken.count(t.id)) {
         Person p;
         p.face_tracks.push_back(t.id);
+        if (const auto it = track_name.find(t.id); it != track_name.end()) p.name = it->second;
         entries.push_back({t.first_time, std::move(p)});
       }
   std::set<std::string> named_speakers;
   for (const auto& [speaker, name] : speaker_name) named_speakers.insert(name);
+  for (const auto& [track, name] : track_name) named_speakers.insert(name);
   double order = 1e300;
   for (const std::string& name : names_in_order)
     if (!named_speakers.count(name)) {

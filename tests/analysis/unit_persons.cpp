@@ -149,6 +149,32 @@ TEST(Persons, AListenerWhoMouthsSilentlyIsNotTheSpeaker) {
   EXPECT_EQ(links.segment_track, (std::vector<int>{1, 2, 1, 2}));
 }
 
+// One label for two people, with a transcript: each name goes to the person with the face that speaks
+// during its lines (the second person has no voice label of their own, but a face and now a name).
+TEST(Persons, NamesFollowTheFacesWhenOneLabelMergesTwoPeople) {
+  const SpeechResult sp = speech({segment(0, 3, "S1"), segment(4, 7, "S1"), segment(8, 11, "S1")});
+  const FacesResult fa = faces({track(1, 12, {{0, 3, Mouth::talking}, {8, 11, Mouth::talking}}),
+                                track(2, 12, {{4, 7, Mouth::talking}})});
+  TextResult text;
+  for (const auto& [start, end, name] : std::vector<std::tuple<double, double, std::string>>{
+           {0.2, 2.8, "Alice"}, {4.1, 6.9, "Bruno"}, {8.3, 10.5, "Alice"}}) {
+    TextUtterance u;
+    u.start = start;
+    u.end = end;
+    u.speaker = name;
+    text.utterances.push_back(u);
+  }
+  const PersonLinks links = link_persons(&sp, &fa, &text);
+  ASSERT_EQ(links.persons.size(), 2u);
+  EXPECT_EQ(links.persons[0].speaker, "S1");
+  EXPECT_EQ(links.persons[0].face_tracks, std::vector<int>{1});
+  EXPECT_EQ(links.persons[0].name, "Alice");
+  EXPECT_EQ(links.persons[1].speaker, "");
+  EXPECT_EQ(links.persons[1].face_tracks, std::vector<int>{2});
+  EXPECT_EQ(links.persons[1].name, "Bruno");
+  EXPECT_TRUE(links.warnings.empty());
+}
+
 TEST(Persons, WithoutFacesSpeakersArePersonsWithoutLinks) {
   const SpeechResult sp = speech({segment(0, 3, "S1"), segment(4, 7, "S2")});
   const PersonLinks links = link_persons(&sp, nullptr, nullptr);

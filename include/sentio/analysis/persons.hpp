@@ -9,8 +9,10 @@
 // segment gets the face its own evidence names clearly; otherwise its speaker's face. The evidence of all
 // of a speaker's segments is pooled, and speakers are linked to face tracks one to one (a face is one
 // person's); a speaker's face is used for an unclear segment when it is measured during the segment and no
-// other face's evidence is stronger; otherwise the segment has none (an off-screen voice). Names: a
-// transcript speaker name goes to the speaker whose segments its utterances overlap most.
+// other face's evidence is stronger; otherwise the segment has none (an off-screen voice). A speaker the
+// pooled evidence links to no face is still the person of the face most of its clear segments name. Names:
+// a transcript speaker name goes to the person whose speech its utterances overlap most (a segment's speech
+// is its face's person's, or its speaker's without a face), one name per person.
 #include <string>
 #include <vector>
 
