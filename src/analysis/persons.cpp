@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
-// Persons (persons.hpp): active-speaker evidence per segment and track, pooled per speaker, a one-to-one
-// assignment of speakers to face tracks, names from the transcript.
+// Persons (persons.hpp): active-speaker evidence per segment and track (mouth movement against the face's
+// resting movement, the other faces' and the voice's energy), each segment's face from its own clear
+// evidence or else its speaker's linked face, a one-to-one assignment of speakers to face tracks (pooled
+// evidence, else the faces of the speaker's clear segments), names from the transcript through the faces.
 #include "sentio/analysis/persons.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
 
 #include "sentio/core/error.hpp"
 

@@ -5,6 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <numbers>
+#include <string>
+#include <tuple>
+#include <vector>
 
 #include "sentio/analysis/persons.hpp"
 
@@ -49,7 +53,7 @@ float opening(const std::vector<Act>& acts, double t, int frame) {
   for (const Act& a : acts) {
     if (t < a.start || t >= a.end) continue;
     if (a.mouth == Mouth::talking) return (std::fmod(t, kSyllable) < kSyllable / 2 ? 0.12f : 0.03f) + noise;
-    if (a.mouth == Mouth::mouthing) return 0.07f + 0.06f * static_cast<float>(std::sin(2 * M_PI * t / 0.45)) + noise;
+    if (a.mouth == Mouth::mouthing) return 0.07f + 0.06f * static_cast<float>(std::sin(2 * std::numbers::pi * t / 0.45)) + noise;
   }
   return 0.02f + noise;
 }
