@@ -6,6 +6,7 @@
 # With SENTIO_BEFORE=/path/to/an/older/sentio, that binary runs the same files in the same loop (the runs
 # alternate: new, old, new, old, ...), so that the ratio is measured under the same load.
 #   bench/engine_speed.sh [RUNS=3]     (writes bench/engine_speed.md)
+#   SPECS="60 2" OUT=bench/x.md bench/engine_speed.sh 7   (only some "MINUTES THREADS" cases, elsewhere)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
@@ -29,11 +30,11 @@ one_run() {
   echo "${t% *} $(awk -v k="${t#* }" 'BEGIN{printf "%.1f", k/1024}')"
 }
 
-out=bench/engine_speed.md
+out=${OUT:-bench/engine_speed.md}
 {
   echo "# File analysis through the Engine — $(date -u '+%F %H:%M') UTC, $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
   echo
-  echo "Command: \`bench/engine_speed.sh $runs\`${SENTIO_BEFORE:+ with SENTIO_BEFORE=$SENTIO_BEFORE}: medians of $runs runs of"
+  echo "Command: \`${SPECS:+SPECS=\"$SPECS\" }bench/engine_speed.sh $runs\`${SENTIO_BEFORE:+ with SENTIO_BEFORE=$SENTIO_BEFORE}: medians of $runs runs of"
   echo "\`sentio analyze -q -j N FILE -o OUT.json\` (wall time and peak RSS from /usr/bin/time); the binaries alternate run by run."
   echo "Recording: bench/analyze_speed.sh's (RAVDESS clips, 24 speakers, seeded order, 0.6-s pauses)."
   echo
@@ -41,7 +42,8 @@ out=bench/engine_speed.md
   echo
   echo "| audio | threads | binary | wall s (runs) | x real time | peak RSS MiB (runs) | segments | speakers |"
   echo "|---|---|---|---|---|---|---|---|"
-  for spec in "10 2" "30 2" "60 2" "60 1" "180 2"; do
+  IFS=',' read -r -a specs <<< "${SPECS:-10 2,30 2,60 2,60 1,180 2}"
+  for spec in "${specs[@]}"; do
     read -r m j <<< "$spec"
     f=$(ravdess_conversation "$m")
     declare -A walls=() rsss=() segs=()

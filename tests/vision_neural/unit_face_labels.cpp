@@ -2,7 +2,6 @@
 // Expression label mapping and the circumplex valence/arousal.
 #include <gtest/gtest.h>
 
-#include "face/manifest.hpp"
 #include "sentio/vision_neural/face_analyzer.hpp"
 
 namespace {
@@ -70,14 +69,6 @@ TEST(FaceCircumplex, WeightedMeanOfTheTable) {
   EXPECT_GT(circumplex_coordinates(Expression::fear).arousal, 0.5f);
   EXPECT_GT(circumplex_coordinates(Expression::happiness).valence, 0.5f);
   EXPECT_LT(circumplex_coordinates(Expression::sadness).arousal, 0);
-}
-
-TEST(FaceManifest, CsvQuoting) {
-  const auto f = sentio::vision::face::split_csv_line("a,\"b,c\",\"say \"\"hi\"\"\",\r");
-  ASSERT_EQ(f.size(), 4u);
-  EXPECT_EQ(f[1], "b,c");
-  EXPECT_EQ(f[2], "say \"hi\"");
-  EXPECT_EQ(f[3], "");
 }
 
 }  // namespace

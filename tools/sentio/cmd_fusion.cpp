@@ -26,6 +26,7 @@
 
 #include "commands.hpp"
 #include "sentio/analysis/fusion.hpp"
+#include "sentio/core/csv.hpp"
 #include "sentio/core/error.hpp"
 #include "sentio/core/labels.hpp"
 #include "sentio/core/metrics.hpp"
@@ -60,32 +61,6 @@ struct Row {
   MomentEvidence evidence;
 };
 
-// Splits one CSV record (RFC 4180 quotes; a record does not span lines).
-std::vector<std::string> csv_fields(const std::string& line) {
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        out.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        out.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.emplace_back();
-    } else if (c != '\r') {
-      out.back() += c;
-    }
-  }
-  return out;
-}
-
 std::uint64_t fnv1a(const std::string& s, std::uint64_t h = 1469598103934665603ull) {
   for (unsigned char c : s) h = (h ^ c) * 1099511628211ull;
   return h;
@@ -108,7 +83,7 @@ Manifest read_manifest(const std::string& path) {
   if (!std::getline(lines, line))
     throw InputError("manifest '" + path + "': empty (expected a header path,transcript,label)");
   if (line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
-  const std::vector<std::string> header = csv_fields(line);
+  const std::vector<std::string> header = split_csv_line(line);
   auto column = [&](const std::string& name) -> std::optional<std::size_t> {
     for (std::size_t i = 0; i < header.size(); ++i)
       if (header[i] == name) return i;
@@ -126,7 +101,7 @@ Manifest read_manifest(const std::string& path) {
   while (std::getline(lines, line)) {
     ++number;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    const std::vector<std::string> f = csv_fields(line);
+    const std::vector<std::string> f = split_csv_line(line);
     Row r;
     r.line = number;
     const std::string where = path + ":" + std::to_string(number) + ": ";

@@ -4,34 +4,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include "sentio/core/csv.hpp"
 #include "sentio/core/error.hpp"
 
 namespace sentio::vision::face {
-
-std::vector<std::string> split_csv_line(const std::string& line) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        fields.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        fields.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.emplace_back();
-    } else if (c != '\r') {
-      fields.back() += c;
-    }
-  }
-  return fields;
-}
 
 std::vector<ManifestRow> read_manifest(const std::string& manifest_path, const std::string& split) {
   std::ifstream in(manifest_path);

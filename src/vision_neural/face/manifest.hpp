@@ -19,7 +19,4 @@ struct ManifestRow {
 // keeps only the rows whose `split` column equals it (InputError when there is no such column).
 std::vector<ManifestRow> read_manifest(const std::string& manifest_path, const std::string& split = "");
 
-// Splits one CSV line (RFC 4180 quoting, no embedded newlines).
-std::vector<std::string> split_csv_line(const std::string& line);
-
 }  // namespace sentio::vision::face
