@@ -14,16 +14,21 @@
 #include <utility>
 #include <vector>
 
+#include "mouth_activity.hpp"
 #include "sentio/core/error.hpp"
 
 namespace sentio::analysis {
 
 namespace {
 
+using mouth::kActivityFloor;
+using mouth::stddev;
+using mouth::within;
+using MouthSeries = mouth::Series;
+
 // Constants chosen on the dev split of bench/active_speaker.sh (never on the reported test split).
 constexpr double kEnergyRate = 50.0;         // SpeechSegment::energy_db frames per second
 constexpr long kEnergyHalfWindow = 2;        // voice energy averaged over +-2 frames (100 ms) around a frame
-constexpr double kActivityFloor = 0.002;     // mouth activity (std of mouth_opening) below this is stillness
 constexpr double kBaselineQuantile = 0.1;    // a face's resting activity: this quantile over its windows
 constexpr double kMinGap = 0.8;              // s: a pause between segments this long is a window of its own
 constexpr std::size_t kMinFrames = 3;        // frames with cues a face needs in a window to be measured
@@ -39,11 +44,6 @@ constexpr double kRivalMargin = 0.0;         // a linked face is kept unless ano
 struct Evidence {
   double score = 0;    // log2 units: > 0 speaks more than at rest and than the others, and follows the voice
   double visible = 0;  // share of the frames analysed during the segment with this face
-};
-
-// A face's frames with cues: time (s) and mouth opening (ratio to the eye distance).
-struct MouthSeries {
-  std::vector<double> time, opening;
 };
 
 double pearson(const std::vector<double>& a, const std::vector<double>& b) {
@@ -65,28 +65,7 @@ double pearson(const std::vector<double>& a, const std::vector<double>& b) {
   return saa > 1e-12 && sbb > 1e-12 ? sab / std::sqrt(saa * sbb) : 0.0;
 }
 
-double stddev(const std::vector<double>& a) {
-  if (a.size() < 2) return 0;
-  double m = 0;
-  for (double v : a) m += v;
-  m /= static_cast<double>(a.size());
-  double s = 0;
-  for (double v : a) s += (v - m) * (v - m);
-  return std::sqrt(s / static_cast<double>(a.size()));
-}
-
 double logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
-
-// Mouth openings of the series within [start, end] (inclusive), with their times.
-MouthSeries within(const MouthSeries& m, double start, double end) {
-  MouthSeries out;
-  const auto first = std::lower_bound(m.time.begin(), m.time.end(), start);
-  for (auto i = static_cast<std::size_t>(first - m.time.begin()); i < m.time.size() && m.time[i] <= end; ++i) {
-    out.time.push_back(m.time[i]);
-    out.opening.push_back(m.opening[i]);
-  }
-  return out;
-}
 
 // The voice's energy (dB) at time t of the segment: the mean of the 20-ms frames within +-100 ms.
 double energy_at(const SpeechSegment& seg, double t) {
@@ -114,18 +93,13 @@ std::map<int, double> resting_activity(const std::map<int, MouthSeries>& mouths,
     previous_end = std::max(previous_end, windows[i].second);
   }
   std::map<int, double> out;
-  for (const auto& [id, mouth] : mouths) {
+  for (const auto& [id, series] : mouths) {
     std::vector<double> activity;
     for (const auto& [a, b] : windows) {
-      const MouthSeries w = within(mouth, a, b);
+      const MouthSeries w = within(series, a, b);
       if (w.opening.size() >= kMinFrames) activity.push_back(stddev(w.opening));
     }
-    double rest = kActivityFloor;
-    if (!activity.empty()) {
-      std::sort(activity.begin(), activity.end());
-      const auto k = static_cast<std::size_t>(std::llround(kBaselineQuantile * static_cast<double>(activity.size() - 1)));
-      rest = std::max(rest, activity[k]);
-    }
+    const double rest = mouth::low_quantile(std::move(activity), kBaselineQuantile);
     out[id] = rest;
   }
   return out;
@@ -194,12 +168,7 @@ PersonLinks link_persons(const SpeechResult* speech, const FacesResult* faces, c
   std::map<int, MouthSeries> mouths;
   std::map<int, double> rest;
   if (faces && speech) {
-    for (const FaceTrackResult& t : faces->tracks)
-      for (const FaceObservation& o : t.observations)
-        if (o.cues) {
-          mouths[t.id].time.push_back(o.time);
-          mouths[t.id].opening.push_back(o.cues->mouth_opening);
-        }
+    mouths = mouth::series_of(faces->tracks);
     rest = resting_activity(mouths, speech->segments);
   }
   for (std::size_t s = 0; s < n_segments; ++s) {
@@ -410,8 +379,10 @@ void apply_person_links(const PersonLinks& links, AnalysisResult& result) {
     for (std::size_t s = 0; s < result.speech->segments.size(); ++s) {
       SpeechSegment& seg = result.speech->segments[s];
       seg.face_track = s < links.segment_track.size() ? links.segment_track[s] : -1;
+      // The person whose face speaks, else the speaker's (speaker labels may merge two visible people).
+      const auto face = by_track.find(seg.face_track);
       const auto it = by_speaker.find(seg.speaker);
-      seg.person = it != by_speaker.end() ? it->second : "";
+      seg.person = face != by_track.end() ? face->second : it != by_speaker.end() ? it->second : "";
     }
   if (result.faces)
     for (FaceTrackResult& t : result.faces->tracks) {

@@ -67,7 +67,32 @@ struct Job {
   std::vector<float> samples;    // the segment's own samples
   std::vector<float> padded;     // with recognition context (empty without a recogniser)
   double padded_start = 0;
+  std::vector<double> cuts;      // from the segment cutter, inside (segment.start, segment.end)
 };
+
+// The samples of the job's segment that lie in `part` (a part of the segment).
+std::span<const float> samples_of(const Job& job, const speech::Segment& part) {
+  const auto index = [&](double t) {
+    return std::min(job.samples.size(),
+                    static_cast<std::size_t>(std::max(0.0, std::round((t - job.segment.start) * kRate))));
+  };
+  const std::size_t from = index(part.start), to = index(part.end);
+  return to > from ? std::span<const float>(job.samples).subspan(from, to - from) : std::span<const float>();
+}
+
+// The parts of a job's segment between its cuts (the whole segment without cuts).
+std::vector<speech::Segment> parts_of(const Job& job) {
+  constexpr double kMinPart = 0.1;  // s
+  std::vector<speech::Segment> parts;
+  double from = job.segment.start;
+  for (double cut : job.cuts) {
+    if (cut - from < kMinPart || job.segment.end - cut < kMinPart) continue;
+    parts.push_back({from, cut, job.segment.confidence});
+    from = cut;
+  }
+  parts.push_back({from, job.segment.end, job.segment.confidence});
+  return parts;
+}
 
 // One speaker-homogeneous piece of a speech segment, with everything the recording-level steps need.
 struct Piece {
@@ -153,6 +178,7 @@ struct SpeechStream::Impl {
   int n_channels;
   std::vector<Channel> channels;
   std::optional<speech::OnlineSpeakerClustering> online;
+  SegmentCutter cutter;
   std::vector<Piece> pieces;          // in the order they were made final
   std::vector<float> scratch;         // one channel of a push
   std::int64_t frames = 0;            // samples per channel pushed
@@ -199,21 +225,26 @@ struct SpeechStream::Impl {
     if (jobs.empty()) return update;
     std::vector<std::vector<Piece>> results(jobs.size());
     std::vector<std::optional<asr::TranscribedUtterance>> words(jobs.size());
+    if (cutter)
+      for (Job& job : jobs) job.cuts = cutter(job.segment.start, job.segment.end);
     executor.run(jobs.size(), [&](std::size_t i) {
       const Job& job = jobs[i];
       std::vector<speech::SpeakerPiece> split;
-      if (options.speaker_mode == SpeakerMode::diarize)
-        split = speech::split_speaker_changes(job.segment, job.samples, kRate, options.diarization);
-      else
-        split.push_back({job.segment, {}});
+      const std::vector<speech::Segment> parts = parts_of(job);
+      for (const speech::Segment& part : parts) {
+        if (options.speaker_mode != SpeakerMode::diarize) {
+          split.push_back({part, {}});
+          continue;
+        }
+        const std::span<const float> audio = parts.size() == 1 ? std::span<const float>(job.samples) : samples_of(job, part);
+        if (audio.empty()) continue;
+        for (speech::SpeakerPiece& p : speech::split_speaker_changes(part, audio, kRate, options.diarization))
+          split.push_back(std::move(p));
+      }
       for (speech::SpeakerPiece& p : split) {
-        const auto from = static_cast<std::size_t>(
-            std::max(0.0, std::round((p.segment.start - job.segment.start) * kRate)));
-        const auto to = std::min(job.samples.size(), static_cast<std::size_t>(std::max(
-                                                         0.0, std::round((p.segment.end - job.segment.start) * kRate))));
-        if (to <= from) continue;
+        const std::span<const float> audio = samples_of(job, p.segment);
+        if (audio.empty()) continue;
         Piece piece;
-        const std::span<const float> audio = std::span<const float>(job.samples).subspan(from, to - from);
         piece.evidence = model.analyse(audio);
         if (piece.evidence.functionals.empty()) {
           const features::EgemapsFunctionals f = features::egemaps_functionals(audio, kRate, 1);
@@ -357,6 +388,7 @@ SpeechStream::SpeechStream(const ser::SpeechEmotionModel& model, const SpeechAna
     : impl_(std::make_unique<Impl>(model, options, channels, executor, recognition)) {}
 SpeechStream::~SpeechStream() = default;
 
+void SpeechStream::set_segment_cutter(SegmentCutter cutter) { impl_->cutter = std::move(cutter); }
 SpeechUpdate SpeechStream::push(std::span<const float> samples) { return impl_->push(samples); }
 SpeechUpdate SpeechStream::close() { return impl_->close(); }
 SpeechResult SpeechStream::result() const { return impl_->result(); }

@@ -13,6 +13,7 @@
 #include "sentio/analysis/moments.hpp"
 #include "sentio/analysis/persons.hpp"
 #include "sentio/analysis/speech_stream.hpp"
+#include "sentio/analysis/visual_turns.hpp"
 #include "sentio/analysis/words_stream.hpp"
 #include "sentio/core/error.hpp"
 #include "sentio/media/channels.hpp"
@@ -160,6 +161,7 @@ struct Session::Impl {
       if (p.speaker == segment.speaker) p.id = it->second;
     links.warnings.clear();
     analysis::apply_person_links(links, now);
+    now.speech->segments[0].person = it->second;  // persons are known by provisional speaker while streaming
     analysis::MomentOptions mo;
     mo.window_s = 0;  // the segment's moment only
     analysis::build_moments(now, engine->fusion_model(), mo);
@@ -195,6 +197,13 @@ struct Session::Impl {
     if (options.transcribe) recognition.recognizer = &engine->recognizer();
     speech.emplace(engine->speech_model(), speech_options, per_channel ? n_channels : 1, engine->executor(),
                    recognition);
+    // A segment spanning two visible people's turns is cut where the speaking face changes (from the faces
+    // analysed by the time the segment closes: all of them for a file, whose frames come first).
+    speech->set_segment_cutter([this](double start, double end) {
+      if (!faces || image) return std::vector<double>{};
+      const analysis::VisualTurnOptions turn_options;
+      return analysis::visual_turn_cuts(faces->tracks_between(start - turn_options.context_s, end), start, end, turn_options);
+    });
   }
 
   void push_audio(std::span<const float> samples, int sample_rate, int n_channels) {

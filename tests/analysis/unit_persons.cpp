@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sentio/analysis/persons.hpp"
+#include "sentio/analysis/visual_turns.hpp"
 
 namespace sentio::analysis {
 namespace {
@@ -241,6 +242,46 @@ TEST(Persons, TranscriptNamesGoToTheVoiceTheyOverlapAndApplyWritesTheLinks) {
   EXPECT_EQ(r.faces->tracks[0].person, "P1");
   EXPECT_EQ(r.text->utterances[0].person, "P1");
   EXPECT_EQ(r.text->utterances[3].person, "P3");
+}
+
+// Visual turns: one segment over two people's turns (no pause between them) is cut where the mouth that
+// moves changes, near the true change; a segment one person speaks throughout is not cut.
+TEST(VisualTurns, ASegmentOverTwoTurnsIsCutWhereTheSpeakingFaceChanges) {
+  const std::vector<FaceTrackResult> tracks = {track(1, 20, {{4, 7, Mouth::talking}, {13, 16, Mouth::talking}}),
+                                               track(2, 20, {{7, 10, Mouth::talking}})};
+  const std::vector<double> cuts = visual_turn_cuts(tracks, 4, 10);
+  ASSERT_EQ(cuts.size(), 1u);
+  EXPECT_NEAR(cuts[0], 7.0, 0.4);
+  const std::vector<double> three = visual_turn_cuts(tracks, 4, 16);
+  ASSERT_EQ(three.size(), 2u);
+  EXPECT_NEAR(three[0], 7.0, 0.4);
+  EXPECT_NEAR(three[1], 11.5, 1.6);  // the pause [10, 13) lies between the turns: cut somewhere inside it
+  EXPECT_TRUE(visual_turn_cuts(tracks, 13, 16).empty());  // one speaker
+}
+
+TEST(VisualTurns, NoCutWithoutTwoFacesOrForShortSegments) {
+  const FaceTrackResult a = track(1, 12, {{0, 3, Mouth::talking}});
+  const FaceTrackResult b = track(2, 12, {{3, 6, Mouth::talking}});
+  EXPECT_TRUE(visual_turn_cuts({a}, 0, 6).empty());
+  EXPECT_TRUE(visual_turn_cuts({}, 0, 6).empty());
+  EXPECT_TRUE(visual_turn_cuts({a, b}, 2.5, 4.2).empty());  // shorter than two minimum parts
+  FaceTrackResult no_cues = b;
+  for (FaceObservation& o : no_cues.observations) o.cues.reset();
+  EXPECT_TRUE(visual_turn_cuts({a, no_cues}, 0, 6).empty());
+  ASSERT_EQ(visual_turn_cuts({a, b}, 0, 6).size(), 1u);
+}
+
+// A segment whose face is not its speaker's face (one label for two people) belongs to the face's person.
+TEST(Persons, ASegmentBelongsToThePersonWhoseFaceSpeaks) {
+  AnalysisResult r;
+  r.speech = speech({segment(0, 3, "S1"), segment(4, 7, "S1"), segment(8, 11, "S1")});
+  r.faces = faces({track(1, 12, {{0, 3, Mouth::talking}, {8, 11, Mouth::talking}}), track(2, 12, {{4, 7, Mouth::talking}})});
+  apply_person_links(link_persons(&*r.speech, &*r.faces, nullptr), r);
+  ASSERT_EQ(r.persons.size(), 2u);
+  EXPECT_EQ(r.speech->segments[0].person, r.persons[0].id);
+  EXPECT_EQ(r.speech->segments[1].person, r.persons[1].id);
+  EXPECT_EQ(r.speech->segments[1].face_track, 2);
+  EXPECT_EQ(r.speech->segments[2].person, r.persons[0].id);
 }
 
 }  // namespace

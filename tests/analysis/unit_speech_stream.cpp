@@ -140,6 +140,32 @@ TEST(SpeechAnalysis, ResultsDoNotDependOnChunkingOrThreads) {
   }
 }
 
+// A segment cutter (the faces' turns in a session) cuts a closed segment before its speaker split and
+// emotion evidence: the parts meet at the cut and each has its own evidence.
+TEST(SpeechAnalysis, ASegmentCutterCutsClosedSegments) {
+  static const test::LoudnessModel model;
+  const Decoded audio = decode(conversation(), false);
+  const SpeechResult plain = run(conversation(), {});
+  ASSERT_FALSE(plain.segments.empty());
+  const SpeechSegment& first = plain.segments.front();
+  const double cut = (first.start + first.end) / 2;
+  SpeechStream stream(model, {}, 1, inline_executor());
+  int calls = 0;
+  stream.set_segment_cutter([&](double start, double end) {
+    ++calls;
+    return start <= cut && cut < end ? std::vector<double>{cut} : std::vector<double>{};
+  });
+  stream.push(audio.samples);
+  stream.close();
+  const SpeechResult r = stream.result();
+  EXPECT_GE(calls, 1);
+  ASSERT_GE(r.segments.size(), plain.segments.size() + 1);
+  EXPECT_DOUBLE_EQ(r.segments[0].start, first.start);
+  EXPECT_NEAR(r.segments[0].end, cut, 1e-9);
+  EXPECT_NEAR(r.segments[1].start, cut, 1e-9);
+  EXPECT_NE(r.segments[0].probabilities, r.segments[1].probabilities);
+}
+
 TEST(SpeechAnalysis, StereoCallOneSpeakerPerChannel) {
   const fs::path dir = test::temp_dir();
   const fs::path left = dir / "left.wav", right = dir / "right.wav", stereo = dir / "call.wav";

@@ -3,7 +3,7 @@
 // The speech part of a stream: who felt what, when, as the audio arrives.
 //
 // 16-kHz audio is pushed in any chunks. Voice-activity detection closes utterance segments; each closed
-// segment is split at speaker changes (diarize mode), its pieces get their emotion evidence (in parallel
+// segment is cut where an optional segment cutter says (e.g. visual turns), then split at speaker changes (diarize mode), its pieces get their emotion evidence (in parallel
 // on the executor) and are returned at once as final segments, with a provisional speaker (online
 // clustering in diarize mode; exact in channels and single mode) and the probabilities the model gives
 // with the speakers known so far. close() ends the stream; result() then re-clusters the speakers over
@@ -14,6 +14,7 @@
 //
 // Memory: the audio the detector may still need (max segment + look-ahead + ~3 s) and ~2 KB per segment.
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <span>
 #include <vector>
@@ -43,6 +44,11 @@ struct StreamRecognition {
   double padding_s = 0.2;
 };
 
+// Cuts from outside the audio: given a closed segment's bounds (seconds), the times inside it where it is to be
+// cut before the speaker split and the emotion evidence (e.g. where the visibly speaking face changes,
+// visual_turns.hpp). Called on the pushing thread.
+using SegmentCutter = std::function<std::vector<double>(double start, double end)>;
+
 class SpeechStream {
  public:
   // `channels`: 1 for the mono mix (diarize or single mode); the recording's channel count (>= 2) in
@@ -54,6 +60,8 @@ class SpeechStream {
   SpeechStream(const SpeechStream&) = delete;
   SpeechStream& operator=(const SpeechStream&) = delete;
 
+  // Segments closed from now on are cut where `cutter` says (parts shorter than 0.1 s are not made).
+  void set_segment_cutter(SegmentCutter cutter);
   // Appends 16-kHz samples (interleaved when channels > 1; a whole number of frames) and returns what
   // this made final.
   SpeechUpdate push(std::span<const float> samples);
