@@ -64,6 +64,16 @@ std::string sha256_file(const std::string& path) {
   return to_hex(digest.data(), digest.size());
 }
 
+std::array<std::uint8_t, 32> sha256_bytes(std::string_view data) {
+  std::unique_ptr<AVSHA, ShaDeleter> sha(av_sha_alloc());
+  SENTIO_ASSERT(sha != nullptr);
+  SENTIO_ASSERT(av_sha_init(sha.get(), 256) == 0);
+  av_sha_update(sha.get(), reinterpret_cast<const std::uint8_t*>(data.data()), data.size());
+  std::array<std::uint8_t, 32> digest{};
+  av_sha_final(sha.get(), digest.data());
+  return digest;
+}
+
 std::map<std::string, std::string> read_sha256sums(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw InputError("'" + path + "': cannot open checksum list");

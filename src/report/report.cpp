@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: Apache-2.0
+// render_report / write_report: the document checked and reduced, the notes gathered, the page assembled.
+#include "sentio/report/report.hpp"
+
+#include <cctype>
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <system_error>
+
+#include "report_internal.hpp"
+#include "sentio/core/error.hpp"
+
+namespace sentio::report {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// The whole document is embedded for download up to this size (compact JSON); above it the page offers
+// the reduced copy it draws from, and says so (docs/REPORT.md: a 60-minute video's result is ~25 MB).
+constexpr std::size_t kFullEmbedLimit = 2'500'000;
+
+bool is_video_path(const std::string& path) {
+  static const char* const kExt[] = {".mp4", ".mkv", ".webm", ".mov", ".avi", ".mpg", ".mpeg", ".m4v", ".ogv"};
+  std::string ext = fs::path(path).extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* e : kExt)
+    if (ext == e) return true;
+  return false;
+}
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// `link` is how the page refers to the media (relative to the page); `file` where it is on disk now.
+std::string render(std::string_view text, std::string_view source, const ReportOptions& options,
+                   const std::string& media_file, const std::string& media_link) {
+  int major = 0;
+  const json doc = detail::parse_result(text, source, major);
+  json meta = json::object();
+  json notes = json::array();
+  meta["schema_major"] = major;
+  meta["max_points"] = options.max_points;
+
+  const json view = detail::drawing_view(doc, options.max_points);
+  detail::PageParts parts;
+  parts.view_json = dump(view);
+  const std::string full = dump(doc);
+  meta["result_bytes"] = full.size();
+  if (full.size() <= kFullEmbedLimit) {
+    parts.result_json = full;
+    meta["download"] = "full";
+  } else {
+    meta["download"] = "reduced";
+    notes.push_back("The full result (" + std::to_string(full.size() / 1'000'000) +
+                    " MB) is too large to embed; the download holds the reduced copy the charts are drawn from "
+                    "(long series as bucket means). Keep the original JSON file for the complete data.");
+  }
+
+  const std::string input_path = doc["input"].value("path", std::string());
+  std::string input_name = fs::path(input_path).filename().string();
+  if (input_name.empty()) input_name = std::string(source);
+  parts.title = options.title.empty() ? "Sentio report: " + input_name : options.title;
+  parts.summary = detail::summary_paragraph(doc);
+
+  json media = nullptr;
+  if (!options.media_path.empty()) {
+    std::error_code ec;
+    if (!fs::is_regular_file(media_file, ec)) {
+      notes.push_back("The recording '" + options.media_path + "' was not found, so the page has no player.");
+    } else {
+      media = {{"src", detail::url_path(fs::path(media_link).generic_string())},
+               {"kind", is_video_path(media_file) ? "video" : "audio"},
+               {"name", fs::path(media_file).filename().string()}};
+      parts.media_source = "'self'";
+    }
+  }
+  meta["media"] = media;
+
+  json thumbs = json::object();
+  const auto faces = doc.find("faces");
+  const bool has_tracks = faces != doc.end() && faces->is_object() && faces->contains("tracks") &&
+                          (*faces)["tracks"].is_array() && !(*faces)["tracks"].empty();
+  if (options.thumbnails && has_tracks) {
+    if (media.is_null() || media["kind"] != "video") {
+      notes.push_back("No face thumbnails: they are cut from the video, given with --media.");
+    } else {
+      try {
+        for (const auto& [id, uri] : detail::face_thumbnails(doc, media_file, options.blur_faces))
+          thumbs[std::to_string(id)] = uri;
+      } catch (const std::exception& e) {
+        notes.push_back(std::string("No face thumbnails: ") + e.what());
+      }
+    }
+  }
+  meta["thumbnails"] = std::move(thumbs);
+  meta["blurred"] = options.blur_faces;
+  meta["notes"] = std::move(notes);
+  meta["summary"] = parts.summary;
+  parts.meta_json = dump(meta);
+  return detail::assemble_page(parts);
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path.string() + ": cannot open for reading");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) throw InputError(path.string() + ": read error");
+  return ss.str();
+}
+
+}  // namespace
+
+std::string render_report(std::string_view result_json, std::string_view source_name, const ReportOptions& options) {
+  return render(result_json, source_name, options, options.media_path, options.media_path);
+}
+
+void write_report(const fs::path& result, const fs::path& out, const ReportOptions& options) {
+  const std::string text = read_file(result);
+  std::string link;
+  if (!options.media_path.empty()) {
+    std::error_code ec;
+    const fs::path folder = fs::absolute(out, ec).parent_path();
+    const fs::path rel = fs::absolute(options.media_path, ec).lexically_relative(folder);
+    link = rel.empty() ? fs::absolute(options.media_path).generic_string() : rel.generic_string();
+  }
+  const std::string html = render(text, result.string(), options, options.media_path, link);
+
+  std::random_device rd;
+  const fs::path tmp = out.parent_path() / ("." + out.filename().string() + ".tmp" + std::to_string(rd() % 1000000));
+  {
+    std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
+    if (!o) throw InputError(out.string() + ": cannot write the report (folder missing or not writable)");
+    o.write(html.data(), static_cast<std::streamsize>(html.size()));
+    o.close();
+    if (!o) {
+      std::error_code ec;
+      fs::remove(tmp, ec);
+      throw InputError(out.string() + ": write error");
+    }
+  }
+  std::error_code ec;
+  fs::rename(tmp, out, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw InputError(out.string() + ": cannot write the report (" + ec.message() + ")");
+  }
+}
+
+}  // namespace sentio::report

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Pieces of the report, private to the module (tests reach them through the module's folder).
+#include <cstddef>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace sentio::report::detail {
+
+// Parses `text` and checks it is a Sentio analysis result. Returns the document and sets `major` to the
+// schema's major version (1 or 2). Throws InputError "<source>: <cause>" otherwise.
+nlohmann::json parse_result(std::string_view text, std::string_view source, int& major);
+
+// The copy of the document the page draws from: only the fields it shows, scores rounded to 1e-4, every
+// face track's observations and the group windows reduced to at most `max_points` bucket means (equal
+// runs of consecutive items), the group's per-frame list dropped. Other lists are kept whole.
+nlohmann::json drawing_view(const nlohmann::json& doc, std::size_t max_points);
+
+// Bucket means: splits `n` items into min(n, max_points) runs of consecutive items of (almost) equal
+// length; returns the [begin, end) index ranges. max_points >= 1.
+std::vector<std::pair<std::size_t, std::size_t>> buckets(std::size_t n, std::size_t max_points);
+
+// A plain-English paragraph summing the document up (length, who spoke how long and how they mostly
+// felt, the moments, the strongest one).
+std::string summary_paragraph(const nlohmann::json& doc);
+
+// "m:ss" (or "h:mm:ss") of a time in seconds.
+std::string clock_time(double seconds);
+
+// Text for inclusion in HTML element content or a double-quoted attribute.
+std::string escape_html(std::string_view text);
+// JSON text for a <script type="application/json"> element: "</" becomes "<\/" and "<!--" "\u003c!--", so
+// the element cannot be closed or commented out from inside a string (both are the same JSON).
+std::string escape_script_json(std::string_view json);
+// Standard base64 (RFC 4648, with padding).
+std::string base64(std::string_view bytes);
+// A relative path as a URL path: each segment percent-encoded (RFC 3986 unreserved characters kept).
+std::string url_path(const std::string& generic_path);
+
+// One data:image/jpeg URI per face track id, cut from `video` at the track's largest observed box.
+// Throws InputError when the video cannot be read; tracks whose frame is never reached are left out.
+std::map<int, std::string> face_thumbnails(const nlohmann::json& doc, const std::string& video, bool blur);
+
+struct PageParts {
+  std::string title;
+  std::string summary;      // plain text
+  std::string view_json;    // drawing_view, compact
+  std::string result_json;  // the whole document for download, compact; "" when too large to embed
+  std::string meta_json;    // report notes, media, thumbnails, sizes (report.js reads it)
+  std::string media_source; // CSP media-src expression; "" = no media allowed
+};
+// Fills the template (assets/report.html) with the styles, script and parts; the CSP allows exactly
+// the inline script and style of the page (by hash), data: images and the media.
+std::string assemble_page(const PageParts& parts);
+
+}  // namespace sentio::report::detail
