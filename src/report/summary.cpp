@@ -77,7 +77,7 @@ std::string summary_paragraph(const json& doc) {
   if (str(text, "status") == "ok") parts.push_back("words");
   std::string kind = str(input, "kind");
   if (kind.empty()) kind = "recording";
-  std::string out = "This " + (length > 0 ? duration_words(length) + " " : std::string()) + kind;
+  std::string out = "This " + kind + (length > 0 ? " (" + duration_words(length) + ")" : std::string());
   out += parts.empty() ? " has no speech, faces or words that could be analysed." : " was analysed from its " +
                                                                                       join_list(parts) + ".";
 

@@ -121,7 +121,7 @@ TEST(Report, AudioOnlyDocument) {
   EXPECT_EQ(embedded(html, "sentio-view")["speech"]["segments"].size(), 4u);
   EXPECT_EQ(embedded(html, "sentio-result"), doc);  // small: the whole document for download
   EXPECT_EQ(embedded(html, "sentio-meta")["download"], "full");
-  EXPECT_NE(html.find("20 seconds audio"), std::string::npos);
+  EXPECT_NE(html.find("This audio (20 seconds) was analysed from its speech."), std::string::npos);
   EXPECT_NE(html.find("<title>Sentio report: rec.wav</title>"), std::string::npos);
 }
 

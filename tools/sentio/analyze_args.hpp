@@ -29,6 +29,7 @@ struct AnalyzeArgs {
   int rate = 0, channels = 0;    // standard input: raw PCM rate and channels
   int jobs = 0;
   bool quiet = false;
+  std::string report;            // --report: HTML report file (one input) or folder (several); "" = none
   std::string generator;         // "sentio <version>"
 };
 

@@ -2,13 +2,16 @@
 // sentio analyze INPUT... [-o OUT] [--format json|csv] [--speech-model MODEL] [--speaker-mode M]
 //                [--speakers N] [--min-segment S] [--max-segment S] [--fps N] [--detect-interval N] [--window S] [--face-models DIR] [--expression-model JSON]
 //                [--transcript FILE] [--transcribe] [--text-model MODEL] [--language CODE|auto]
-//                [--input-format FMT --rate R --channels C] [-j N] [-q]
+//                [--input-format FMT --rate R --channels C] [--report PATH] [-j N] [-q]
 // A thin layer over the library: an Engine from the model options, a batch job over the inputs
 // (sentio/engine/batch.hpp), errors and progress on stderr.
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include "analyze_args.hpp"
 #include "commands.hpp"
@@ -19,6 +22,7 @@
 #include "sentio/engine/engine.hpp"
 #include "sentio/engine/session.hpp"
 #include "sentio/media/audio_decoder.hpp"
+#include "sentio/report/report.hpp"
 
 namespace sentio::cli {
 
@@ -60,6 +64,60 @@ std::string default_format(const std::string& output) {
   return "json";
 }
 
+// --report: the HTML report of each document written (docs/REPORT.md), with the input as its media.
+// `written` are the documents of the inputs that succeeded, in input order ("" = standard output, whose
+// text is `stdout_text`). Returns the problems (one per report that could not be written).
+std::vector<pipeline::InputProblem> write_reports(const AnalyzeArgs& a, const std::vector<std::string>& files,
+                                                  const BatchReport& batch, DocumentFormat format,
+                                                  const std::string& stdout_text) {
+  namespace fs = std::filesystem;
+  std::vector<pipeline::InputProblem> problems;
+  std::vector<std::string> ok;
+  for (const std::string& f : files)
+    if (std::none_of(batch.failures.begin(), batch.failures.end(),
+                     [&](const pipeline::InputProblem& p) { return p.input == f; }))
+      ok.push_back(f);
+  if (ok.size() != batch.written.size()) ok.resize(std::min(ok.size(), batch.written.size()));
+  const bool folder = files.size() > 1 || a.report.ends_with('/') || fs::is_directory(a.report);
+  std::error_code dir_error;
+  if (folder) fs::create_directories(a.report, dir_error);
+  if (dir_error) throw InputError("--report " + a.report + ": cannot create the folder (" + dir_error.message() + ")");
+  for (std::size_t i = 0; i < ok.size(); ++i) {
+    const std::string& doc_path = batch.written[i];
+    const std::string stem = fs::path(doc_path.empty() ? ok[i] : doc_path).stem().string();
+    const fs::path out = folder ? fs::path(a.report) / (stem + ".html") : fs::path(a.report);
+    const fs::path tmp_json = out.parent_path() / ("." + out.filename().string() + ".json.tmp");
+    try {
+      report::ReportOptions o;
+      const InputKind kind = ok[i] == "-" ? InputKind::transcript : classify_input(ok[i]);
+      if (kind == InputKind::audio || kind == InputKind::video) o.media_path = ok[i];
+      fs::path source = doc_path;
+      if (doc_path.empty() || format == DocumentFormat::jsonl) {
+        std::string text = stdout_text;
+        if (!doc_path.empty()) {
+          std::ifstream in(doc_path, std::ios::binary);
+          std::ostringstream ss;
+          ss << in.rdbuf();
+          text = ss.str();
+        }
+        if (format == DocumentFormat::jsonl) {  // the last line is the "result" event: the whole document
+          while (!text.empty() && text.back() == '\n') text.pop_back();
+          const std::size_t nl = text.rfind('\n');
+          text = text.substr(nl == std::string::npos ? 0 : nl + 1);
+        }
+        std::ofstream(tmp_json, std::ios::binary) << text;
+        source = tmp_json;
+      }
+      report::write_report(source, out, o);
+    } catch (const std::exception& e) {
+      problems.push_back({out.string(), std::string("report: ") + e.what()});
+    }
+    std::error_code ec;
+    fs::remove(tmp_json, ec);
+  }
+  return problems;
+}
+
 int run_analyze(const AnalyzeArgs& a) {
   BatchJob job;
   pipeline::ExpandedInputs inputs;
@@ -90,6 +148,8 @@ int run_analyze(const AnalyzeArgs& a) {
   job.csv_table = analysis::parse_csv_table(a.table);
   job.generator = a.generator;
   job.transcript = a.transcript;
+  if (!a.report.empty() && job.format == DocumentFormat::csv)
+    throw InputError("--report: the report is made from the JSON document; use --format json or jsonl");
   if (job.files.empty() && job.transcript.empty() && inputs.problems.empty())
     throw InputError("nothing to analyse: give media files, '-' for standard input, and/or --transcript FILE");
 
@@ -137,9 +197,18 @@ int run_analyze(const AnalyzeArgs& a) {
   if (recognition) engine->preload(Modality::recognition);
 
   BatchReport report;
-  if (!job.files.empty() || !job.transcript.empty()) report = run_batch(engine, job, std::cout);
+  // With --report, a document for standard output is kept to make the report from, then printed.
+  std::ostringstream captured;
+  const bool capture = !a.report.empty() && (a.output.empty() || a.output == "-");
+  if (!job.files.empty() || !job.transcript.empty()) report = run_batch(engine, job, capture ? captured : std::cout);
+  if (capture) std::cout << captured.str() << std::flush;
   std::vector<pipeline::InputProblem> problems = inputs.problems;
   problems.insert(problems.end(), report.failures.begin(), report.failures.end());
+  if (!a.report.empty()) {
+    const std::vector<std::string> analysed = job.files.empty() ? std::vector<std::string>{job.transcript} : job.files;
+    const auto failed = write_reports(a, analysed, report, job.format, captured.str());
+    problems.insert(problems.end(), failed.begin(), failed.end());
+  }
   for (const auto& p : problems) std::fprintf(stderr, "sentio: error: %s\n", p.message.c_str());
   if (!problems.empty()) {
     std::fprintf(stderr, "sentio: %zu input(s) failed, %d analysed\n", problems.size(), report.n_ok);
@@ -212,6 +281,10 @@ Runner add_analyze_command(CLI::App& app) {
                   "default: probe the stream (WAV or anything FFmpeg reads from a pipe)");
   cmd->add_option("--rate", args->rate, "Sample rate of raw PCM on standard input (Hz)");
   cmd->add_option("--channels", args->channels, "Channels of raw PCM on standard input");
+  cmd->add_option("--report", args->report,
+                  "Also write a self-contained HTML report of each result (docs/REPORT.md; the input itself is "
+                  "linked as the page's media): a file for one input, a folder (one <name>.html per input) for "
+                  "several. Needs --format json or jsonl");
   cmd->add_option("-j,--jobs", args->jobs, "Threads (default: all cores)");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress bar");
   return [args] { return run_analyze(*args); };

@@ -217,7 +217,7 @@
       svg.appendChild(s('line', { class: 'axis', x1: x, x2: x, y1: y, y2: y + 4 }));
       svg.appendChild(s('text', { x: x, y: y + 15, 'text-anchor': 'middle', text: fmtTime(t) }));
     }
-    svg.appendChild(s('text', { x: GUTTER - 6, y: y + 15, 'text-anchor': 'end', text: 'time (m:ss)' }));
+    svg.appendChild(s('text', { x: GUTTER - 20, y: y + 15, 'text-anchor': 'end', text: 'time (m:ss)' }));
   }
   function chartSvg(height, titleText, descText) {
     var id = 'c' + Math.random().toString(36).slice(2, 9);
