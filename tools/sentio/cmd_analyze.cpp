@@ -80,7 +80,8 @@ std::vector<pipeline::InputProblem> write_reports(const AnalyzeArgs& a, const st
   if (ok.size() != batch.written.size()) ok.resize(std::min(ok.size(), batch.written.size()));
   const bool folder = files.size() > 1 || a.report.ends_with('/') || fs::is_directory(a.report);
   std::error_code dir_error;
-  if (folder) fs::create_directories(a.report, dir_error);
+  const fs::path report_dir = folder ? fs::path(a.report) : fs::path(a.report).parent_path();
+  if (!report_dir.empty()) fs::create_directories(report_dir, dir_error);
   if (dir_error) throw InputError("--report " + a.report + ": cannot create the folder (" + dir_error.message() + ")");
   for (std::size_t i = 0; i < ok.size(); ++i) {
     const std::string& doc_path = batch.written[i];
