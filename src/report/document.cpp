@@ -133,9 +133,22 @@ std::vector<std::pair<std::size_t, std::size_t>> buckets(std::size_t n, std::siz
   return out;
 }
 
-json parse_result(std::string_view text, std::string_view source, int& major) {
+json parse_result(std::string_view text, std::string_view source, int& major, Keep keep) {
   const std::string name(source);
-  json doc = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  // Depths of object keys: 1 top level, 3 faces.group's and each moment's, 4 each segment's, track's and
+  // utterance's, 5 inside their objects (canonical, a moment's modality), 6 each face observation's.
+  const json::parser_callback_t lean = [keep](int depth, json::parse_event_t event, json& parsed) {
+    if (event != json::parse_event_t::key) return true;
+    const std::string& key = parsed.get_ref<const std::string&>();
+    switch (depth) {
+      case 3: return key != "frames";
+      case 4: return key != "probabilities" && key != "measures" && key != "mean_cues" && key != "sentiment_probabilities";
+      case 5: return key != "probabilities";
+      case 6: return key != "cues" && (keep == Keep::report || key != "box");
+      default: return true;
+    }
+  };
+  json doc = json::parse(text.begin(), text.end(), keep == Keep::all ? nullptr : lean, /*allow_exceptions=*/false);
   if (doc.is_discarded()) throw InputError(name + ": not a Sentio result (not valid JSON)");
   if (!doc.is_object() || !doc.contains("schema") || !doc["schema"].is_string())
     throw InputError(name + ": not a Sentio result (no \"schema\" field; expected a document of 'sentio analyze')");

@@ -5,8 +5,8 @@
 #include <cctype>
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <random>
-#include <sstream>
 #include <system_error>
 
 #include "report_internal.hpp"
@@ -38,7 +38,13 @@ std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_hand
 std::string render(std::string_view text, std::string_view source, const ReportOptions& options,
                    const std::string& media_file, const std::string& media_link) {
   int major = 0;
-  const json doc = detail::parse_result(text, source, major);
+  // Small documents are embedded whole for download; large ones only as the reduced copy, so their
+  // parts the page never reads are not even built (parse time and memory: docs/REPORT.md).
+  const bool embed_whole = text.size() <= 4 * kFullEmbedLimit;
+  const bool boxes = options.thumbnails && !options.media_path.empty() && is_video_path(media_file);
+  const json doc = detail::parse_result(text, source, major,
+                                        embed_whole ? detail::Keep::all
+                                                    : boxes ? detail::Keep::report : detail::Keep::report_no_boxes);
   json meta = json::object();
   json notes = json::array();
   meta["schema_major"] = major;
@@ -47,14 +53,16 @@ std::string render(std::string_view text, std::string_view source, const ReportO
   const json view = detail::drawing_view(doc, options.max_points);
   detail::PageParts parts;
   parts.view_json = dump(view);
-  const std::string full = dump(doc);
-  meta["result_bytes"] = full.size();
-  if (full.size() <= kFullEmbedLimit) {
+  // Compact JSON is never longer than the text it was read from; serialising a document far above the
+  // limit only to measure it would cost more than the rest of the report.
+  const std::string full = embed_whole ? dump(doc) : std::string();
+  meta["result_bytes"] = full.empty() ? text.size() : full.size();
+  if (!full.empty() && full.size() <= kFullEmbedLimit) {
     parts.result_json = full;
     meta["download"] = "full";
   } else {
     meta["download"] = "reduced";
-    notes.push_back("The full result (" + std::to_string(full.size() / 1'000'000) +
+    notes.push_back("The full result (" + std::to_string(meta["result_bytes"].get<std::size_t>() / 1'000'000) +
                     " MB) is too large to embed; the download holds the reduced copy the charts are drawn from "
                     "(long series as bucket means). Keep the original JSON file for the complete data.");
   }
@@ -103,13 +111,22 @@ std::string render(std::string_view text, std::string_view source, const ReportO
   return detail::assemble_page(parts);
 }
 
-std::string read_file(const fs::path& path) {
+// The file's bytes, in a buffer that is not zero-filled first (a 60-minute result is ~50 MB).
+struct FileText {
+  std::unique_ptr<char[]> bytes;
+  std::size_t size = 0;
+  std::string_view view() const { return {bytes.get(), size}; }
+};
+
+FileText read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path.string() + ": cannot open for reading");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw InputError(path.string() + ": read error");
-  return ss.str();
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  if (!in || ec) throw InputError(path.string() + ": cannot open for reading");
+  FileText text{std::unique_ptr<char[]>(new char[size > 0 ? size : 1]), static_cast<std::size_t>(size)};
+  in.read(text.bytes.get(), static_cast<std::streamsize>(size));
+  if (static_cast<std::size_t>(in.gcount()) != size) throw InputError(path.string() + ": read error");
+  return text;
 }
 
 }  // namespace
@@ -119,7 +136,7 @@ std::string render_report(std::string_view result_json, std::string_view source_
 }
 
 void write_report(const fs::path& result, const fs::path& out, const ReportOptions& options) {
-  const std::string text = read_file(result);
+  const FileText text = read_file(result);
   std::string link;
   if (!options.media_path.empty()) {
     std::error_code ec;
@@ -127,7 +144,7 @@ void write_report(const fs::path& result, const fs::path& out, const ReportOptio
     const fs::path rel = fs::absolute(options.media_path, ec).lexically_relative(folder);
     link = rel.empty() ? fs::absolute(options.media_path).generic_string() : rel.generic_string();
   }
-  const std::string html = render(text, result.string(), options, options.media_path, link);
+  const std::string html = render(text.view(), result.string(), options, options.media_path, link);
 
   std::random_device rd;
   const fs::path tmp = out.parent_path() / ("." + out.filename().string() + ".tmp" + std::to_string(rd() % 1000000));

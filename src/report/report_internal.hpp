@@ -11,9 +11,17 @@
 
 namespace sentio::report::detail {
 
+// What parse_result keeps of the document.
+enum class Keep {
+  all,         // the whole document (it is embedded for download)
+  report,      // what the page, the summary and the thumbnails read: per-frame group lists, facial cues,
+               // acoustic measures and the probabilities of segments, utterances and moments' modalities
+               // are skipped while parsing (a 60-minute video's result: ~50 MB of JSON, half of it those)
+  report_no_boxes  // as report, without the face boxes (no thumbnails)
+};
 // Parses `text` and checks it is a Sentio analysis result. Returns the document and sets `major` to the
 // schema's major version (1 or 2). Throws InputError "<source>: <cause>" otherwise.
-nlohmann::json parse_result(std::string_view text, std::string_view source, int& major);
+nlohmann::json parse_result(std::string_view text, std::string_view source, int& major, Keep keep = Keep::all);
 
 // The copy of the document the page draws from: only the fields it shows, scores rounded to 1e-4, every
 // face track's observations and the group windows reduced to at most `max_points` bucket means (equal

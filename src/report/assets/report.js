@@ -83,7 +83,9 @@
   }
 
   // ---- media player ------------------------------------------------------------------------------
-  var player = null, cursors = [];
+  var player = null, cursors = [], pagers = [];
+  // Printing shows every row, not just the pages drawn so far.
+  window.addEventListener('beforeprint', function () { pagers.forEach(function (f) { f(); }); });
   function seek(t) {
     if (!player || typeof t !== 'number') return;
     try { player.currentTime = Math.max(0, t); } catch (e) { return; }
@@ -286,6 +288,41 @@
     var next = i + 1 < obs.length ? obs[i + 1].time : o.time + 1 / (fps || 5);
     return [o.time, Math.min(next, o.time + 2 / (fps || 5))];
   }
+  // Consecutive observations with the same label, no more than 2 frames apart, as one band (mean
+  // confidence): what the eye can see at this width, with far fewer elements to lay out.
+  function faceRuns(obs, fps) {
+    var runs = [];
+    obs.forEach(function (o, i) {
+      var span = observationSpan(obs, i, fps), last = runs[runs.length - 1];
+      if (last && last.label === o.label && span[0] - last.end <= 2 / (fps || 5)) {
+        last.end = Math.max(last.end, span[1]);
+        last.sum += o.confidence || 0;
+        last.n += 1;
+        last.confidence = last.sum / last.n;
+      } else {
+        runs.push({ start: span[0], end: span[1], label: o.label, sum: o.confidence || 0, n: 1, confidence: o.confidence });
+      }
+    });
+    return runs;
+  }
+  // Appends the nodes made by make(item) for items[from..) in pages of `page`, with a button for the next
+  // page (long recordings: the first screenful is drawn at once, the rest on request).
+  function paged(container, items, page, make, noun) {
+    var shown = 0;
+    var more = h('button', { type: 'button', cls: 'more' });
+    function next(all) {
+      var end = all ? items.length : Math.min(items.length, shown + page);
+      var frag = document.createDocumentFragment();
+      for (; shown < end; ++shown) frag.appendChild(make(items[shown]));
+      container.appendChild(frag);
+      more.textContent = 'Show ' + Math.min(page, items.length - shown) + ' more ' + noun + ' (' + (items.length - shown) + ' left)';
+      more.hidden = shown >= items.length;
+    }
+    more.addEventListener('click', function () { next(false); });
+    pagers.push(function () { if (container.isConnected) next(true); });
+    next(false);
+    return more;
+  }
   function curve(svg, points, y0, hgt, cls) {
     if (points.length === 0) return;
     var d = '';
@@ -341,9 +378,8 @@
             function (x) { return x.confidence; }, 'voice');
         } else if (lane === 'face') {
           laneLabel(svg, y, laneH, 'face');
-          var spans = obs.map(function (o, i) { return { o: o, span: observationSpan(obs, i, fps) }; });
-          bands(svg, spans, y, laneH, function (x) { return x.span[0]; }, function (x) { return x.span[1]; },
-            function (x) { return x.o.label; }, function (x) { return x.o.confidence; }, 'face');
+          bands(svg, faceRuns(obs, fps), y, laneH, function (x) { return x.start; }, function (x) { return x.end; },
+            function (x) { return x.label; }, function (x) { return x.confidence; }, 'face');
         } else {
           laneLabel(svg, y, laneH, 'words');
           bands(svg, rowUtts, y, laneH, function (x) { return x.start; }, function (x) { return x.end; }, coreOf,
@@ -408,13 +444,14 @@
       return ['voice', 'face', 'words'].map(function (k) { return mods[k] ? k + ': ' + mods[k].label : null; })
         .filter(Boolean).join(' · ');
     }
+    var moreRows = null;
     function draw() {
       var list = moments.filter(function (m) {
         return (!personSel.value || m.person === personSel.value) && (!labelSel.value || (m.fused && m.fused.label === labelSel.value));
       });
       if (order.value === 'highlights') list = list.slice().sort(function (a, b) { return strength(b) - strength(a); });
       tbody.textContent = '';
-      list.forEach(function (m) {
+      var makeRow = function (m) {
         var label = m.fused ? m.fused.label : '';
         var ag = m.agreement || {};
         var agreeText = ag.agree ? 'all agree' : (ag.disagreeing && ag.disagreeing.length ? ag.disagreeing.join(', ') + ' differ' : '–');
@@ -429,8 +466,11 @@
           h('td', { text: modText(m) }),
           h('td', { text: m.explanation || '' })]);
         if (typeof m.start === 'number') activate(tr, m.start, 'Moment at ' + fmtTime(m.start) + ', ' + label);
-        tbody.appendChild(tr);
-      });
+        return tr;
+      };
+      if (moreRows) moreRows.remove();
+      moreRows = paged(tbody, list, 200, makeRow, 'moments');
+      table.parentNode.parentNode.appendChild(moreRows);
       count.textContent = list.length + ' of ' + moments.length + ' moments';
     }
     [personSel, labelSel, order].forEach(function (c) { c.addEventListener('change', draw); });
@@ -458,7 +498,8 @@
     body.appendChild(h('p', { cls: 'muted', text: 'Each utterance is edged in the colour of its emotion; highlighted words drove the call.' +
       (meta.media ? ' Click or press Enter on an utterance to play it.' : '') }));
     var list = h('div', { cls: 'transcript-list', role: 'list' });
-    utterances.forEach(function (u) {
+    body.appendChild(list);
+    body.appendChild(paged(list, utterances, 300, function (u) {
       var label = coreOf(u);
       var who = u.person ? personName(u.person) : (u.speaker || '');
       var div = h('div', { cls: 'utt bd-' + label, role: 'listitem', 'data-person': u.person || null }, [
@@ -468,9 +509,8 @@
         .concat([h('span', { cls: 'meta' }, [swatch(label), ' ' + (u.label || '') + ' ' + fix(u.confidence) +
           (u.sentiment ? ' · ' + u.sentiment : '')])]));
       if (typeof u.start === 'number') activate(div, u.start, 'Utterance at ' + fmtTime(u.start));
-      list.appendChild(div);
-    });
-    body.appendChild(list);
+      return div;
+    }, 'utterances'));
   }
 
   // ---- faces -------------------------------------------------------------------------------------
