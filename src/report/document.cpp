@@ -13,8 +13,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::string_view kSchemaPrefix = "sentio.analysis/";
-
 double round4(double v) { return std::round(v * 1e4) / 1e4; }
 
 // Copies the listed fields of `from` that are present.
@@ -76,29 +74,40 @@ double mean_of(const json& items, std::size_t b, std::size_t e, const char* key)
   return round4(s / static_cast<double>(e - b));
 }
 
-json reduce_observations(const json& obs, std::size_t max_points) {
+json probabilities_json(const std::array<double, kEmotionCount>& p) {
+  json out = json::object();
+  for (std::size_t i = 0; i < kEmotionCount; ++i) out[std::string(kEmotionNames[i])] = round4(p[i]);
+  return out;
+}
+
+json reduce_observations(const std::vector<FaceSample>& obs, std::size_t max_points) {
   json out = json::array();
-  if (!obs.is_array()) return out;
   if (obs.size() <= max_points) {
-    for (const json& o : obs) {
-      json r = pick(o, {"time", "label", "confidence", "valence", "arousal", "probabilities"});
-      out.push_back(std::move(r));
-    }
+    for (const FaceSample& o : obs)
+      out.push_back({{"time", o.time}, {"label", o.label}, {"confidence", round4(o.confidence)},
+                     {"valence", round4(o.valence)}, {"arousal", round4(o.arousal)},
+                     {"probabilities", probabilities_json(o.probabilities)}});
     return out;
   }
   for (const auto& [b, e] : buckets(obs.size(), max_points)) {
-    json r = json::object();
-    r["time"] = std::round(mean_of(obs, b, e, "time") * 1e3) / 1e3;
-    r["t0"] = number_or(obs[b], "time", 0);
-    r["t1"] = number_or(obs[e - 1], "time", 0);
-    r["probabilities"] = mean_map(obs, b, e, "probabilities");
-    double best = 0;
-    r["label"] = argmax(r["probabilities"], best);
-    r["confidence"] = round4(std::max(best, 0.0));
-    r["valence"] = mean_of(obs, b, e, "valence");
-    r["arousal"] = mean_of(obs, b, e, "arousal");
-    r["n"] = e - b;
-    out.push_back(std::move(r));
+    const double n = static_cast<double>(e - b);
+    double time = 0, valence = 0, arousal = 0;
+    std::array<double, kEmotionCount> p{};
+    for (std::size_t i = b; i < e; ++i) {
+      time += obs[i].time;
+      valence += obs[i].valence;
+      arousal += obs[i].arousal;
+      for (std::size_t k = 0; k < kEmotionCount; ++k) p[k] += obs[i].probabilities[k];
+    }
+    std::size_t best = 0;
+    for (std::size_t k = 0; k < kEmotionCount; ++k) {
+      p[k] /= n;
+      if (p[k] > p[best]) best = k;
+    }
+    out.push_back({{"time", std::round(time / n * 1e3) / 1e3}, {"t0", obs[b].time}, {"t1", obs[e - 1].time},
+                   {"probabilities", probabilities_json(p)}, {"label", std::string(kEmotionNames[best])},
+                   {"confidence", round4(p[best])}, {"valence", round4(valence / n)}, {"arousal", round4(arousal / n)},
+                   {"n", e - b}});
   }
   return out;
 }
@@ -133,39 +142,9 @@ std::vector<std::pair<std::size_t, std::size_t>> buckets(std::size_t n, std::siz
   return out;
 }
 
-json parse_result(std::string_view text, std::string_view source, int& major, Keep keep) {
-  const std::string name(source);
-  // Depths of object keys: 1 top level, 3 faces.group's and each moment's, 4 each segment's, track's and
-  // utterance's, 5 inside their objects (canonical, a moment's modality), 6 each face observation's.
-  const json::parser_callback_t lean = [keep](int depth, json::parse_event_t event, json& parsed) {
-    if (event != json::parse_event_t::key) return true;
-    const std::string& key = parsed.get_ref<const std::string&>();
-    switch (depth) {
-      case 3: return key != "frames";
-      case 4: return key != "probabilities" && key != "measures" && key != "mean_cues" && key != "sentiment_probabilities";
-      case 5: return key != "probabilities";
-      case 6: return key != "cues" && (keep == Keep::report || key != "box");
-      default: return true;
-    }
-  };
-  json doc = json::parse(text.begin(), text.end(), keep == Keep::all ? nullptr : lean, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) throw InputError(name + ": not a Sentio result (not valid JSON)");
-  if (!doc.is_object() || !doc.contains("schema") || !doc["schema"].is_string())
-    throw InputError(name + ": not a Sentio result (no \"schema\" field; expected a document of 'sentio analyze')");
-  const std::string schema = doc["schema"].get<std::string>();
-  if (!schema.starts_with(kSchemaPrefix))
-    throw InputError(name + ": not a Sentio result (schema '" + schema + "', expected sentio.analysis/1 or /2)");
-  const std::string version = schema.substr(kSchemaPrefix.size());
-  if (version != "1" && version != "2")
-    throw InputError(name + ": unknown schema version '" + schema + "' (this report reads sentio.analysis/1 and /2)");
-  major = version == "1" ? 1 : 2;
-  if (!doc.contains("input") || !doc["input"].is_object())
-    throw InputError(name + ": not a Sentio result (no \"input\" object)");
-  return doc;
-}
-
-json drawing_view(const json& doc, std::size_t max_points) {
+json drawing_view(const ParsedResult& result, std::size_t max_points) {
   SENTIO_ASSERT(max_points >= 1);
+  const json& doc = result.doc;
   json v = pick(doc, {"schema", "generator", "input", "warnings", "persons"});
   if (doc.contains("speech") && doc["speech"].is_object()) {
     const json& s = doc["speech"];
@@ -184,10 +163,13 @@ json drawing_view(const json& doc, std::size_t max_points) {
     const json& f = doc["faces"];
     json vf = pick(f, {"status", "sampled_fps", "frame_width", "frame_height", "frames_analysed"});
     json tracks = json::array();
+    std::size_t index = 0;
     for (const json& t : list_of(f, "tracks")) {
       json r = pick(t, {"id", "first_time", "last_time", "observations_count", "person", "dominant_label",
                         "mean_valence", "mean_arousal", "mean_probabilities", "blinks"});
-      r["observations"] = reduce_observations(list_of(t, "observations"), max_points);
+      static const std::vector<FaceSample> none;
+      r["observations"] = reduce_observations(index < result.samples.size() ? result.samples[index] : none, max_points);
+      ++index;
       tracks.push_back(std::move(r));
     }
     vf["tracks"] = std::move(tracks);

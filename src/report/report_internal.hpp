@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Pieces of the report, private to the module (tests reach them through the module's folder).
+#include <array>
 #include <cstddef>
 #include <map>
 #include <string>
@@ -9,24 +10,45 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sentio/core/labels.hpp"
+
 namespace sentio::report::detail {
+
+using sentio::kEmotionCount;
 
 // What parse_result keeps of the document.
 enum class Keep {
   all,         // the whole document (it is embedded for download)
   report,      // what the page, the summary and the thumbnails read: per-frame group lists, facial cues,
                // acoustic measures and the probabilities of segments, utterances and moments' modalities
-               // are skipped while parsing (a 60-minute video's result: ~50 MB of JSON, half of it those)
+               // are skipped while parsing, face observations go straight into FaceSamples (a 60-minute
+               // video's result: ~50-70 MB of JSON, most of it those)
   report_no_boxes  // as report, without the face boxes (no thumbnails)
 };
-// Parses `text` and checks it is a Sentio analysis result. Returns the document and sets `major` to the
-// schema's major version (1 or 2). Throws InputError "<source>: <cause>" otherwise.
-nlohmann::json parse_result(std::string_view text, std::string_view source, int& major, Keep keep = Keep::all);
+
+// One face observation as the page and the thumbnails use it.
+struct FaceSample {
+  double time = 0, confidence = 0, valence = 0, arousal = 0;
+  std::string label;
+  std::array<double, kEmotionCount> probabilities{};  // in kEmotionNames order (faces.labels)
+  std::array<double, 4> box{};                         // x0 y0 x1 y1, pixels of the analysed frame
+  bool has_box = false;
+};
+
+struct ParsedResult {
+  nlohmann::json doc;  // with Keep::report*, faces.tracks[].observations are absent (see samples)
+  std::vector<std::vector<FaceSample>> samples;  // per faces.tracks[] index, in time order
+  int major = 0;       // schema major version: 1 or 2
+};
+
+// Parses `text` and checks it is a Sentio analysis result (schema sentio.analysis/1 or /2). Throws
+// InputError "<source>: <cause>" otherwise.
+ParsedResult parse_result(std::string_view text, std::string_view source, Keep keep = Keep::all);
 
 // The copy of the document the page draws from: only the fields it shows, scores rounded to 1e-4, every
 // face track's observations and the group windows reduced to at most `max_points` bucket means (equal
 // runs of consecutive items), the group's per-frame list dropped. Other lists are kept whole.
-nlohmann::json drawing_view(const nlohmann::json& doc, std::size_t max_points);
+nlohmann::json drawing_view(const ParsedResult& result, std::size_t max_points);
 
 // Bucket means: splits `n` items into min(n, max_points) runs of consecutive items of (almost) equal
 // length; returns the [begin, end) index ranges. max_points >= 1.
@@ -51,7 +73,7 @@ std::string url_path(const std::string& generic_path);
 
 // One data:image/jpeg URI per face track id, cut from `video` at the track's largest observed box.
 // Throws InputError when the video cannot be read; tracks whose frame is never reached are left out.
-std::map<int, std::string> face_thumbnails(const nlohmann::json& doc, const std::string& video, bool blur);
+std::map<int, std::string> face_thumbnails(const ParsedResult& result, const std::string& video, bool blur);
 
 struct PageParts {
   std::string title;

@@ -94,23 +94,26 @@ std::string thumbnail(const media::VideoFrame& frame, const Target& t, double sc
 
 }  // namespace
 
-std::map<int, std::string> face_thumbnails(const json& doc, const std::string& video, bool blur) {
+std::map<int, std::string> face_thumbnails(const ParsedResult& result, const std::string& video, bool blur) {
   std::vector<Target> targets;
-  const json& faces = doc.at("faces");
+  const json& faces = result.doc.at("faces");
+  std::size_t index = 0;
   for (const json& t : faces.at("tracks")) {
     Target best;
     double best_area = -1;
-    for (const json& o : t.value("observations", json::array())) {
-      if (!o.contains("box") || !o["box"].is_array() || o["box"].size() != 4) continue;
-      const auto b = o["box"].get<std::vector<double>>();
-      const double area = (b[2] - b[0]) * (b[3] - b[1]);
-      if (area > best_area) {
-        best_area = area;
-        best.track = t.value("id", 0);
-        best.time = o.value("time", 0.0);
-        std::copy(b.begin(), b.end(), best.box);
+    if (index < result.samples.size())
+      for (const FaceSample& o : result.samples[index]) {
+        if (!o.has_box) continue;
+        const auto& b = o.box;
+        const double area = (b[2] - b[0]) * (b[3] - b[1]);
+        if (area > best_area) {
+          best_area = area;
+          best.track = t.value("id", 0);
+          best.time = o.time;
+          std::copy(b.begin(), b.end(), best.box);
+        }
       }
-    }
+    ++index;
     if (best_area > 0) targets.push_back(best);
   }
   std::sort(targets.begin(), targets.end(), [](const Target& a, const Target& b) { return a.time < b.time; });

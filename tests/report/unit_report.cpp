@@ -335,3 +335,52 @@ TEST(Report, Encodings) {
   EXPECT_EQ(sentio::report::detail::clock_time(3725.4), "1:02:05");
   EXPECT_EQ(sentio::report::detail::clock_time(65), "1:05");
 }
+
+TEST(Report, LeanParseKeepsEverythingThePageDraws) {
+  json doc = base_doc();
+  doc["input"]["kind"] = "video";
+  doc["speech"] = speech_part();
+  doc["speech"]["segments"][0]["measures"] = {{"pitch_st", 30.1}};
+  doc["faces"] = faces_part(60);
+  doc["faces"]["group"]["frames"] = {{{"time", 0.0}, {"faces", 1}}};
+  doc["text"] = text_part();
+  doc = persons_and_moments(doc);
+  doc["moments"][0]["cues"] = {{{"modality", "voice"}, {"name", "pitch"}, {"z", 2.5}, {"text", "higher pitch"}}};
+  using sentio::report::detail::Keep;
+  using sentio::report::detail::parse_result;
+  const std::string text = doc.dump(2);
+  const auto full = parse_result(text, "d", Keep::all);
+  EXPECT_EQ(full.doc, doc);
+  EXPECT_EQ(full.major, 2);
+  const auto lean = parse_result(text, "d", Keep::report);
+  EXPECT_EQ(lean.major, 2);
+  EXPECT_FALSE(lean.doc["faces"]["group"].contains("frames"));
+  EXPECT_FALSE(lean.doc["faces"]["tracks"][0].contains("observations"));  // as samples instead
+  ASSERT_EQ(lean.samples.size(), 1u);
+  ASSERT_EQ(lean.samples[0].size(), 60u);
+  EXPECT_EQ(lean.samples[0][3].time, 0.6);
+  EXPECT_EQ(lean.samples[0][3].label, "happiness");
+  EXPECT_EQ(lean.samples[0][3].probabilities[1], 0.7);
+  EXPECT_TRUE(lean.samples[0][3].has_box);
+  EXPECT_EQ(lean.samples[0][3].box[3], 60.0);
+  EXPECT_FALSE(lean.doc["speech"]["segments"][0].contains("measures"));
+  EXPECT_FALSE(lean.doc["speech"]["segments"][0].contains("probabilities"));
+  EXPECT_EQ(lean.doc["moments"][0]["cues"], doc["moments"][0]["cues"]);
+  EXPECT_EQ(lean.doc["persons"], doc["persons"]);
+  EXPECT_EQ(lean.doc["text"]["utterances"], [&] {
+    json u = doc["text"]["utterances"];
+    for (json& x : u) x.erase("probabilities");
+    return u;
+  }());
+  const auto no_boxes = parse_result(text, "d", Keep::report_no_boxes);
+  EXPECT_FALSE(no_boxes.samples[0][3].has_box);
+  // The page draws the same from either.
+  for (const std::size_t points : {std::size_t{2000}, std::size_t{7}}) {
+    EXPECT_EQ(sentio::report::detail::drawing_view(lean, points), sentio::report::detail::drawing_view(full, points));
+    EXPECT_EQ(sentio::report::detail::drawing_view(no_boxes, points), sentio::report::detail::drawing_view(full, points));
+  }
+  EXPECT_EQ(sentio::report::detail::summary_paragraph(lean.doc), sentio::report::detail::summary_paragraph(full.doc));
+  // Not JSON, and not a result, are errors in the lean parser too.
+  EXPECT_THROW(parse_result("{\"schema\": \"sentio.analysis/2\", \"input\": {", "d", Keep::report), sentio::InputError);
+  EXPECT_THROW(parse_result("{\"schema\": \"sentio.analysis/5\", \"input\": {}}", "d", Keep::report), sentio::InputError);
+}
