@@ -3,11 +3,13 @@
 """Opens a Sentio HTML report in headless Chromium (Chrome DevTools Protocol) and checks it like a reader would.
 
   browser_check.py REPORT.html [--screenshot OUT.png] [--persons P1,P2] [--runs N]
-  browser_check.py --sentio BIN --document RESULT.json [...]   (makes the report first, in a temporary folder)
+  browser_check.py --sentio BIN --document RESULT.json [--with-media] [...]   (makes the report first, in a
+      temporary folder; --with-media also makes a 30-s test video for it with ffmpeg, linked with --media)
 
 Fails (exit 1) on any console error or uncaught exception, any request that is not file: or data:, a missing
 part (data-testid overview, timeline, moments, transcript, faces), a missing data-person series, or a blank
-screenshot. Prints the page's timings (navigation start to load event end, first paint); with --runs N it loads
+screenshot; with a player, pressing Enter on the first moment must seek the media to the moment's start, and
+every face track must have its thumbnail. Prints the page's timings (navigation start to load event end, first paint); with --runs N it loads
 the page N times and prints the medians (bench/report.sh). Exit 77 (skipped) when Chromium or python3-websockets
 is missing, with the reason. Needs only Debian's python3 and python3-websockets."""
 import argparse, asyncio, json, os, shutil, statistics, struct, subprocess, sys, tempfile, time, urllib.request, zlib
@@ -116,6 +118,36 @@ class Page:
         raise TimeoutError(f"no {method} within {timeout} s")
 
 
+async def check_player(page):
+    """The player is there, has read the media's metadata, and Enter on the first moment row seeks to it."""
+    found = []
+    for _ in range(200):
+        state = await page.evaluate("(function () { var m = document.querySelector('#player video, #player audio');"
+                                    " return m ? m.readyState : -1; })()")
+        if state is None or state != 0:
+            break
+        await asyncio.sleep(0.05)
+    if state is None or state < 1:
+        return [f"media player missing or its metadata not loaded (readyState {state})"]
+    result = json.loads(await page.evaluate("""JSON.stringify((function () {
+      var row = document.querySelector('#moments-table tbody tr[tabindex]');
+      var media = document.querySelector('#player video, #player audio');
+      var view = JSON.parse(document.getElementById('sentio-view').textContent);
+      row.focus();
+      row.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+      return { focused: document.activeElement === row, time: media.currentTime, start: view.moments[0].start,
+               thumbs: document.querySelectorAll('.face img').length, tracks: view.faces.tracks.length };
+    })())"""))
+    if not result["focused"]:
+        found.append("the first moment row cannot take the keyboard focus")
+    if abs(result["time"] - result["start"]) > 0.05:
+        found.append(f"Enter on the first moment did not seek to {result['start']} s (media at {result['time']} s)")
+    if result["thumbs"] != result["tracks"]:
+        found.append(f"{result['thumbs']} thumbnails for {result['tracks']} face tracks")
+    print(f"player: Enter on the first moment seeks to {result['time']:.2f} s; {result['thumbs']} thumbnails")
+    return found
+
+
 def problems_in(events):
     found = []
     for e in events:
@@ -187,6 +219,8 @@ async def check(args, port):
           utterances: document.querySelectorAll('.utt').length, thumbnails: document.querySelectorAll('.face img').length,
           notes: Array.prototype.map.call(document.querySelectorAll('.note'), function (n) { return n.textContent; })})""")
         print("page:", counts)
+        if args.with_media:
+            failures += await check_player(page)
         if args.screenshot:
             metrics = await page.call("Page.getLayoutMetrics")
             size = metrics.get("cssContentSize", metrics.get("contentSize"))
@@ -217,6 +251,7 @@ def main():
     ap.add_argument("--document", help="result document to make the report from (with --sentio)")
     ap.add_argument("--screenshot")
     ap.add_argument("--persons", help="comma-separated person ids to expect (default: those of the document)")
+    ap.add_argument("--with-media", action="store_true", help="with --sentio: make a test video and link it")
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--max-height", type=int, default=6000)
     args = ap.parse_args()
@@ -227,7 +262,18 @@ def main():
     try:
         if args.sentio:
             args.report = str(work / "report.html")
-            r = subprocess.run([args.sentio, "report", args.document, "-o", args.report], capture_output=True, text=True)
+            extra = []
+            if args.with_media:
+                if not shutil.which("ffmpeg"):
+                    skip("ffmpeg is not installed (needed for --with-media)")
+                media = work / "media" / "meeting.webm"
+                media.parent.mkdir()
+                subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=size=320x180:rate=10", "-f", "lavfi",
+                                "-i", "sine=frequency=440", "-t", "30", "-c:v", "libvpx", "-deadline", "realtime",
+                                "-cpu-used", "8", "-b:v", "200k", "-c:a", "libopus", str(media)], check=True)
+                extra = ["--media", str(media)]
+            r = subprocess.run([args.sentio, "report", args.document, "-o", args.report] + extra, capture_output=True,
+                               text=True)
             if r.returncode != 0:
                 print(f"FAILED: sentio report exited {r.returncode}: {r.stderr}")
                 return 1
