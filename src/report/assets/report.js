@@ -170,7 +170,7 @@
       var tb = h('tbody');
       who.forEach(function (w) {
         var speakBar = h('div', { cls: 'bar', role: 'img', 'aria-label': Math.round(100 * w.speak / total) + '% of the recording' });
-        var fill = h('span', { cls: 'bg-sadness' });
+        var fill = h('span', { cls: 'speak' });
         fill.style.width = Math.min(100, 100 * w.speak / total).toFixed(1) + '%';
         speakBar.appendChild(fill);
         tb.appendChild(h('tr', {}, [h('td', { text: w.name }),
