@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "sentio/core/error.hpp"
+#include "sentio/core/labels.hpp"
 
 namespace sentio::analysis {
 
@@ -65,14 +66,10 @@ bool is_negation(std::string w) {
   return w.size() > 3 && w.ends_with("n't");
 }
 
+// A moment's state in words; neutral reads "calm" in explanations ("Ana sounds calm").
 std::string adjective(const std::string& label) {
-  if (label == "happiness") return "happy";
-  if (label == "sadness") return "sad";
-  if (label == "anger") return "angry";
-  if (label == "fear") return "afraid";
-  if (label == "disgust") return "disgusted";
-  if (label == "surprise") return "surprised";
-  return "calm";  // neutral
+  const std::optional<Emotion> e = emotion_from_name(label);
+  return !e || *e == Emotion::neutral ? "calm" : std::string(emotion_adjective(*e));
 }
 
 std::string quoted(const std::string& text, std::size_t max_words) {

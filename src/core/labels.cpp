@@ -135,6 +135,14 @@ std::string_view emotion_name(Emotion e) {
 
 const std::array<std::string_view, kEmotionCount>& emotion_names() { return kEmotionNames; }
 
+std::string_view emotion_adjective(Emotion e) {
+  static constexpr std::array<std::string_view, kEmotionCount> kAdjectives = {
+      "neutral", "happy", "sad", "angry", "afraid", "disgusted", "surprised"};
+  const auto i = static_cast<std::size_t>(e);
+  SENTIO_ASSERT(i < kEmotionCount);
+  return kAdjectives[i];
+}
+
 std::optional<Emotion> emotion_from_name(std::string_view name) {
   for (std::size_t i = 0; i < kEmotionCount; ++i)
     if (kEmotionNames[i] == name) return static_cast<Emotion>(i);

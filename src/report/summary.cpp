@@ -6,10 +6,12 @@
 #include <cstdio>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "report_internal.hpp"
+#include "sentio/core/labels.hpp"
 
 namespace sentio::report::detail {
 
@@ -59,6 +61,12 @@ std::string join_list(const std::vector<std::string>& items) {
   return out;
 }
 
+// A label as a state in words ("happiness" -> "happy"); labels outside the core set as they are.
+std::string state(const std::string& label) {
+  const std::optional<Emotion> e = emotion_from_name(label);
+  return e ? std::string(emotion_adjective(*e)) : label;
+}
+
 std::string count_of(std::size_t n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
@@ -90,7 +98,7 @@ std::string summary_paragraph(const json& doc) {
     if (num(p, "speaking_s") > 0) s += " spoke for " + duration_words(num(p, "speaking_s"));
     else s += " did not speak";
     const std::string label = str(p, "dominant_label");
-    if (!label.empty()) s += " and was mostly " + label;
+    if (!label.empty()) s += " and was mostly " + state(label);
     who.push_back(s);
   }
   if (!persons.empty()) {
@@ -98,7 +106,7 @@ std::string summary_paragraph(const json& doc) {
   } else {
     for (const json& sp : arr(speech, "speakers")) {
       std::string s = "speaker " + str(sp, "speaker") + " spoke for " + duration_words(num(sp, "speech_s"));
-      if (!str(sp, "dominant_label").empty()) s += ", mostly " + str(sp, "dominant_label");
+      if (!str(sp, "dominant_label").empty()) s += ", mostly " + state(str(sp, "dominant_label"));
       who.push_back(s);
     }
     if (!who.empty()) {
@@ -111,7 +119,7 @@ std::string summary_paragraph(const json& doc) {
   if (!tracks.empty() && persons.empty()) {
     std::vector<std::string> face_words;
     for (const json& t : tracks)
-      face_words.push_back("face " + std::to_string(t.value("id", 0)) + " mostly " + str(t, "dominant_label"));
+      face_words.push_back("face " + std::to_string(t.value("id", 0)) + " mostly " + state(str(t, "dominant_label")));
     out += " " + count_of(tracks.size(), "face was", "faces were") + " tracked (" + join_list(face_words) + ").";
   } else if (!tracks.empty()) {
     out += " " + count_of(tracks.size(), "face was", "faces were") + " tracked.";

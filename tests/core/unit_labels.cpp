@@ -28,6 +28,9 @@ TEST(Labels, CoreNamesInOrder) {
   EXPECT_EQ(static_cast<int>(Emotion::neutral), 0);
   EXPECT_EQ(static_cast<int>(Emotion::surprise), 6);
   EXPECT_FALSE(sentio::emotion_from_name("Happiness").has_value());  // names are exact
+  EXPECT_EQ(sentio::emotion_adjective(Emotion::neutral), "neutral");
+  EXPECT_EQ(sentio::emotion_adjective(Emotion::fear), "afraid");
+  EXPECT_EQ(sentio::emotion_adjective(Emotion::surprise), "surprised");
   EXPECT_FALSE(sentio::emotion_from_name("joy").has_value());
   EXPECT_FALSE(sentio::emotion_from_name("calm").has_value());
 }

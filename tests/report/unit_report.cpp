@@ -164,6 +164,7 @@ TEST(Report, AllPartsWithPersonsAndMoments) {
   EXPECT_EQ(view["moments"][1]["fused"]["label"], "happiness");
   const std::string summary = sentio::report::detail::summary_paragraph(doc);
   EXPECT_NE(summary.find("2 persons: Ann (P1) spoke for 5 seconds and was mostly neutral"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("P2 spoke for 5 seconds and was mostly happy"), std::string::npos) << summary;
   EXPECT_NE(summary.find("Across 2 moments"), std::string::npos) << summary;
   EXPECT_NE(summary.find("strongest non-neutral moment is at 0:05 (P2): happiness with confidence 0.80"), std::string::npos)
       << summary;

@@ -76,6 +76,9 @@ const std::array<std::string_view, kEmotionCount>& emotion_names();
 // The Emotion whose name is exactly `name` (a core standard name, lower case), or nullopt. Spellings such
 // as "Happy" or "joy" are not names: resolve them with lookup_label first.
 std::optional<Emotion> emotion_from_name(std::string_view name);
+// How a person in that state is described in plain English: "neutral", "happy", "sad", "angry", "afraid",
+// "disgusted", "surprised".
+std::string_view emotion_adjective(Emotion e);
 
 // What a label means: its standard name and its core equivalent (nullopt: none).
 struct LabelInfo {
