@@ -57,10 +57,14 @@ std::string explain_unreadable(const std::string& path, int err) {
   return "not a media file (format not recognised)";
 }
 
+// FFmpeg refuses allocations above its limit with ENOMEM while it opens an input: most often a damaged header
+// declaring huge sizes, so an input error rather than the process running out of memory.
+constexpr const char* kTooMuchMemory = "cannot be opened: it asks for more memory than allowed (a damaged header?)";
+
 [[noreturn]] void throw_open_failure(const std::string& path, int err) {
   if (err == AVERROR(ENOENT)) throw_input_error(path, "file not found");
   if (err == AVERROR(EACCES) || err == AVERROR(EPERM)) throw_input_error(path, "permission denied");
-  if (err == AVERROR(ENOMEM)) throw std::bad_alloc();
+  if (err == AVERROR(ENOMEM)) throw_input_error(path, kTooMuchMemory);
   if (err == AVERROR(EIO)) throw_input_error(path, "read error (" + av_error_text(err) + ")");
   throw_input_error(path, explain_unreadable(path, err));
 }
@@ -146,7 +150,7 @@ void check_regular_path(const std::string& path) {
 // After avformat_open_input failed on a stream (which cannot be read again): guess its format from
 // the bytes that arrived, as explain_unreadable does for files.
 [[noreturn]] void throw_stream_open_failure(const std::string& path, const StreamInput& input, int err) {
-  if (err == AVERROR(ENOMEM)) throw std::bad_alloc();
+  if (err == AVERROR(ENOMEM)) throw_input_error(path, kTooMuchMemory);
   if (input.bytes_read() == 0) throw_input_error(path, "no data arrived (the input is empty)");
   if (err != AVERROR_EOF && err != AVERROR_INVALIDDATA && err < 0 && err > -4096)  // an errno from read()
     throw_input_error(path, "read error (" + av_error_text(err) + ")");
@@ -220,7 +224,7 @@ OpenedContainer open_container(const std::string& path, const ContainerOptions& 
   if (std::string(out.format->iformat->name) == "tty") throw_input_error(path, "is a text file, not a media file");
 
   const int found = avformat_find_stream_info(out.format.get(), nullptr);
-  if (found == AVERROR(ENOMEM)) throw std::bad_alloc();
+  if (found == AVERROR(ENOMEM)) throw_input_error(path, kTooMuchMemory);
   if (found < 0)
     throw_input_error(path, std::string("damaged ") + out.format->iformat->name +
                                 (stream ? " data" : " file") + ": cannot read its stream information (" +
@@ -259,7 +263,7 @@ OpenedStream open_best_stream(AVFormatContext* format, AVMediaType type, const s
     out.codec->thread_count = 1;  // threads are the caller's business (pipeline-level parallelism)
     r = avcodec_open2(out.codec.get(), decoder, nullptr);
   }
-  if (r == AVERROR(ENOMEM)) throw std::bad_alloc();
+  if (r == AVERROR(ENOMEM)) throw_input_error(path, kTooMuchMemory);
   if (r < 0)
     throw_input_error(path, "cannot decode its " + word + " stream (codec " + codec_name + ": " + av_error_text(r) + ")");
   return out;
