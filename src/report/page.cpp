@@ -47,7 +47,7 @@ std::string assemble_page(const PageParts& parts) {
     else if (name == "VIEW_JSON") out += escape_script_json(parts.view_json);
     else if (name == "RESULT_JSON") out += escape_script_json(parts.result_json);
     else if (name == "META_JSON") out += escape_script_json(parts.meta_json);
-    else SENTIO_ASSERT(!"unknown placeholder in report.html");
+    else SENTIO_ASSERT(false && "unknown placeholder in report.html");
     pos = close + 2;
   }
   return out;
