@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= 2
 CMAKE_FLAGS ?=
 
-.PHONY: setup configure build demo test test-unit sanitize tsan bench clean format
+.PHONY: setup configure build demo test test-unit sanitize tsan fuzz fuzz-run bench clean format
 
 setup:
 	scripts/setup
@@ -35,6 +35,15 @@ tsan: setup
 	cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
 	  ctest --output-on-failure -j $(JOBS) -R '^(Executor|Session|Engine)\.'
 
+# libFuzzer targets (fuzz/, clang, ASan + UBSan) in build-fuzz/, then each run for FUZZ_SECONDS.
+FUZZ_SECONDS ?= 15
+fuzz: setup
+	CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSENTIO_FUZZ=ON \
+	  -DSENTIO_BUILD_TESTS=OFF -DSENTIO_BUILD_BENCH=OFF $(CMAKE_FLAGS)
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_all
+fuzz-run: fuzz
+	fuzz/run $(FUZZ_SECONDS)
+
 bench: build
 	bench/run_all
 
@@ -42,4 +51,4 @@ format:
 	find include src tools tests bench -name '*.cpp' -o -name '*.hpp' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD) build-asan build-tsan
+	rm -rf $(BUILD) build-asan build-tsan build-fuzz
