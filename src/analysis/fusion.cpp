@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sentio/core/error.hpp"
+#include "sentio/core/output_file.hpp"
 #include "sentio/core/resources.hpp"
 
 namespace sentio::analysis {
@@ -140,11 +141,7 @@ void FusionModel::save(const std::string& path) const {
     j["modalities"][modality_name(static_cast<Modality>(k))] = {{"temperature", temperature[k]},
                                                                   {"reliability", reliability[k]},
                                                                   {"prior", prior[k]}};
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw InputError("fusion model '" + path + "': cannot open for writing");
-  out << j.dump(2) << "\n";
-  out.close();
-  if (!out) throw InputError("fusion model '" + path + "': write failed");
+  write_file_atomically(path, j.dump(2) + "\n");
 }
 
 std::string default_fusion_model_path() {

@@ -7,9 +7,11 @@
 #include <ostream>
 #include <optional>
 #include <set>
+#include <span>
 
 #include "sentio/analysis/result_writer.hpp"
 #include "sentio/core/error.hpp"
+#include "sentio/core/output_file.hpp"
 
 namespace sentio {
 
@@ -26,29 +28,6 @@ std::string extension(DocumentFormat f) {
   return ".json";
 }
 
-// Writes `text` to `path` through a temporary file in the same folder, so the document is either
-// complete or absent.
-void write_atomically(const fs::path& path, const std::string& text) {
-  const fs::path tmp = path.string() + ".part";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError("'" + path.string() + "': cannot open for writing");
-    out << text;
-    out.close();
-    if (!out) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw InputError("'" + path.string() + "': write failed (disk full?)");
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw InputError("'" + path.string() + "': cannot be written: " + ec.message());
-  }
-}
-
 // Where each input's document goes ("" = standard output).
 std::vector<std::string> destinations(const BatchJob& job) {
   const bool to_stdout = job.output.empty() || job.output == "-";
@@ -59,7 +38,10 @@ std::vector<std::string> destinations(const BatchJob& job) {
       throw InputError("several inputs: give an output folder with -o DIR (one document per input)");
   }
   if (to_stdout) return {""};
-  if (job.files.size() == 1 && !is_dir) return {job.output};
+  if (job.files.size() == 1 && !is_dir) {
+    require_output_folder(job.output);  // a usage error before anything is analysed
+    return {job.output};
+  }
   fs::create_directories(job.output, ec);
   if (ec) throw InputError("'" + job.output + "': cannot create the output folder: " + ec.message());
   std::vector<std::string> out;
@@ -128,6 +110,8 @@ BatchReport run_batch(std::shared_ptr<const Engine> engine, const BatchJob& job,
   if (!job.transcript.empty() && job.files.size() > 1)
     throw InputError("--transcript belongs to one recording; give a single media input with it");
   const std::vector<std::string> dest = destinations(job);
+  refuse_output_over_inputs(dest, job.files);
+  if (!job.transcript.empty()) refuse_output_over_inputs(dest, std::span<const std::string>(&job.transcript, 1));
   BatchReport report;
   for (std::size_t i = 0; i < job.files.size(); ++i) {
     const std::string& file = job.files[i];
@@ -155,7 +139,7 @@ BatchReport run_batch(std::shared_ptr<const Engine> engine, const BatchJob& job,
           standard_output.flush();
           if (!standard_output) throw InputError("standard output: write failed");
         } else {
-          write_atomically(target, text);
+          write_file_atomically(target, text);  // complete or untouched
         }
       }
       report.written.push_back(target);

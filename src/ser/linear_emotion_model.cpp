@@ -7,17 +7,14 @@
 #include <map>
 
 #include "sentio/core/error.hpp"
+#include "sentio/core/output_file.hpp"
 #include "sentio/core/softmax.hpp"
 #include "sentio/features/egemaps.hpp"
 
 namespace sentio::ser {
 
 void TrainedEmotionModel::save(const std::string& path) const {
-  std::ofstream out(path, std::ios::out | std::ios::trunc | std::ios::binary);
-  if (!out) throw InputError("model '" + path + "': cannot open for writing");
-  out << to_json();
-  out.close();
-  if (!out) throw InputError("model '" + path + "': write failed");
+  write_file_atomically(path, to_json());
 }
 
 // ---- linear ---------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sentio/core/error.hpp"
+#include "sentio/core/output_file.hpp"
 #include "sentio/features/egemaps.hpp"
 #include "sentio/ser/linear_model.hpp"
 
@@ -181,11 +182,7 @@ LinearModel model_from_json(const std::string& text, const std::string& source) 
 }
 
 void save_model(const LinearModel& model, const std::string& path) {
-  std::ofstream out(path, std::ios::out | std::ios::trunc);
-  if (!out) throw InputError("model '" + path + "': cannot open for writing");
-  out << model_to_json(model);
-  out.close();
-  if (!out) throw InputError("model '" + path + "': write failed");
+  write_file_atomically(path, model_to_json(model));
 }
 
 LinearModel load_model(const std::string& path) {

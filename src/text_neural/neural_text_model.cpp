@@ -28,6 +28,7 @@
 
 #include "featurize.hpp"
 #include "sentio/core/error.hpp"
+#include "sentio/core/output_file.hpp"
 #include "sentio/torch_runtime/threads.hpp"
 #include "sentio/core/thread_pool.hpp"
 
@@ -698,8 +699,8 @@ json options_json(const NeuralTextOptions& o) {
 void NeuralTextModel::save(const std::string& path) const {
   static_assert(std::endian::native == std::endian::little, "model files are little-endian");
   const Impl& m = *impl_;
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw InputError(path + ": cannot be written");
+  OutputFile file(path);
+  std::ostream& out = file.stream();
   json h;
   h["format"] = kFormat;
   h["version"] = kVersion;
@@ -746,7 +747,7 @@ void NeuralTextModel::save(const std::string& path) const {
   out << kMagic << "\n" << h.dump() << "\n";
   out.write(blob.data(), static_cast<std::streamsize>(blob.size()));
   if (m.ensemble) m.linear.save(out);
-  if (!out) throw InputError(path + ": write failed");
+  file.commit();
 }
 
 NeuralTextModel NeuralTextModel::load(const std::string& path) {

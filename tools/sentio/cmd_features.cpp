@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // sentio features [--set egemaps|egemaps-lld] INPUT... [-o OUT] [--format csv|json] [-j N]
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "commands.hpp"
 #include "sentio/core/error.hpp"
+#include "sentio/core/output_file.hpp"
 #include "sentio/core/progress.hpp"
 #include "sentio/pipeline/features_job.hpp"
 #include "sentio/pipeline/inputs.hpp"
@@ -37,20 +38,18 @@ int run_features_command(const FeaturesArgs& a) {
   pipeline::ExpandedInputs inputs = pipeline::expand_inputs(a.inputs);
   job.files = inputs.files;
 
-  std::ofstream file;
+  std::optional<OutputFile> file;  // complete or untouched: an existing OUT survives a failed run
   std::ostream* out = &std::cout;
   if (!a.output.empty() && a.output != "-") {
-    file.open(a.output, std::ios::out | std::ios::trunc);
-    if (!file) throw InputError("'" + a.output + "': cannot open for writing");
-    out = &file;
+    refuse_output_over_inputs(a.output, inputs.files);
+    refuse_output_over_inputs(a.output, a.inputs);  // list files too
+    file.emplace(a.output, false);
+    out = &file->stream();
   }
   TerminalProgressBar bar("features", job.files.size() == 1 ? "s" : "files", !a.quiet && stderr_is_terminal());
   pipeline::FeaturesReport report;
   if (!job.files.empty()) report = pipeline::run_features(job, *out, bar);
-  if (file.is_open()) {
-    file.close();
-    if (!file) throw InputError("'" + a.output + "': write failed");
-  }
+  if (file && report.n_ok > 0) file->commit();  // nothing extracted: leave OUT as it was
   std::vector<pipeline::InputProblem> problems = inputs.problems;
   problems.insert(problems.end(), report.failures.begin(), report.failures.end());
   for (const auto& p : problems) std::fprintf(stderr, "sentio: error: %s\n", p.message.c_str());

@@ -19,6 +19,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <span>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -28,6 +29,7 @@
 #include "sentio/analysis/fusion.hpp"
 #include "sentio/core/csv.hpp"
 #include "sentio/core/error.hpp"
+#include "sentio/core/output_file.hpp"
 #include "sentio/core/labels.hpp"
 #include "sentio/core/metrics.hpp"
 #include "sentio/core/progress.hpp"
@@ -186,15 +188,15 @@ bool load_cache(const std::string& file, const std::string& key, std::vector<Row
 }
 
 void save_cache(const std::string& file, const std::string& key, const std::vector<Row>& rows) {
-  std::ofstream out(file, std::ios::trunc);
-  if (!out) throw InputError("--evidence '" + file + "': cannot open for writing");
+  OutputFile output(file, false);
+  std::ostream& out = output.stream();
   out << json{{"format", "sentio.fusion.evidence"}, {"key", key}}.dump() << "\n";
   for (const Row& r : rows) {
     json j = {{"line", r.line}, {"evidence", evidence_json(r.evidence)}};
     if (!r.error.empty()) j["error"] = r.error;
     out << j.dump() << "\n";
   }
-  if (!out) throw InputError("--evidence '" + file + "': write failed");
+  output.commit();
 }
 
 // ---- analysis of the rows ----
@@ -490,6 +492,10 @@ Runner add_train_fusion_command(CLI::App& train) {
       "The model's one-line description (default: 'fitted by sentio train fusion on MANIFEST (counts)')");
   return [args, s] {
     if (!s->parsed()) return kExitUsage;
+    require_output_folder(args->output);
+    refuse_output_over_inputs(args->output, std::span<const std::string>(&args->data, 1));
+    if (!args->evidence.empty())
+      refuse_output_over_inputs(args->evidence, std::span<const std::string>(&args->data, 1));
     return run_train(*args);
   };
 }

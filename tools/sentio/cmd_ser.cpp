@@ -13,6 +13,7 @@
 #include "commands.hpp"
 #include "plugin_loader.hpp"
 #include "sentio/core/error.hpp"
+#include "sentio/core/output_file.hpp"
 #include "sentio/ser/evaluation.hpp"
 #include "ser_args.hpp"
 
@@ -76,6 +77,8 @@ void add_common(CLI::App* cmd, SerCommonArgs& a) {
 }
 
 int run_train(const TrainSerArgs& a) {
+  require_output_folder(a.output);
+  refuse_output_over_inputs(a.output, a.data);
   const std::string type = a.type.empty() ? "ensemble" : a.type;
   if (type == "linear") return run_train_linear(a);
   if (type != "neural" && type != "ensemble")

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <span>
 
 #include <nlohmann/json.hpp>
 
@@ -15,6 +16,7 @@
 #include "text_corpora_io.hpp"
 #include "plugin_loader.hpp"
 #include "sentio/core/error.hpp"
+#include "sentio/core/output_file.hpp"
 #include "sentio/core/progress.hpp"
 #include "sentio/text/context_model.hpp"
 #include "sentio/text/emotion_model.hpp"
@@ -115,6 +117,9 @@ int run_train_neural(TrainTextArgs& a) {
 }
 
 int run_train(TrainTextArgs& a) {
+  require_output_folder(a.output);
+  refuse_output_over_inputs(a.output, a.data);
+  if (!a.dev.empty()) refuse_output_over_inputs(a.output, std::span<const std::string>(&a.dev, 1));
   if (a.type == "linear") {
     a.opt.type = text::TextModelType::linear;
   } else if (a.type == "lexicon") {

@@ -2,15 +2,16 @@
 // sentio transcribe AUDIO_OR_VIDEO... [-o OUT] [--format json|srt|vtt|txt] [--grammar FILE.jsgf] [-j N]
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <set>
+#include <span>
 #include <thread>
 
 #include "commands.hpp"
 #include "sentio/asr/transcriber.hpp"
 #include "sentio/core/error.hpp"
+#include "sentio/core/output_file.hpp"
 #include "sentio/core/progress.hpp"
 #include "sentio/pipeline/inputs.hpp"
 
@@ -40,11 +41,9 @@ std::string format_from_extension(const std::string& path) {
 }
 
 void write_file(const fs::path& path, const asr::TranscriptResult& t, asr::TranscriptFormat format) {
-  std::ofstream file(path, std::ios::out | std::ios::trunc);
-  if (!file) throw InputError("'" + path.string() + "': cannot open for writing");
-  asr::write_transcript(file, t, format);
-  file.close();
-  if (!file) throw InputError("'" + path.string() + "': write failed");
+  OutputFile file(path.string(), false);
+  asr::write_transcript(file.stream(), t, format);
+  file.commit();
 }
 
 int run_transcribe_command(const TranscribeArgs& a) {
@@ -61,6 +60,10 @@ int run_transcribe_command(const TranscribeArgs& a) {
   if (to_dir) {
     fs::create_directories(a.output, ec);
     if (!fs::is_directory(a.output)) throw InputError("'" + a.output + "': cannot create the output folder");
+  } else if (!to_stdout) {
+    require_output_folder(a.output);
+    refuse_output_over_inputs(a.output, inputs.files);
+    refuse_output_over_inputs(a.output, a.inputs);
   }
 
   asr::TranscriberOptions options;
@@ -103,7 +106,10 @@ int run_transcribe_command(const TranscribeArgs& a) {
         bar.advance(1);
         continue;
       }
-      write_file(fs::path(a.output) / name, t, format);
+      const std::string target = (fs::path(a.output) / name).string();
+      refuse_output_over_inputs(target, a.inputs);
+      refuse_output_over_inputs(target, std::span<const std::string>(&path, 1));
+      write_file(target, t, format);
     } else {
       write_file(a.output, t, format);
     }

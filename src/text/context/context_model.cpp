@@ -24,6 +24,7 @@
 #include "../models/eval_internal.hpp"
 #include "../models/model_internal.hpp"
 #include "sentio/core/error.hpp"
+#include "sentio/core/output_file.hpp"
 #include "sentio/core/thread_pool.hpp"
 
 namespace sentio::text {
@@ -551,12 +552,12 @@ void ContextModel::save(const std::string& path) const {
   h["weights"] = {{"dtype", "float32"}, {"count", m.w.size()}, {"layout", "feature-major"}};
   h["base"] = "embedded sentio.text.model after the weights";
   h["training"] = nlohmann::json::parse(m.training_json);
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw InputError(path + ": cannot be written");
+  OutputFile file(path);
+  std::ostream& out = file.stream();
   out << kMagic << "\n" << h.dump() << "\n";
   out.write(reinterpret_cast<const char*>(m.w.data()), static_cast<std::streamsize>(m.w.size() * sizeof(float)));
   m.base.save(out);
-  if (!out) throw InputError(path + ": write failed");
+  file.commit();
 }
 
 bool ContextModel::is_context_model_file(const std::string& path) {

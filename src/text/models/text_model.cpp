@@ -22,6 +22,7 @@
 #include "model_internal.hpp"
 #include "sentio/core/affect.hpp"
 #include "sentio/core/error.hpp"
+#include "sentio/core/output_file.hpp"
 #include "sentio/core/labels.hpp"
 #include "sentio/core/resources.hpp"
 #include "sentio/core/thread_pool.hpp"
@@ -659,10 +660,9 @@ float half_to_float(std::uint16_t h) {
 }  // namespace detail
 
 void TextModel::save(const std::string& path) const {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw InputError(path + ": cannot be written");
-  save(out);
-  if (!out) throw InputError(path + ": write failed");
+  OutputFile out(path);
+  save(out.stream());
+  out.commit();
 }
 
 void TextModel::save(std::ostream& out) const {

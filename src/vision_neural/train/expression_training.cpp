@@ -31,6 +31,7 @@
 #include "face/stages.hpp"
 #include "sentio/core/checksum.hpp"
 #include "sentio/core/error.hpp"
+#include "sentio/core/output_file.hpp"
 #include "sentio/torch_runtime/threads.hpp"
 #include "sentio/core/thread_pool.hpp"
 #include "sentio/vision_neural/face_analyzer.hpp"
@@ -348,19 +349,15 @@ FaceTrainReport train_expression_model(const FaceTrainOptions& o, const FaceTrai
   report.files = graph.save(o.output_dir, "emotion");
   report.seconds = seconds_since(t_start);
   const std::string report_path = (std::filesystem::path(o.output_dir) / "training.json").string();
-  {
-    std::ofstream out(report_path, std::ios::trunc);
-    if (!out) throw InputError("'" + report_path + "': cannot write");
-    out << face_training_json(o, report);
-  }
+  write_file_atomically(report_path, face_training_json(o, report));
   report.files.push_back(report_path);
   // Checksums of the model files in sha256sum format, so the folder verifies like the shipped models.
   const std::string sums_path = (std::filesystem::path(o.output_dir) / "SHA256SUMS").string();
   {
-    std::ofstream out(sums_path, std::ios::trunc);
-    if (!out) throw InputError("'" + sums_path + "': cannot write");
+    OutputFile file(sums_path, false);
     for (std::size_t k = 0; k < 2; ++k)
-      out << sha256_file(report.files[k]) << "  " << std::filesystem::path(report.files[k]).filename().string() << "\n";
+      file.stream() << sha256_file(report.files[k]) << "  " << std::filesystem::path(report.files[k]).filename().string() << "\n";
+    file.commit();
   }
   report.files.push_back(sums_path);
   return report;

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "sentio/core/error.hpp"
+#include "sentio/core/output_file.hpp"
 
 namespace sentio::vision::train {
 
@@ -42,21 +43,16 @@ std::vector<std::string> write_tfjs_model(const std::string& source_json,
   const std::string json_path = (std::filesystem::path(dir) / (stem + ".json")).string();
   const std::string bin_path = (std::filesystem::path(dir) / (stem + ".bin")).string();
   {
-    std::ofstream out(bin_path, std::ios::binary | std::ios::trunc);
-    if (!out) throw InputError("'" + bin_path + "': cannot write");
+    OutputFile file(bin_path);
+    std::ostream& out = file.stream();
     for (const auto& [name, t] : weights) {
       const char* p = t.dtype == tfjs::DType::float32 ? reinterpret_cast<const char*>(t.f32.data())
                                                       : reinterpret_cast<const char*>(t.i32.data());
       out.write(p, static_cast<std::streamsize>(4 * t.element_count()));
     }
-    if (!out) throw InputError("'" + bin_path + "': write failed");
+    file.commit();
   }
-  {
-    std::ofstream out(json_path, std::ios::trunc);
-    if (!out) throw InputError("'" + json_path + "': cannot write");
-    out << j.dump() << "\n";
-    if (!out) throw InputError("'" + json_path + "': write failed");
-  }
+  write_file_atomically(json_path, j.dump() + "\n");
   return {json_path, bin_path};
 }
 
