@@ -4,6 +4,8 @@
 // (InputError naming the archive and the member), and decode_image_file reading a PGM from inside an archive.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -87,6 +89,51 @@ TEST(TarArchive, SplitsArchivePaths) {
   EXPECT_EQ(member, "m/y.txt");
   EXPECT_FALSE(sentio::vision::face::split_archive_path((dir / "nothere.tar:m/y.txt").string(), archive, member));
   EXPECT_FALSE(sentio::vision::face::split_archive_path(path, archive, member));
+}
+
+// Rewrites the first header of `tar`: a GNU base-256 size field of `size` and type `type`, checksum redone.
+std::vector<std::uint8_t> with_header(std::vector<std::uint8_t> tar, std::uint64_t size, char type) {
+  std::uint8_t* h = tar.data();
+  std::memset(h + 124, 0, 12);
+  h[124] = 0x80;
+  for (int k = 0; k < 8; ++k) h[135 - k] = static_cast<std::uint8_t>(size >> (8 * k));
+  h[156] = static_cast<std::uint8_t>(type);
+  std::memset(h + 148, ' ', 8);
+  unsigned sum = 0;
+  for (std::size_t k = 0; k < 512; ++k) sum += h[k];
+  std::snprintf(reinterpret_cast<char*>(h + 148), 8, "%06o", sum);
+  h[155] = ' ';
+  return tar;
+}
+
+// A declared size near 2^64 used to wrap `offset + size` and loop forever (memory growing); a GNU long-name
+// record with such a size ended in std::length_error. Both are one InputError naming the archive now.
+TEST(TarArchive, WrappingSizeFieldIsAnInputError) {
+  const auto dir = sentio::test::temp_dir();
+  for (const char type : {'0', 'L', 'x'}) {
+    for (const std::uint64_t size : {~std::uint64_t{0} - 511, ~std::uint64_t{0}, std::uint64_t{1} << 62}) {
+      const std::string path =
+          write_file(dir / "wrap.tar", with_header(make_tar({{"a.png", pattern(1000)}}), size, type));
+      try {
+        const TarArchive tar(path);
+        FAIL() << "no error for type " << type << " size " << size;
+      } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("wrap.tar"), std::string::npos) << e.what();
+      }
+    }
+  }
+}
+
+TEST(TarArchive, GnuLongNameRecordNamesTheNextMember) {
+  const std::string long_name = std::string(200, 'x') + ".bin";
+  std::vector<std::uint8_t> bytes = make_tar({{"././@LongLink", long_name + '\0'}, {"short", "abc"}});
+  bytes[156] = 'L';
+  bytes = with_header(std::move(bytes), long_name.size() + 1, 'L');
+  const std::string path = write_file(sentio::test::temp_dir() / "long.tar", bytes);
+  const TarArchive tar(path);
+  ASSERT_EQ(tar.members().size(), 1u);
+  EXPECT_EQ(tar.members()[0].name, long_name);
+  EXPECT_EQ(tar.members()[0].size, 3u);
 }
 
 TEST(TarArchive, LoadImageReadsAMember) {

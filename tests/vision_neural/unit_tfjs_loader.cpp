@@ -199,6 +199,19 @@ TEST(TfjsLoader, MalformedJsonNamesTheFile) {
   expect_message([&] { GraphModel::load("/nonexistent/model.json"); }, {"/nonexistent/model.json", "cannot open"});
 }
 
+// A shard path naming a folder ("." = the model's own folder) used to end in std::length_error
+// ("internal error"); a number out of double range in the JSON in nlohmann's out_of_range.
+TEST(TfjsLoader, FolderShardAndHugeNumbersAreInputErrors) {
+  std::string json = conv_model_json("", "");
+  json.replace(json.find("\"w.bin\""), 7, "\".\"");
+  const std::string path = write_model(json, {});
+  expect_message([&] { GraphModel::load(path); }, {"model.json", "not a regular file"});
+  std::string huge = conv_model_json("", "");
+  huge.replace(huge.find("[2,2,1,1]"), 9, "[2,2,1,1e400]");
+  const std::string path2 = write_model(huge, {});
+  expect_message([&] { GraphModel::load(path2); }, {"model.json"});
+}
+
 TEST(TfjsLoader, DanglingInputNamesTheNode) {
   std::string json = conv_model_json("", "");
   json.replace(json.find(R"(["conv","bias"])"), 15, R"(["conv","nope"])");

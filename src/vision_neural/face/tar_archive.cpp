@@ -26,6 +26,7 @@ namespace sentio::vision::face {
 namespace {
 
 constexpr std::uint64_t kBlock = 512;
+constexpr std::uint64_t kMaxNameRecord = 1 << 20;  // bytes of a GNU 'L' or pax 'x' record
 
 std::string field(const unsigned char* h, std::size_t offset, std::size_t length) {
   const char* p = reinterpret_cast<const char*>(h + offset);
@@ -138,10 +139,13 @@ TarArchive::TarArchive(const std::string& path) : path_(path) {
     if (!next_name.empty()) name = next_name;
     const char type = static_cast<char>(h[156]);
     const std::uint64_t data = pos + kBlock;
-    if (data + size > file_size)
+    if (size > file_size - data)  // not `data + size`: a declared size near 2^64 would wrap around
       fail("member '" + name + "' is truncated (" + std::to_string(size) + " bytes declared, " +
            std::to_string(file_size - data) + " present)");
     if (type == 'L' || type == 'x') {
+      if (size > kMaxNameRecord)
+        fail("long-name record of " + std::to_string(size) + " bytes at byte " + std::to_string(pos) +
+             " (at most " + std::to_string(kMaxNameRecord) + ")");
       std::string text(size, '\0');
       if (!read_exact(fd_, data, text.data(), size)) fail("read error at byte " + std::to_string(data));
       if (type == 'L') {

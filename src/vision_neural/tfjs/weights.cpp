@@ -121,6 +121,8 @@ std::map<std::string, HostTensor> decode_weight_group(const WeightGroup& group, 
   return out;
 }
 
+constexpr std::streamoff kMaxShardBytes = std::streamoff{1} << 31;  // a face model is a few MB
+
 std::map<std::string, HostTensor> load_weights(const ModelSpec& spec, const std::string& model_dir) {
   const std::string where = "model '" + spec.path + "'";
   std::map<std::string, HostTensor> all;
@@ -128,11 +130,16 @@ std::map<std::string, HostTensor> load_weights(const ModelSpec& spec, const std:
     std::vector<std::uint8_t> bytes;
     for (const std::string& rel : group.paths) {
       const std::filesystem::path shard = std::filesystem::path(model_dir) / rel;
+      std::error_code ec;
+      if (!std::filesystem::is_regular_file(shard, ec))  // e.g. "." or a folder: its size means nothing
+        throw InputError(where + ": weight shard '" + shard.string() + "' is not a regular file");
       std::ifstream in(shard, std::ios::binary);
       if (!in) throw InputError(where + ": cannot open weight shard '" + shard.string() + "'");
       in.seekg(0, std::ios::end);
       const std::streamoff size = in.tellg();
       in.seekg(0, std::ios::beg);
+      if (size < 0 || size > kMaxShardBytes)
+        throw InputError(where + ": weight shard '" + shard.string() + "' is larger than 2 GiB or unreadable");
       const std::size_t old = bytes.size();
       bytes.resize(old + static_cast<std::size_t>(size));
       if (!in.read(reinterpret_cast<char*>(bytes.data() + old), size))
