@@ -109,7 +109,7 @@ LinearModel model_from_json(const std::string& text, const std::string& source) 
   json j;
   try {
     j = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // also a number out of range (1e400)
     fail(source, std::string("not valid JSON (") + e.what() + ")");
   }
   if (!j.is_object()) fail(source, "top level must be a JSON object");

@@ -60,6 +60,8 @@ ParseResult parse_json(std::string_view doc, const ParseContext& ctx) {
     const std::size_t byte = std::min<std::size_t>(e.byte, doc.size());
     const auto line = 1 + std::count(doc.begin(), doc.begin() + static_cast<std::ptrdiff_t>(byte > 0 ? byte - 1 : 0), '\n');
     throw InputError(ctx.name + ": line " + std::to_string(line) + ": not valid JSON (" + e.what() + ")");
+  } catch (const json::exception& e) {  // e.g. a number out of range (1e400)
+    throw InputError(ctx.name + ": not valid JSON (" + e.what() + ")");
   }
   const json* list = nullptr;
   if (root.is_array()) {

@@ -185,6 +185,8 @@ TEST(SerModelFile, CorruptFilesNameTheProblem) {
   const nlohmann::json good = nlohmann::json::parse(model_to_json(small_model()));
   EXPECT_THROW(model_from_json("{\"format\": ", "bad.json"), sentio::InputError);
   EXPECT_THROW(model_from_json("[1,2]", "bad.json"), sentio::InputError);
+  EXPECT_THROW(model_from_json(R"({"format": "sentio.ser.linear", "version": 1e400})", "bad.json"),
+               sentio::InputError);  // nlohmann's out_of_range used to escape as an internal error
   auto with = [&](const std::string& key, const nlohmann::json& v) {
     nlohmann::json j = good;
     j[key] = v;
