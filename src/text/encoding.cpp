@@ -282,8 +282,9 @@ namespace {
 
 // Decodes the entity starting at s[i] == '&'; on success appends it, advances i and returns true.
 bool decode_entity(std::string_view s, std::size_t& i, std::string& out) {
-  const std::size_t semi = s.find(';', i);
-  if (semi == std::string_view::npos || semi - i > 10) return false;
+  std::size_t semi = s.substr(i, 12).find(';');  // bounded look-ahead: linear on a line of '&'
+  if (semi == std::string_view::npos || semi > 10) return false;
+  semi += i;
   const std::string_view name = s.substr(i + 1, semi - i - 1);
   char32_t cp = 0;
   if (name == "amp") cp = '&';
@@ -323,11 +324,18 @@ std::string strip_markup(std::string_view s, std::string* voice) {
   std::string out;
   out.reserve(s.size());
   bool voice_found = false;
+  // The next '>' and '}' at or after the current position, found once and reused (a line of 2 MB of '<'
+  // would otherwise be searched to its end for every '<'); npos stays npos.
+  std::size_t next_gt = 0, next_brace = 0;
+  const auto next = [&s](std::size_t& cached, char ch, std::size_t from) {
+    if (cached != std::string_view::npos && cached < from) cached = s.find(ch, from);
+    return cached;
+  };
   std::size_t i = 0;
   while (i < s.size()) {
     const char c = s[i];
     if (c == '<') {
-      const std::size_t close = s.find('>', i + 1);
+      const std::size_t close = next(next_gt, '>', i + 1);
       if (close != std::string_view::npos) {
         const std::string_view tag = s.substr(i + 1, close - i - 1);
         // <v Name> or <v.class Name>: the annotation after the first white space is the speaker.
@@ -343,7 +351,7 @@ std::string strip_markup(std::string_view s, std::string* voice) {
         continue;
       }
     } else if (c == '{' && i + 1 < s.size() && s[i + 1] == '\\') {  // ASS override block {\an8}
-      const std::size_t close = s.find('}', i + 2);
+      const std::size_t close = next(next_brace, '}', i + 2);
       if (close != std::string_view::npos) {
         i = close + 1;
         continue;

@@ -56,15 +56,33 @@ void append_orphan(ParseResult& r, const std::vector<std::string_view>& lines, s
     extra += ' ';
     extra += strip_markup(lines[k], nullptr);
   }
+  // last.text is already clean: clean only the new part (re-cleaning the whole cue for every orphan block
+  // was quadratic in the number of blocks)
   Utterance& last = r.utterances.back();
-  last.text = clean_field(last.text + extra, ctx.cp1252);
-  r.warnings.push_back(ctx.name + ": " + line_ref(from) + ": text without a timing line appended to the previous cue");
+  const std::string cleaned = clean_field(extra, ctx.cp1252);
+  if (!cleaned.empty()) last.text += (last.text.empty() ? "" : " ") + cleaned;
 }
+
+// Orphan text blocks give one warning for the whole file (a file of 100,000 such blocks gave as many).
+struct OrphanWarning {
+  std::size_t count = 0;
+  std::size_t first_line = 0;
+  void add(std::size_t line) {
+    if (count++ == 0) first_line = line;
+  }
+  void report(ParseResult& r, const ParseContext& ctx) const {
+    if (count == 0) return;
+    std::string w = ctx.name + ": " + line_ref(first_line) + ": text without a timing line appended to the previous cue";
+    if (count > 1) w += " (" + std::to_string(count) + " such blocks)";
+    r.warnings.push_back(std::move(w));
+  }
+};
 
 }  // namespace
 
 ParseResult parse_srt(std::string_view doc, const ParseContext& ctx) {
   ParseResult r;
+  OrphanWarning orphans;
   const auto lines = split_lines(doc);
   std::size_t i = 0;
   while (i < lines.size()) {
@@ -85,6 +103,7 @@ ParseResult parse_srt(std::string_view doc, const ParseContext& ctx) {
                            "'hh:mm:ss,mmm --> hh:mm:ss,mmm', found '" + std::string(trim(lines[i]).substr(0, 60)) + "'");
         }
         append_orphan(r, lines, i, end, ctx);
+        orphans.add(i);
         i = end;
         continue;
       }
@@ -104,11 +123,13 @@ ParseResult parse_srt(std::string_view doc, const ParseContext& ctx) {
                       " (" + line_ref(t) + ")");
     i = end;
   }
+  orphans.report(r, ctx);
   return r;
 }
 
 ParseResult parse_webvtt(std::string_view doc, const ParseContext& ctx) {
   ParseResult r;
+  OrphanWarning orphans;
   const auto lines = split_lines(doc);
   if (lines.empty() || !starts_with_word(lines[0], "WEBVTT")) {
     throw InputError(ctx.name + ": line 1: missing the 'WEBVTT' header of a WebVTT file");
@@ -140,6 +161,7 @@ ParseResult parse_webvtt(std::string_view doc, const ParseContext& ctx) {
                            "'mm:ss.ttt --> mm:ss.ttt', found '" + std::string(head.substr(0, 60)) + "'");
         }
         append_orphan(r, lines, i, end, ctx);
+        orphans.add(i);
         i = end;
         continue;
       }
@@ -181,6 +203,7 @@ ParseResult parse_webvtt(std::string_view doc, const ParseContext& ctx) {
     flush();  // also an empty cue: dropped later with the empty-text count
     i = end;
   }
+  orphans.report(r, ctx);
   return r;
 }
 

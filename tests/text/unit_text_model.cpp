@@ -3,6 +3,8 @@
 // against hand-computed values.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include <cmath>
 #include <fstream>
 
@@ -95,6 +97,22 @@ TEST(TextModelTest, LinearModelLearnsTinySetPerfectlyAndIsDeterministic) {
   // Same seed, same weights: identical probabilities.
   const TextModel again = TextModel::train(c, nullptr, opt);
   EXPECT_EQ(m.probabilities("the cat and the trophy"), again.probabilities("the cat and the trophy"));
+}
+
+// The explanation of a 1 MB token looked its term up once per character n-gram with a 1 MB key
+// (quadratic: minutes); it is linear now.
+TEST(TextModelTest, ExplainingAHugeTokenTakesLinearTime) {
+  TextTrainOptions opt;
+  opt.hash_bits = 16;
+  opt.epochs = 5;
+  const TextModel m = TextModel::train(tiny_corpus(), nullptr, opt);
+  const std::string token(1'000'000, 'a');
+  const auto t0 = std::chrono::steady_clock::now();
+  const TextPrediction p = m.predict("happy " + token, 3);
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 10.0);
+  float sum = 0;
+  for (const float v : p.probabilities) sum += v;
+  EXPECT_NEAR(sum, 1.0f, 1e-5);
 }
 
 TEST(TextModelTest, MultiLabelSigmoidModel) {

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Encodings, control characters, bad files and large inputs.
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 
@@ -146,6 +148,43 @@ TEST(TranscriptLarge, HundredThousandLinesParse) {
   const Transcript c = parse(csv);
   ASSERT_EQ(c.utterances.size(), 100000u);
   expect_utterance(c.utterances[99999], 99999.5, 100000, "S0", "row, 99999");
+}
+
+// Numbers beyond double range used to escape as nlohmann's out_of_range ("internal error").
+TEST(TranscriptErrors, JsonNumberOutOfRangeIsAnInputError) {
+  const std::string msg = parse_error(R"([{"start": 1e400, "end": 2, "text": "hi"}])", TranscriptFormat::json);
+  EXPECT_NE(msg.find("golden"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("not valid JSON"), std::string::npos) << msg;
+}
+
+// Each of these took time growing with the square of the input (a 2 MB file > 60 s); now linear. The
+// bound is generous for sanitizer builds; the quadratic versions take minutes.
+double seconds_to_parse(const std::string& doc) {
+  const auto t0 = std::chrono::steady_clock::now();
+  (void)parse(doc);
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+TEST(TranscriptLarge, HostileSubtitlesParseInLinearTime) {
+  const std::string cue = "1\n00:00:01,000 --> 00:00:02,000\n";
+  EXPECT_LT(seconds_to_parse(cue + std::string(2'000'000, '<') + "\n"), 5.0);
+  EXPECT_LT(seconds_to_parse(cue + std::string(2'000'000, '&') + "\n"), 5.0);
+  EXPECT_LT(seconds_to_parse(cue + "{\\" + std::string(2'000'000, '{') + "\n"), 5.0);
+  std::string orphans = cue + "hello\n\n";
+  for (int i = 0; i < 50000; ++i) orphans += "word" + std::to_string(i) + " more text\n\n";
+  EXPECT_LT(seconds_to_parse(orphans), 5.0);
+  const Transcript t = parse(orphans);
+  ASSERT_EQ(t.utterances.size(), 1u);
+  EXPECT_EQ(t.utterances[0].text.rfind("hello word0 more text word1 more text", 0), 0u);
+  EXPECT_TRUE(t.utterances[0].text.ends_with("word49999 more text"));
+  EXPECT_EQ(std::count_if(t.warnings.begin(), t.warnings.end(),
+                          [](const std::string& w) { return w.find("timing line") != std::string::npos; }),
+            1);  // one warning for the file, not one per block
+  EXPECT_TRUE(has_warning(t, "line 5: text without a timing line appended to the previous cue (50000 such blocks)"));
+  // markup and entities still work next to unmatched ones
+  const Transcript m = parse(cue + "<i>a</i> < b &amp; c &lt;x {\\an8}d {\\e\n");
+  ASSERT_EQ(m.utterances.size(), 1u);
+  EXPECT_EQ(m.utterances[0].text, "a < b & c <x d {\\e");
 }
 
 }  // namespace
