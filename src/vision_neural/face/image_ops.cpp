@@ -3,10 +3,15 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <optional>
+#include <span>
+#include <vector>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "face/image_header.hpp"
 #include "face/tar_archive.hpp"
 #include "sentio/core/error.hpp"
 
@@ -46,6 +51,19 @@ Image to_image(cv::Mat m, const std::string& path) {
   return out;
 }
 
+// Refuses an image whose header declares more than kMaxImagePixels, before anything is allocated.
+void check_declared_size(std::span<const std::uint8_t> head, const std::string& path) {
+  const std::optional<face::DeclaredSize> size = face::declared_image_size(head);
+  if (!size) return;
+  if (size->width == 0 || size->height == 0)
+    throw InputError("'" + path + "': the image declares no pixels (" + std::to_string(size->width) + "x" +
+                     std::to_string(size->height) + ")");
+  if (size->width > face::kMaxImagePixels || size->height > face::kMaxImagePixels ||
+      size->width * size->height > face::kMaxImagePixels)
+    throw InputError("'" + path + "': the image declares " + std::to_string(size->width) + "x" +
+                     std::to_string(size->height) + " pixels (at most 64 Mpx are read)");
+}
+
 }  // namespace
 
 Image decode_image_file(const std::string& path) {
@@ -56,6 +74,7 @@ Image decode_image_file(const std::string& path) {
     // "ARCHIVE.tar:MEMBER" (face manifests may point into a tar file).
     const std::vector<std::uint8_t> bytes = face::read_archive_member(archive, member);
     if (bytes.empty()) throw InputError("'" + path + "': empty file");
+    check_declared_size(bytes, path);
     try {
       m = cv::imdecode(cv::Mat(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<std::uint8_t*>(bytes.data())),
                        cv::IMREAD_UNCHANGED);
@@ -65,6 +84,13 @@ Image decode_image_file(const std::string& path) {
   } else {
     if (!std::filesystem::is_regular_file(path, ec)) throw InputError("'" + path + "': no such image file");
     if (std::filesystem::file_size(path, ec) == 0) throw InputError("'" + path + "': empty file");
+    {
+      std::vector<std::uint8_t> head(1 << 20);  // the JPEG frame header may follow large metadata segments
+      std::ifstream in(path, std::ios::binary);
+      in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
+      head.resize(static_cast<std::size_t>(in.gcount()));
+      check_declared_size(head, path);
+    }
     try {
       m = cv::imread(path, cv::IMREAD_UNCHANGED);
     } catch (const cv::Exception& e) {
