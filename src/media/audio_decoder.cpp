@@ -7,6 +7,7 @@
 #include "sentio/media/audio_decoder.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <new>
 
@@ -50,8 +51,9 @@ detail::ContainerOptions container_options(const std::string& path, const AudioD
   const auto& formats = raw_audio_formats();
   if (std::find(formats.begin(), formats.end(), o.input_format) == formats.end())
     detail::throw_input_error(path, "unknown raw audio format '" + o.input_format + "' (accepted: " + join(formats) + ")");
-  if (o.raw_sample_rate <= 0 || o.raw_sample_rate > kMaxSampleRate)
-    detail::throw_input_error(path, "raw " + o.input_format + " input needs a sample rate of 1.." +
+  if (o.raw_sample_rate < kMinSampleRate || o.raw_sample_rate > kMaxSampleRate)
+    detail::throw_input_error(path, "raw " + o.input_format + " input needs a sample rate of " +
+                                        std::to_string(kMinSampleRate) + ".." +
                                         std::to_string(kMaxSampleRate) + " Hz (got " +
                                         std::to_string(o.raw_sample_rate) + ")");
   if (o.raw_channels <= 0 || o.raw_channels > kMaxChannels)
@@ -102,6 +104,8 @@ struct AudioDecoder::Impl {
   std::size_t pending_len = 0;
   Stage stage = Stage::decoding;
   int channel = kMixChannels;  // kMixChannels, kAllChannels or the one channel to output
+  std::uint64_t non_finite = 0;       // NaN/infinite source samples replaced by 0
+  std::vector<std::string> warnings;  // the source's, plus the count above
 
   Impl(const std::string& path, const AudioDecodeOptions& options)
       : source(path, AVMEDIA_TYPE_AUDIO, container_options(path, options)), channel(options.channel) {
@@ -111,6 +115,7 @@ struct AudioDecoder::Impl {
     info.codec = avcodec_get_name(st.codecpar->codec_id);
     info.source_sample_rate = st.codecpar->sample_rate;
     info.source_channels = st.codecpar->ch_layout.nb_channels;
+    check_rate(info.source_sample_rate);
     info.duration_s = detail::stream_duration_s(&source.format(), &st);
     if (info.duration_s == 0) info.duration_s = source.declared_duration_s();
     info.sample_rate = options.sample_rate;
@@ -154,6 +159,13 @@ struct AudioDecoder::Impl {
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
 
+  // A declared rate below kMinSampleRate is refused before anything is decoded (0 = not declared).
+  void check_rate(int rate) const {
+    if (rate > 0 && rate < kMinSampleRate)
+      detail::throw_input_error(info.path, "declares a sample rate of " + std::to_string(rate) + " Hz (at least " +
+                                               std::to_string(kMinSampleRate) + " Hz is accepted)");
+  }
+
   void check_channel(int channels) const {
     if (channel >= channels)
       detail::throw_input_error(info.path, "has " + std::to_string(channels) + " audio channel" +
@@ -181,6 +193,7 @@ struct AudioDecoder::Impl {
     if (channels <= 0 || f.sample_rate <= 0)
       detail::throw_input_error(info.path, "corrupt audio data (a frame without channels or sample rate)");
     if (channel >= 0) check_channel(channels);  // also after a mid-stream layout change
+    check_rate(f.sample_rate);  // also after a mid-stream change
     if (channels > kMaxChannels) throw_too_many_channels(channels);
     AVChannelLayout in{};
     copy_layout(&in, f.ch_layout);
@@ -284,8 +297,36 @@ struct AudioDecoder::Impl {
     }
   }
 
+  // Float sources: NaN and infinite samples become 0 (counted for a warning) before they reach the
+  // resampler, whose filter would spread them to their neighbours.
+  template <class T>
+  void zero_non_finite(T* p, std::size_t count) {
+    for (std::size_t i = 0; i < count; ++i) {
+      if (!std::isfinite(p[i])) {
+        p[i] = 0;
+        ++non_finite;
+      }
+    }
+  }
+  void sanitize(AVFrame& f) {
+    const auto format = static_cast<AVSampleFormat>(f.format);
+    const bool is_float = format == AV_SAMPLE_FMT_FLT || format == AV_SAMPLE_FMT_FLTP;
+    const bool is_double = format == AV_SAMPLE_FMT_DBL || format == AV_SAMPLE_FMT_DBLP;
+    if (!is_float && !is_double) return;
+    const bool planar = av_sample_fmt_is_planar(format) != 0;
+    const int channels = f.ch_layout.nb_channels;
+    const int planes = planar ? channels : 1;
+    const auto per_plane = static_cast<std::size_t>(f.nb_samples) * static_cast<std::size_t>(planar ? 1 : channels);
+    if (av_frame_make_writable(&f) < 0) throw std::bad_alloc();
+    for (int c = 0; c < planes; ++c) {
+      if (is_float) zero_non_finite(reinterpret_cast<float*>(f.extended_data[c]), per_plane);
+      else zero_non_finite(reinterpret_cast<double*>(f.extended_data[c]), per_plane);
+    }
+  }
+
   // Converts `frame` (a new resampler first if its format differs from the last one's).
   void convert_frame(std::span<float> out, std::size_t& n) {
+    sanitize(*frame);
     if (!matches_resampler(*frame)) {
       if (swr) drain(out, n);  // the old configuration's tail goes out before the new one starts
       configure(*frame);
@@ -344,7 +385,12 @@ std::size_t AudioDecoder::read(std::span<float> out) {
 
 const std::vector<std::string>& AudioDecoder::warnings() const {
   SENTIO_ASSERT(impl_ != nullptr);
-  return impl_->source.warnings();
+  Impl& m = *impl_;
+  m.warnings = m.source.warnings();
+  if (m.non_finite > 0)
+    m.warnings.push_back("'" + m.info.path + "': " + std::to_string(m.non_finite) +
+                         " sample(s) were NaN or infinite and were replaced by 0");
+  return m.warnings;
 }
 
 std::vector<float> decode_audio(const std::string& path, int sample_rate, int channel) {

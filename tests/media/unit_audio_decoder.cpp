@@ -7,12 +7,15 @@
 
 #include <cmath>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
+#include <limits>
 #include <numbers>
 #include <string>
 #include <vector>
 
 #include "media_fixtures.hpp"
+#include "sentio/core/error.hpp"
 
 namespace sentio::media {
 namespace {
@@ -95,6 +98,72 @@ TEST(AudioDecoder, Int16MapsToFloatBy32768) {
   const std::vector<float> x = decode_audio(path.string(), kRate);
   ASSERT_EQ(x.size(), pcm.size());
   for (std::size_t i = 0; i < pcm.size(); ++i) EXPECT_EQ(x[i], static_cast<float>(pcm[i]) / 32768.0f) << i;
+}
+
+// A WAV declaring 1 Hz decoded a few KB as hours of audio (8.9 h for 32 KB, resampled to 16 kHz); rates
+// below kMinSampleRate are refused from the header, naming the file, before decoding.
+TEST(AudioDecoder, RatesBelowTheMinimumAreRefused) {
+  const std::vector<std::int16_t> pcm(4000, 1000);
+  const auto path = sentio::test::temp_dir() / "one_hertz.wav";
+  write_wav_s16(path, 1, 1, pcm);
+  for (const int rate : {kRate, 0}) {
+    try {
+      AudioDecodeOptions o;
+      o.sample_rate = rate;
+      AudioDecoder d(path.string(), o);
+      FAIL() << "no error for a 1 Hz WAV";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("one_hertz.wav"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("1 Hz"), std::string::npos) << e.what();
+    }
+  }
+  const auto ok = sentio::test::temp_dir() / "low.wav";
+  write_wav_s16(ok, kMinSampleRate, 1, pcm);
+  EXPECT_NEAR(static_cast<double>(decode_audio(ok.string(), kRate).size()), 64000.0, 16.0);
+  AudioDecodeOptions raw;
+  raw.input_format = "s16le";
+  raw.raw_sample_rate = kMinSampleRate - 1;
+  raw.raw_channels = 1;
+  EXPECT_THROW(AudioDecoder(ok.string(), raw), InputError);
+}
+
+// A 32-bit float WAV (format 3) of `samples` at `rate`, mono.
+void write_wav_f32(const std::filesystem::path& path, int rate, const std::vector<float>& samples) {
+  auto u32 = [](std::uint32_t v) { return std::string{char(v), char(v >> 8), char(v >> 16), char(v >> 24)}; };
+  auto u16 = [](std::uint16_t v) { return std::string{char(v), char(v >> 8)}; };
+  const auto bytes = static_cast<std::uint32_t>(samples.size() * 4);
+  std::string h = "RIFF" + u32(36 + bytes) + "WAVEfmt " + u32(16) + u16(3) + u16(1) + u32(static_cast<std::uint32_t>(rate)) +
+                  u32(static_cast<std::uint32_t>(rate) * 4) + u16(4) + u16(32) + "data" + u32(bytes);
+  std::ofstream out(path, std::ios::binary);
+  out << h;
+  out.write(reinterpret_cast<const char*>(samples.data()), static_cast<std::streamsize>(bytes));
+}
+
+// NaN and infinite samples of a float input used to come out as NaN (and `nan` in the features CSV); they
+// are 0 now, counted in one warning naming the file, also when resampled (the filter would spread them).
+TEST(AudioDecoder, NonFiniteSamplesBecomeZeroWithAWarning) {
+  std::vector<float> x(16000, 0.25f);
+  x[100] = std::numeric_limits<float>::quiet_NaN();
+  x[200] = std::numeric_limits<float>::infinity();
+  x[300] = -std::numeric_limits<float>::infinity();
+  const auto path = sentio::test::temp_dir() / "nan.wav";
+  write_wav_f32(path, kRate, x);
+  for (const int rate : {0, kRate, 8000}) {
+    AudioDecodeOptions o;
+    o.sample_rate = rate;
+    AudioDecoder d(path.string(), o);
+    std::vector<float> y(40000);
+    const std::size_t n = d.read(y);
+    ASSERT_GT(n, 7000u);
+    for (std::size_t i = 0; i < n; ++i) ASSERT_TRUE(std::isfinite(y[i])) << i << " at rate " << rate;
+    if (rate != 8000) {
+      EXPECT_EQ(y[100], 0.0f);
+      EXPECT_EQ(y[101], 0.25f);
+    }
+    ASSERT_EQ(d.warnings().size(), 1u);
+    EXPECT_NE(d.warnings()[0].find("nan.wav"), std::string::npos) << d.warnings()[0];
+    EXPECT_NE(d.warnings()[0].find("3 sample(s) were NaN or infinite"), std::string::npos) << d.warnings()[0];
+  }
 }
 
 // Channels are averaged: (x + -x) / 2 = 0, (x + x) / 2 = x, (x + 0) / 2 = x / 2.

@@ -41,7 +41,7 @@ struct AudioDecodeOptions {
   // remix.
   int channel = kMixChannels;
   // "" = detect the container. Raw PCM, little-endian interleaved: "s16le", "s32le", "f32le", "f64le"
-  // or "u8"; then raw_sample_rate (1..kMaxSampleRate Hz) and raw_channels (1..kMaxChannels) are
+  // or "u8"; then raw_sample_rate (kMinSampleRate..kMaxSampleRate Hz) and raw_channels (1..kMaxChannels) are
   // required. Anything else, or raw_* without a raw format, is an InputError.
   std::string input_format;
   int raw_sample_rate = 0;
@@ -85,7 +85,8 @@ class AudioDecoder {
   std::size_t read(std::span<float> out);
   // Non-fatal findings, one line each, starting with the quoted input: a stream that ended before the
   // length its header declares or with a read error, trailing bytes that make no whole sample frame,
-  // damaged packets that were skipped. Complete once read() has returned 0; some may appear earlier.
+  // damaged packets that were skipped, and the number of NaN or infinite samples of a float input (read()
+  // gives 0 for them). Complete once read() has returned 0; some may appear earlier.
   const std::vector<std::string>& warnings() const;
 
  private:
