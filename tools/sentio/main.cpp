@@ -4,11 +4,13 @@
 #include <exception>
 #include <map>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "commands.hpp"
 #include "sentio/core/error.hpp"
+#include "suggest.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Sentio: emotion recognition from speech, faces and words.\n"
@@ -25,7 +27,11 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? sentio::cli::kExitOk : sentio::cli::kExitUsage;
+    const int code = app.exit(e);
+    if (code == 0) return sentio::cli::kExitOk;
+    for (const std::string& hint : sentio::cli::suggestions(app, std::vector<std::string>(argv + 1, argv + argc)))
+      std::fprintf(stderr, "sentio: %s\n", hint.c_str());
+    return sentio::cli::kExitUsage;
   }
   try {
     for (auto& [name, run] : runners)
