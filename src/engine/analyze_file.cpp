@@ -2,6 +2,7 @@
 // analyze_file: decode an input and push it into a Session.
 #include "sentio/engine/analyze.hpp"
 
+#include <cstdio>
 #include <optional>
 #include <vector>
 
@@ -24,6 +25,26 @@ constexpr double kStreamBlockS = 0.1;
 // Frames decoded ahead of the face analysis.
 constexpr std::size_t kPrefetchFrames = 8;
 
+// An input longer than --max-duration: fails the input at once (not caught as "faces/speech not analysed").
+class TooLong : public InputError {
+ public:
+  using InputError::InputError;
+};
+
+// Throws TooLong when `seconds` (declared or decoded so far) exceeds the limit.
+void check_duration(const std::string& path, const AnalyzeOptions& o, double seconds, bool declared) {
+  if (o.max_duration_s <= 0 || !(seconds > o.max_duration_s)) return;
+  const auto text = [](double s) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", s);
+    std::string t = buf;
+    if (t.ends_with(".0")) t.resize(t.size() - 2);
+    return t;
+  };
+  throw TooLong("'" + path + "': " + (declared ? "declares " + text(seconds) + " s" : "goes on beyond the limit") +
+                ", more than the maximum duration of " + text(o.max_duration_s) + " s (--max-duration)");
+}
+
 void report(const AnalyzeOptions& o, const char* stage, double done, double total, bool finished = false) {
   if (o.progress) o.progress({stage, done, total, finished});
 }
@@ -44,17 +65,21 @@ bool push_video(Session& session, const std::string& path, const AnalyzeOptions&
     source.frame_width = info.width;
     source.frame_height = info.height;
     source.duration_s = info.duration_s;
+    check_duration(path, o, info.duration_s, true);
     std::optional<media::FramePrefetcher> prefetch;
     if (executor.concurrency() >= 2) prefetch.emplace(reader, kPrefetchFrames);
     media::VideoFrame frame;
     report(o, "faces", 0, info.duration_s);
     while (prefetch ? prefetch->next(frame) : reader.next(frame)) {
+      check_duration(path, o, frame.time_s, false);
       session.push_frame(frame.rgb, frame.width, frame.height, frame.time_s);
       report(o, "faces", frame.time_s, info.duration_s);
     }
     source.frames_skipped = reader.skipped_frames();
     report(o, "faces", info.duration_s, info.duration_s, true);
     return true;
+  } catch (const TooLong&) {
+    throw;
   } catch (const InputError& e) {
     error = e.what();
     return false;
@@ -79,6 +104,7 @@ bool push_audio(Session& session, const std::string& path, const AnalyzeOptions&
     return false;
   }
   const media::AudioInfo& info = decoder->info();
+  check_duration(path, o, info.duration_s, true);
   source.channels = info.source_channels;
   source.sample_rate = info.source_sample_rate;
   const bool live = path == "-" || path.starts_with("pipe:");
@@ -95,7 +121,10 @@ bool push_audio(Session& session, const std::string& path, const AnalyzeOptions&
       session.push_audio(std::span<const float>(block.data(), n), info.sample_rate, channels);
       done = session.audio_seconds();
       report(o, "speech", done, info.duration_s);
+      check_duration(path, o, done, false);
     }
+  } catch (const TooLong&) {
+    throw;
   } catch (const InputError& e) {
     if (session.audio_seconds() <= 0) {
       error = e.what();

@@ -163,6 +163,7 @@ int run_analyze(const AnalyzeArgs& a) {
   so.detect_interval = a.detect_interval;
   so.window_s = a.window_s;
   so.transcribe = a.transcribe;
+  job.analyze.max_duration_s = a.max_duration_s;
   job.analyze.input_format = a.input_format;
   job.analyze.input_rate = a.rate;
   job.analyze.input_channels = a.channels;
@@ -286,6 +287,10 @@ Runner add_analyze_command(CLI::App& app) {
                   "Also write a self-contained HTML report of each result (docs/REPORT.md; the input itself is "
                   "linked as the page's media): a file for one input, a folder (one <name>.html per input) for "
                   "several. Needs --format json or jsonl");
+  cmd->add_option("--max-duration", args->max_duration_s,
+                  "Longest input accepted (s; 0 = no limit): longer files are refused before decoding, standard "
+                  "input stops with an error after this much audio")
+      ->capture_default_str();
   cmd->add_option("-j,--jobs", args->jobs, "Threads (default: all cores)");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress bar");
   return [args] { return run_analyze(*args); };

@@ -30,6 +30,8 @@ struct ProgressUpdate {
 };
 using ProgressCallback = std::function<void(const ProgressUpdate&)>;
 
+inline constexpr double kDefaultMaxDurationS = 24 * 3600.0;
+
 struct AnalyzeOptions {
   SessionOptions session;   // input_name / input_kind are set from the path
   std::string transcript;   // a transcript file of the recording (any format of text/transcript.hpp)
@@ -38,6 +40,10 @@ struct AnalyzeOptions {
   // anything FFmpeg can read from a pipe) with its rate and channel count.
   std::string input_format;
   int input_rate = 0, input_channels = 0;
+  // Longest input accepted, in seconds (<= 0: no limit): a file whose container declares more is refused
+  // before decoding, and decoding stops with an error once this much audio or video has been read (for
+  // inputs that declare no duration or a wrong one, and standard input).
+  double max_duration_s = kDefaultMaxDurationS;
   EventCallback on_event;    // each result as it becomes final
   ProgressCallback progress;
 };
