@@ -800,6 +800,11 @@ NeuralTextModel NeuralTextModel::load(const std::string& path) {
     m.thresholds = h.at("decision").at("thresholds").get<std::vector<float>>();
     if (m.offsets.size() != K || m.thresholds.size() != K)
       bad(path, "decision does not have one value per label");
+    const auto finite = [](const std::vector<float>& v) {
+      return std::all_of(v.begin(), v.end(), [](float x) { return std::isfinite(x); });
+    };
+    if (!finite(m.offsets) || !finite(m.thresholds))
+      bad(path, "decision logit_offset/thresholds has a value that is not a finite float");
     if (h.contains("ensemble")) {
       const json& e = h.at("ensemble");
       m.ensemble = true;
@@ -808,6 +813,8 @@ NeuralTextModel NeuralTextModel::load(const std::string& path) {
       m.ens_thresholds = e.at("thresholds").get<std::vector<float>>();
       if (!(m.mix >= 0 && m.mix <= 1) || m.ens_offsets.size() != K || m.ens_thresholds.size() != K)
         bad(path, "ensemble weight or decision out of range");
+      if (!finite(m.ens_offsets) || !finite(m.ens_thresholds))
+        bad(path, "ensemble logit_offset/thresholds has a value that is not a finite float");
     }
     m.net =
         Encoder(int64_t{1} << o.hash_bits, o.embedding_dim, o.filters, o.dropout, static_cast<int64_t>(K));

@@ -7,6 +7,9 @@
 
 #include <cmath>
 #include <fstream>
+#include <functional>
+
+#include <nlohmann/json.hpp>
 
 #include "models/eval_internal.hpp"
 #include "models/model_internal.hpp"
@@ -172,6 +175,49 @@ TEST(TextModelTest, FileRoundTripAndCorruptFiles) {
   std::ofstream(junk) << "hello\n";
   EXPECT_THROW(TextModel::load(junk), InputError);
   EXPECT_THROW(TextModel::load((dir / "nope.stm").string()), InputError);
+}
+
+// bias/logit_offset/thresholds beyond float range (read as infinity) and unbounded char_min/char_max were
+// accepted; they are InputErrors naming the file now, and training refuses such a char range.
+TEST(TextModelTest, NonFiniteDecisionValuesAndCharRangeAreRefused) {
+  TextTrainOptions opt;
+  opt.hash_bits = 10;
+  opt.epochs = 2;
+  const TextModel m = TextModel::train(tiny_corpus(), nullptr, opt);
+  const auto dir = sentio::test::temp_dir();
+  m.save((dir / "ok.stm").string());
+  std::string magic, header, rest;
+  {
+    std::ifstream in(dir / "ok.stm", std::ios::binary);
+    std::getline(in, magic);
+    std::getline(in, header);
+    rest.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  const auto with = [&](const std::string& name, const std::function<void(nlohmann::json&)>& edit) {
+    nlohmann::json h = nlohmann::json::parse(header);
+    edit(h);
+    std::string text = h.dump();
+    const std::string path = (dir / name).string();
+    std::ofstream(path, std::ios::binary) << magic << "\n" << text << "\n" << rest;
+    return path;
+  };
+  const auto huge = [](nlohmann::json& v) { v[0] = 1e39; };  // finite double, infinite float
+  for (const char* key : {"bias", "logit_offset", "thresholds"}) {
+    const std::string path = with(std::string(key) + ".stm", [&](nlohmann::json& h) { huge(h[key]); });
+    try {
+      TextModel::load(path);
+      FAIL() << key;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("not a finite float"), std::string::npos) << e.what();
+    }
+  }
+  const std::string wide = with("wide.stm", [](nlohmann::json& h) { h["features"]["char_max"] = 100000; });
+  EXPECT_THROW(TextModel::load(wide), InputError);
+  const std::string negative = with("neg.stm", [](nlohmann::json& h) { h["features"]["char_min"] = -3; });
+  EXPECT_THROW(TextModel::load(negative), InputError);
+  EXPECT_NO_THROW(TextModel::load(with("same.stm", [](nlohmann::json&) {})));
+  opt.char_max = 50;
+  EXPECT_THROW(TextModel::train(tiny_corpus(), nullptr, opt), InputError);
 }
 
 TEST(TextLexicon, VaderRulesNegationIntensifiersAndBut) {

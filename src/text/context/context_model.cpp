@@ -600,6 +600,8 @@ ContextModel ContextModel::load(const std::string& path) {
     if (!std::isfinite(v)) bad_model(path, "non-finite weight");
   for (const float v : m.bias)
     if (!std::isfinite(v)) bad_model(path, "non-finite bias");
+  for (const float v : m.offset)
+    if (!std::isfinite(v)) bad_model(path, "non-finite logit_offset");
   m.base = TextModel::load(in, path + " (embedded base model)");
   if (m.base.labels() != m.labels) bad_model(path, "embedded base model has other labels");
   if (m.base.multi_label()) bad_model(path, "embedded base model is multi-label");

@@ -2,6 +2,7 @@
 #pragma once
 // Private to src/text/models: feature extractors and the pieces TextModel is built from.
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -36,6 +37,24 @@ struct Trace {
   std::vector<Occurrence> occurrences;
   std::vector<std::string> terms;
 };
+
+// Character n-grams: 0 = none, else char_min..char_max with 1 <= char_min <= char_max <= kMaxCharGram.
+inline constexpr int kMaxCharGram = 8;
+inline bool char_range_ok(int char_min, int char_max) {
+  return (char_min == 0) || (char_min >= 1 && char_max >= char_min && char_max <= kMaxCharGram);
+}
+// Reads a JSON array of numbers as floats; false when a value is not finite as a float (a JSON number
+// beyond float range such as 1e39 would otherwise become infinity). Throws nlohmann's type_error for
+// a value that is not a number.
+inline bool read_finite_floats(const nlohmann::json& j, std::vector<float>& out) {
+  const std::vector<double> wide = j.get<std::vector<double>>();
+  out.clear();
+  for (const double x : wide) {
+    if (!(std::fabs(x) <= 3.4028234663852886e38)) return false;  // FLT_MAX; also false for NaN
+    out.push_back(static_cast<float>(x));
+  }
+  return true;
+}
 
 // ---- hashed n-grams (hashing.cpp) ----
 struct HashConfig {

@@ -492,6 +492,9 @@ DecisionTuning tune_decision(const std::vector<std::vector<float>>& dev_logits, 
 TextModel TextModel::train(const Corpus& train_in, const Corpus* dev, const TextTrainOptions& opt,
                            const std::function<void(int, int)>& progress) {
   if (opt.hash_bits < 8 || opt.hash_bits > 26) throw InputError("--hash-bits must be in 8..26");
+  if (!detail::char_range_ok(opt.char_min, opt.char_max))
+    throw InputError("--char-min/--char-max: 0 (no character n-grams), or 1 <= min <= max <= " +
+                     std::to_string(detail::kMaxCharGram));
   if (opt.epochs < 1) throw InputError("--epochs must be >= 1");
   if (!(opt.learning_rate > 0)) throw InputError("--learning-rate must be > 0");
   if (!(opt.l2 >= 0)) throw InputError("--l2 must be >= 0");
@@ -739,9 +742,11 @@ TextModel TextModel::load(std::istream& in, const std::string& path) {
     m.labels = h.at("labels").get<std::vector<std::string>>();
     if (m.labels.size() < 2) bad_model(path, "fewer than 2 labels");
     m.multi = h.at("multi_label");
-    m.thresholds = h.at("thresholds").get<std::vector<float>>();
-    m.offset = h.at("logit_offset").get<std::vector<float>>();
-    m.bias = h.at("bias").get<std::vector<float>>();
+    // a JSON number beyond float range (1e39) is refused, not read as infinity
+    if (!detail::read_finite_floats(h.at("thresholds"), m.thresholds) ||
+        !detail::read_finite_floats(h.at("logit_offset"), m.offset) ||
+        !detail::read_finite_floats(h.at("bias"), m.bias))
+      bad_model(path, "thresholds/logit_offset/bias has a value that is not a finite float");
     m.n_features = h.at("n_features");
     const std::size_t K = m.labels.size();
     if (m.thresholds.size() != K || m.offset.size() != K || m.bias.size() != K)
@@ -753,6 +758,9 @@ TextModel TextModel::load(std::istream& in, const std::string& path) {
       m.hash.char_min = f.at("char_min");
       m.hash.char_max = f.at("char_max");
       m.lex_features = f.value("lexicon_features", false);
+      if (!detail::char_range_ok(m.hash.char_min, m.hash.char_max))
+        bad_model(path, "char_min/char_max out of range (0, or 1 <= min <= max <= " +
+                            std::to_string(detail::kMaxCharGram) + ")");
       const std::size_t expected =
           (std::size_t{1} << std::clamp(m.hash.bits, 8, 26)) + (m.lex_features ? detail::lexicon_feature_count() : 0);
       if (m.hash.bits < 8 || m.hash.bits > 26 || m.n_features != expected)
@@ -764,10 +772,12 @@ TextModel TextModel::load(std::istream& in, const std::string& path) {
     }
     if (m.lex_features) {
       const std::size_t D = detail::lexicon_feature_count();
-      m.mean = f.at("mean").get<std::vector<float>>();
-      m.inv_std = f.at("inv_std").get<std::vector<float>>();
+      std::vector<float> scale;
+      if (!detail::read_finite_floats(f.at("mean"), m.mean) || !detail::read_finite_floats(f.at("inv_std"), m.inv_std) ||
+          !detail::read_finite_floats(nlohmann::json::array({f.at("lexicon_scale")}), scale))
+        bad_model(path, "lexicon mean/inv_std/scale has a value that is not a finite float");
       m.lex_offset = f.at("lexicon_offset");
-      m.lex_scale = f.at("lexicon_scale");
+      m.lex_scale = scale[0];
       if (m.mean.size() != D || m.inv_std.size() != D || m.lex_offset + D != m.n_features)
         bad_model(path, "lexicon feature count does not match this Sentio version");
       const auto& lex = h.at("lexicon");
