@@ -3,6 +3,7 @@
 #include "sentio/engine/analyze.hpp"
 
 #include <cstdio>
+#include <filesystem>
 #include <optional>
 #include <vector>
 
@@ -141,6 +142,8 @@ bool push_audio(Session& session, const std::string& path, const AnalyzeOptions&
 
 InputKind classify_input(const std::string& path) {
   if (path == "-" || path.starts_with("pipe:")) return InputKind::audio;
+  if (std::filesystem::path(path).extension() == ".txt" || std::filesystem::path(path).extension() == ".TXT")
+    return InputKind::transcript;  // a plain-text transcript (list files are *.lst or @FILE)
   switch (pipeline::media_kind_from_extension(path)) {
     case pipeline::MediaKind::subtitles: return InputKind::transcript;
     case pipeline::MediaKind::image: return InputKind::image;

@@ -116,6 +116,13 @@ BatchReport run_batch(std::shared_ptr<const Engine> engine, const BatchJob& job,
   for (std::size_t i = 0; i < job.files.size(); ++i) {
     const std::string& file = job.files[i];
     const std::string& target = dest.size() == 1 ? dest[0] : dest[i];
+    std::error_code exists_ec;
+    // JSON Lines files are written as they go (followable), so an existing one may be partial: not skipped
+    if (job.skip_existing && job.format != DocumentFormat::jsonl && !target.empty() &&
+        fs::is_regular_file(target, exists_ec)) {
+      ++report.n_skipped;
+      continue;
+    }
     AnalyzeOptions options = job.analyze;
     options.transcript = job.transcript;
     std::optional<LineWriter> lines;

@@ -17,9 +17,26 @@ std::string lower(std::string s) {
   return s;
 }
 
-bool is_list_file(const fs::path& p) {
+bool is_list_file(const fs::path& p, bool txt_lists) {
   const std::string ext = lower(p.extension().string());
-  return ext == ".txt" || ext == ".lst";
+  return (txt_lists && ext == ".txt") || ext == ".lst";
+}
+
+// A FIFO, device or socket named as an input would be read until it ends (a FIFO without a writer waits
+// forever); standard input is '-'.
+bool is_special_file(const fs::path& p) {
+  std::error_code ec;
+  const fs::file_status st = fs::status(p, ec);
+  return !ec && fs::exists(st) && !fs::is_regular_file(st) && !fs::is_directory(st);
+}
+
+void add_file(const std::string& path, ExpandedInputs& out) {
+  if (is_special_file(path)) {
+    out.problems.push_back({path, "'" + path + "': not a regular file (a FIFO, device or socket); give '-' to read "
+                                  "standard input"});
+    return;
+  }
+  out.files.push_back(path);
 }
 
 void add_directory(const fs::path& dir, bool include_images, ExpandedInputs& out) {
@@ -51,7 +68,7 @@ void add_list_file(const fs::path& list, ExpandedInputs& out) {
     if (first == std::string::npos || line[first] == '#') continue;
     fs::path p = line.substr(first);
     if (p.is_relative()) p = list.parent_path() / p;
-    out.files.push_back(p.lexically_normal().string());
+    add_file(p.lexically_normal().string(), out);
   }
 }
 
@@ -80,18 +97,22 @@ bool has_media_extension(const std::string& path) {
 
 std::string base_name_without_extension(const std::string& path) { return fs::path(path).stem().string(); }
 
-ExpandedInputs expand_inputs(const std::vector<std::string>& args, bool include_images) {
+ExpandedInputs expand_inputs(const std::vector<std::string>& args, bool include_images, bool txt_lists) {
   ExpandedInputs out;
   for (const std::string& a : args) {
+    if (a.size() > 1 && a[0] == '@') {  // @FILE: always a list file, whatever its extension
+      add_list_file(a.substr(1), out);
+      continue;
+    }
     const fs::path p(a);
     std::error_code ec;
     if (fs::is_directory(p, ec)) {
       add_directory(p, include_images, out);
-    } else if (fs::is_regular_file(p, ec) && is_list_file(p)) {
+    } else if (fs::is_regular_file(p, ec) && is_list_file(p, txt_lists)) {
       add_list_file(p, out);
     } else {
       // Files (existing or not) go through; the decoder reports missing or unreadable ones per file.
-      out.files.push_back(a);
+      add_file(a, out);
     }
   }
   return out;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // End-to-end: hostile and careless input gives one error line (or a warning) with the documented exit
 // status, never "internal error": NaN samples, --max-duration, numbers out of range, mistyped commands.
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -118,6 +120,50 @@ TEST(HostileCli, MistypedCommandOrOptionGetsASuggestion) {
   r = run_command(sentio_cmd("frobnicate"));  // nothing close: no suggestion
   EXPECT_EQ(r.status, 2) << r.output;
   EXPECT_EQ(r.output.find("did you mean"), std::string::npos) << r.output;
+}
+
+TEST(HostileCli, PlainTextTranscriptAndListsAndFifos) {
+  const fs::path dir = sentio::test::temp_dir();
+  std::ofstream(dir / "chat.txt") << "Ann: I am so happy to see you!\nBob: This is terrible news.\n";
+  auto r = run_command(sentio_cmd("analyze " + q(dir / "chat.txt") + " -q -o " + q(dir / "chat.json")));
+  ASSERT_EQ(r.status, 0) << r.output;
+  const nlohmann::json doc = read_json(dir / "chat.json");
+  ASSERT_TRUE(doc.contains("text")) << doc.dump().substr(0, 500);
+  EXPECT_EQ(doc["text"]["utterances"].size(), 2u) << doc["text"].dump().substr(0, 500);
+  // a list of inputs is @FILE (any name) or *.lst
+  std::ofstream(dir / "inputs.txt") << "chat.txt\n";
+  r = run_command(sentio_cmd("analyze @" + q(dir / "inputs.txt") + " -q -o " + q(dir / "list.json")));
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_TRUE(fs::exists(dir / "list.json"));
+  // a FIFO without a writer used to wait forever
+  ASSERT_EQ(::mkfifo((dir / "pipe.wav").c_str(), 0600), 0);
+  r = run_command("timeout 20 " + sentio_cmd("analyze " + q(dir / "pipe.wav") + " -q"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(r.output.find("not a regular file"), std::string::npos) << r.output;
+}
+
+// The transcript readers' warnings (replaced bytes, reordered cues) reach the document's warnings.
+TEST(HostileCli, ReaderWarningsReachTheDocument) {
+  const fs::path dir = sentio::test::temp_dir();
+  std::ofstream(dir / "r.srt", std::ios::binary)
+      << "1\n00:00:05,000 --> 00:00:06,000\nsecond \xff here\n\n2\n00:00:01,000 --> 00:00:02,000\nI am so happy\n";
+  const auto r = run_command(sentio_cmd("analyze " + q(dir / "r.srt") + " -q -o " + q(dir / "r.json")));
+  ASSERT_EQ(r.status, 0) << r.output;
+  const std::string warnings = read_json(dir / "r.json")["warnings"].dump();
+  EXPECT_NE(warnings.find("replaced with U+FFFD"), std::string::npos) << warnings;
+  EXPECT_NE(warnings.find("sorted by start time"), std::string::npos) << warnings;
+}
+
+TEST(HostileCli, MissingModelPathIsAUsageErrorEvenWhenUnused) {
+  const fs::path dir = sentio::test::temp_dir();
+  write_wav_f32(dir / "tone.wav", 16000, sine(16000, 16000));
+  const auto r = run_command(sentio_cmd("analyze " + q(dir / "tone.wav") + " --text-model " +
+                                        q(dir / "nope.stm") + " -q -o " + q(dir / "o.json")));
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("--text-model"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir / "o.json"));
+  const auto s = run_command(sentio_cmd("analyze " + q(dir / "tone.wav") + " --speaker-mode single --speakers 3 -q"));
+  EXPECT_EQ(s.status, 2) << s.output;
 }
 
 }  // namespace

@@ -116,4 +116,25 @@ TEST(OutputsCli, MissingOutputFolderIsAUsageError) {
   EXPECT_FALSE(fs::exists(dir / "no"));
 }
 
+// analyze DIR -o OUT/ --skip-existing resumes an interrupted batch: existing documents are kept and counted.
+TEST(OutputsCli, SkipExistingResumesABatch) {
+  const fs::path dir = tone_dir();
+  fs::create_directories(dir / "in");
+  fs::copy_file(dir / "tone.wav", dir / "in" / "a.wav");
+  fs::copy_file(dir / "tone.wav", dir / "in" / "b.wav");
+  const fs::path out = dir / "out";
+  auto r = run_command(sentio_cmd("analyze " + q(dir / "in") + " -o " + q(out) + "/ -q"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  ASSERT_TRUE(fs::exists(out / "a.json"));
+  ASSERT_TRUE(fs::exists(out / "b.json"));
+  std::ofstream(out / "a.json") << "kept";
+  fs::remove(out / "b.json");
+  r = run_command(sentio_cmd("analyze " + q(dir / "in") + " -o " + q(out) + "/ --skip-existing -q"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(r.output.find("1 input(s) skipped"), std::string::npos) << r.output;
+  EXPECT_EQ(slurp(out / "a.json"), "kept");
+  EXPECT_TRUE(fs::exists(out / "b.json"));
+  EXPECT_EQ(names_in(out), (std::vector<std::string>{"a.json", "b.json"}));
+}
+
 }  // namespace

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <string>
 
 #include "sentio/pipeline/inputs.hpp"
 #include "test_support.hpp"
@@ -55,4 +58,34 @@ TEST(Inputs, EmptyDirectoryIsAProblem) {
 
 TEST(Inputs, BaseName) {
   EXPECT_EQ(sentio::pipeline::base_name_without_extension("/a/b/03-01.x.flac"), "03-01.x");
+}
+
+// @FILE is a list whatever its name; with txt_lists off (analyze) a .txt is an input of its own.
+TEST(Inputs, AtFileIsAListAndTxtCanBeAnInput) {
+  const fs::path dir = sentio::test::temp_dir();
+  std::ofstream(dir / "paths.txt") << "x.wav\n";
+  std::ofstream(dir / "chat.txt") << "Ann: hello\n";
+  const auto at = expand_inputs({"@" + (dir / "paths.txt").string()}, true, false);
+  ASSERT_EQ(at.files.size(), 1u);
+  EXPECT_EQ(at.files[0], (dir / "x.wav").string());
+  const auto plain = expand_inputs({(dir / "chat.txt").string()}, true, false);
+  ASSERT_EQ(plain.files.size(), 1u);
+  EXPECT_EQ(plain.files[0], (dir / "chat.txt").string());
+  const auto missing = expand_inputs({"@" + (dir / "nope.txt").string()});
+  EXPECT_TRUE(missing.files.empty());
+  EXPECT_EQ(missing.problems.size(), 1u);
+}
+
+// A FIFO named as an input used to be read forever (no writer); it is a problem naming it now, also in a list.
+TEST(Inputs, FifosAndDevicesAreProblems) {
+  const fs::path dir = sentio::test::temp_dir();
+  ASSERT_EQ(::mkfifo((dir / "pipe.wav").c_str(), 0600), 0);
+  std::ofstream(dir / "list.lst") << "pipe.wav\n";
+  for (const std::string& arg : {(dir / "pipe.wav").string(), std::string("/dev/zero"), (dir / "list.lst").string()}) {
+    const auto r = expand_inputs({arg});
+    EXPECT_TRUE(r.files.empty()) << arg;
+    ASSERT_EQ(r.problems.size(), 1u) << arg;
+    EXPECT_NE(r.problems[0].message.find("not a regular file"), std::string::npos) << r.problems[0].message;
+    EXPECT_NE(r.problems[0].message.find("'-'"), std::string::npos) << r.problems[0].message;
+  }
 }

@@ -27,6 +27,7 @@ struct AnalyzeArgs {
   std::string language;          // --language: "" = the text model above, a language code, or "auto"
   std::string input_format;      // standard input: raw PCM format ("" = probe)
   int rate = 0, channels = 0;    // standard input: raw PCM rate and channels
+  bool skip_existing = false;    // --skip-existing: resume a batch into -o DIR/
   double max_duration_s = 24 * 3600.0;  // longest input accepted (s); <= 0: no limit
   int jobs = 0;
   bool quiet = false;

@@ -12,6 +12,7 @@
 #include <iostream>
 #include <memory>
 #include <sstream>
+#include <utility>
 
 #include "analyze_args.hpp"
 #include "commands.hpp"
@@ -127,7 +128,7 @@ int run_analyze(const AnalyzeArgs& a) {
     if (a.inputs.size() != 1) throw InputError("'-' (standard input) must be the only input");
     inputs.files = {"-"};
   } else {
-    inputs = pipeline::expand_inputs(a.inputs, /*include_images=*/true);
+    inputs = pipeline::expand_inputs(a.inputs, /*include_images=*/true, /*txt_lists=*/false);
   }
   if (!from_stdin && (!a.input_format.empty() || a.rate > 0 || a.channels > 0))
     throw InputError("--input-format, --rate and --channels describe raw PCM on standard input: give '-' as the input");
@@ -164,12 +165,23 @@ int run_analyze(const AnalyzeArgs& a) {
   so.window_s = a.window_s;
   so.transcribe = a.transcribe;
   job.analyze.max_duration_s = a.max_duration_s;
+  job.skip_existing = a.skip_existing;
   job.analyze.input_format = a.input_format;
   job.analyze.input_rate = a.rate;
   job.analyze.input_channels = a.channels;
   ProgressBars bars(!a.quiet && stderr_is_terminal());
   job.analyze.progress = [&bars](const ProgressUpdate& u) { bars(u); };
 
+  // Models load when first needed; a given path that does not exist is a usage error even when this run
+  // would not need it (e.g. --text-model without a transcript).
+  for (const auto& [option, path] : {std::pair<const char*, const std::string&>{"--speech-model", a.speech_model},
+                                     {"--text-model", a.text_model},
+                                     {"--face-models", a.face_models},
+                                     {"--expression-model", a.expression_model}}) {
+    std::error_code ec;
+    if (!path.empty() && !std::filesystem::exists(path, ec))
+      throw InputError(std::string(option) + " '" + path + "': no such file or folder");
+  }
   EngineOptions eo;
   eo.speech_model = a.speech_model;
   eo.face_models = a.face_models;
@@ -204,6 +216,9 @@ int run_analyze(const AnalyzeArgs& a) {
   const bool capture = !a.report.empty() && (a.output.empty() || a.output == "-");
   if (!job.files.empty() || !job.transcript.empty()) report = run_batch(engine, job, capture ? captured : std::cout);
   if (capture) std::cout << captured.str() << std::flush;
+  if (report.n_skipped > 0)
+    std::fprintf(stderr, "sentio: %d input(s) skipped: their output already exists (--skip-existing)\n",
+                 report.n_skipped);
   std::vector<pipeline::InputProblem> problems = inputs.problems;
   problems.insert(problems.end(), report.failures.begin(), report.failures.end());
   if (!a.report.empty()) {
@@ -232,8 +247,9 @@ Runner add_analyze_command(CLI::App& app) {
       "docs/ANALYSIS.md). Words: a transcript's utterances (or recognised speech) with text emotion. '-' reads "
       "audio from standard input and, with --format jsonl, prints each result as soon as it is final.");
   cmd->add_option("inputs", args->inputs,
-                  "Audio, video or image files, subtitles (.srt/.vtt), directories (searched recursively), list "
-                  "files (*.txt/*.lst), or '-' for audio on standard input (live: results as the audio arrives)");
+                  "Audio, video or image files, transcripts (.srt/.vtt subtitles, .txt plain text), directories "
+                  "(searched recursively), list files (*.lst or @FILE, one path per line), or '-' for audio on "
+                  "standard input (live: results as the audio arrives)");
   cmd->add_option("-o,--output", args->output,
                   "Output: file (one input), folder (one document per input; required for several inputs), or '-' "
                   "/ omitted for standard output");
@@ -287,6 +303,9 @@ Runner add_analyze_command(CLI::App& app) {
                   "Also write a self-contained HTML report of each result (docs/REPORT.md; the input itself is "
                   "linked as the page's media): a file for one input, a folder (one <name>.html per input) for "
                   "several. Needs --format json or jsonl");
+  cmd->add_flag("--skip-existing", args->skip_existing,
+                "Resume an interrupted batch: skip inputs whose output document already exists (documents appear "
+                "under their final name only when complete)");
   cmd->add_option("--max-duration", args->max_duration_s,
                   "Longest input accepted (s; 0 = no limit): longer files are refused before decoding, standard "
                   "input stops with an error after this much audio")

@@ -16,7 +16,7 @@
 namespace sentio {
 
 // What an input is, from its extension: audio -> speech; video -> faces + speech (when it has an audio
-// stream); image -> faces; subtitles (.srt, .vtt) -> words. Unknown extensions are treated as video (a
+// stream); image -> faces; subtitles (.srt, .vtt) and plain-text transcripts (.txt) -> words. Unknown extensions are treated as video (a
 // file without a video stream then falls back to audio). "-" (standard input) is audio.
 enum class InputKind { audio, video, image, transcript };
 InputKind classify_input(const std::string& path);

@@ -32,10 +32,15 @@ struct BatchJob {
   std::string transcript;          // transcript of the (single) media input, or analysed on its own
                                    // when `files` is empty
   std::string generator;           // e.g. "sentio 0.1.0"
+  // Resume an interrupted batch: an input whose document already exists under its final name (documents
+  // are renamed into place only when complete) is skipped. JSON and CSV documents only (JSON Lines files
+  // are written as they go and may be partial), not standard output.
+  bool skip_existing = false;
 };
 
 struct BatchReport {
   int n_ok = 0;
+  int n_skipped = 0;  // inputs whose document already existed (skip_existing)
   std::vector<pipeline::InputProblem> failures;  // one line per failed input, in input order
   std::vector<std::string> written;             // documents written (empty entries for stdout)
 };

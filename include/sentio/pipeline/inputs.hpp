@@ -2,7 +2,7 @@
 #pragma once
 // Expands what the user named on the command line into a list of media files: files as given,
 // directories searched recursively for media files (by extension, sorted), and list files
-// (*.txt, *.lst: one path per line, '#' comments, paths relative to the list's folder).
+// (*.txt, *.lst or @FILE: one path per line, '#' comments, paths relative to the list's folder).
 #include <string>
 #include <vector>
 
@@ -19,7 +19,11 @@ struct ExpandedInputs {
 };
 
 // include_images: directory scans also pick up image files (for commands that analyse faces).
-ExpandedInputs expand_inputs(const std::vector<std::string>& args, bool include_images = false);
+// txt_lists: *.txt files are list files (else only *.lst and @FILE are; `analyze` reads a .txt as a
+// plain-text transcript). "@FILE" is a list file whatever its extension. A FIFO, device or socket named
+// as an input (or in a list) is a problem, not a file: standard input is "-".
+ExpandedInputs expand_inputs(const std::vector<std::string>& args, bool include_images = false,
+                             bool txt_lists = true);
 
 // What a file holds, judged from its extension (case-insensitive).
 enum class MediaKind { audio, video, image, subtitles, other };  // subtitles: .srt, .vtt
