@@ -118,6 +118,14 @@ TEST(TextModelTest, ExplainingAHugeTokenTakesLinearTime) {
   EXPECT_NEAR(sum, 1.0f, 1e-5);
 }
 
+// A run of 10 MB without a space took 15 s and 1.8 GB in character n-grams; a token keeps 256 bytes now.
+TEST(TextFeatures, LongTokensAreCut) {
+  const std::vector<std::string> t = sentio::text::tokenize("short " + std::string(10'000, 'x') + " end");
+  ASSERT_EQ(t.size(), 3u);
+  EXPECT_EQ(t[1], std::string(256, 'x'));
+  EXPECT_EQ(t[2], "end");
+}
+
 TEST(TextModelTest, MultiLabelSigmoidModel) {
   Corpus c = tiny_corpus();
   c.items.push_back({"wonderful but I miss her", {"happiness", "sadness"}, "", "", -1});
@@ -218,6 +226,21 @@ TEST(TextModelTest, NonFiniteDecisionValuesAndCharRangeAreRefused) {
   EXPECT_NO_THROW(TextModel::load(with("same.stm", [](nlohmann::json&) {})));
   opt.char_max = 50;
   EXPECT_THROW(TextModel::train(tiny_corpus(), nullptr, opt), InputError);
+  // a label column holding free text: one label per row
+  Corpus many;
+  for (int i = 0; i < 300; ++i) {
+    LabelledUtterance u;
+    u.text = "row " + std::to_string(i);
+    u.labels = {"label" + std::to_string(i)};
+    many.items.push_back(u);
+  }
+  opt.char_max = 5;
+  try {
+    TextModel::train(many, nullptr, opt);
+    FAIL() << "no error for 300 labels";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("300 distinct labels"), std::string::npos) << e.what();
+  }
 }
 
 TEST(TextLexicon, VaderRulesNegationIntensifiersAndBut) {

@@ -150,7 +150,7 @@ int label_polarity(std::string_view label);
 // ---- shared with other text scorers (the neural encoder of sentio_text_neural) ----
 
 // The tokens of the linear model: lower-cased runs of letters, digits, apostrophes and non-ASCII bytes,
-// and each '!' and '?' (docs/TEXT.md).
+// and each '!' and '?' (docs/TEXT.md); a token keeps at most its first 256 bytes.
 std::vector<std::string> tokenize(std::string_view text);
 
 // TextModel::describe for any scorer: decision (`thresholds` for multi-label), sentiment and

@@ -38,6 +38,9 @@ struct Trace {
   std::vector<std::string> terms;
 };
 
+// Distinct labels a model may have (the 28 GoEmotions labels and more fit easily).
+inline constexpr std::size_t kMaxLabels = 256;
+
 // Character n-grams: 0 = none, else char_min..char_max with 1 <= char_min <= char_max <= kMaxCharGram.
 inline constexpr int kMaxCharGram = 8;
 inline bool char_range_ok(int char_min, int char_max) {
@@ -62,6 +65,8 @@ struct HashConfig {
   bool bigrams = true;
   int char_min = 2, char_max = 5;
 };
+// Bytes kept of one token (longer runs of word characters are cut).
+inline constexpr std::size_t kMaxTokenBytes = 256;
 // Lower-cased word and punctuation tokens: runs of letters, digits, apostrophes and non-ASCII bytes
 // (apostrophes trimmed at the ends, U+2019 read as '), and each '!' and '?' as a token of its own.
 std::vector<std::string> tokenize(std::string_view text);

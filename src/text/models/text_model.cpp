@@ -524,6 +524,11 @@ TextModel TextModel::train(const Corpus& train_in, const Corpus* dev, const Text
     item_labels.push_back(std::move(ls));
   }
   if (present.size() < 2) throw InputError("training data has fewer than 2 labels");
+  // The weights are 2^hash_bits x labels floats: a label column that holds free text (a wrong --format)
+  // would otherwise ask for gigabytes.
+  if (present.size() > detail::kMaxLabels)
+    throw InputError("training data has " + std::to_string(present.size()) + " distinct labels (at most " +
+                     std::to_string(detail::kMaxLabels) + "; is the label column the right one?)");
   for (const auto core : kCoreLabels)
     if (present.count(std::string(core))) m.labels.emplace_back(core);
   for (const auto& l : present)
@@ -740,7 +745,8 @@ TextModel TextModel::load(std::istream& in, const std::string& path) {
     if (type != "linear" && type != "lexicon") bad_model(path, "unknown type '" + type + "'");
     m.type = type == "linear" ? TextModelType::linear : TextModelType::lexicon;
     m.labels = h.at("labels").get<std::vector<std::string>>();
-    if (m.labels.size() < 2) bad_model(path, "fewer than 2 labels");
+    if (m.labels.size() < 2 || m.labels.size() > detail::kMaxLabels)
+      bad_model(path, "needs 2 to " + std::to_string(detail::kMaxLabels) + " labels");
     m.multi = h.at("multi_label");
     // a JSON number beyond float range (1e39) is refused, not read as infinity
     if (!detail::read_finite_floats(h.at("thresholds"), m.thresholds) ||
