@@ -56,26 +56,37 @@ std::vector<std::string> destinations(const BatchJob& job) {
   return out;
 }
 
-// JSON Lines of one input, written line by line to standard output or a file.
+// JSON Lines of one input, written line by line to standard output or a file. A new file (or a device,
+// FIFO or link) is written as the lines come, so it can be followed; an existing regular file is never
+// truncated: the lines go to a temporary file that replaces it only when the input succeeded (commit()).
 class LineWriter {
  public:
   LineWriter(const std::string& target, std::ostream& standard_output) : target_(target), stdout_(standard_output) {
-    if (!target.empty()) {
-      file_.open(target, std::ios::binary | std::ios::trunc);
-      if (!file_) throw InputError("'" + target + "': cannot open for writing");
+    if (target.empty()) return;
+    std::error_code ec;
+    if (fs::is_regular_file(fs::symlink_status(target, ec))) {
+      replace_.emplace(target);
+      return;
     }
+    file_.open(target, std::ios::binary | std::ios::trunc);
+    if (!file_) throw InputError("'" + target + "': cannot open for writing");
   }
   void line(const std::string& text) {
-    std::ostream& out = target_.empty() ? stdout_ : static_cast<std::ostream&>(file_);
+    std::ostream& out = target_.empty() ? stdout_ : replace_ ? replace_->stream() : static_cast<std::ostream&>(file_);
     out << text << '\n';
     out.flush();
     if (!out) throw InputError("'" + (target_.empty() ? std::string("standard output") : target_) + "': write failed");
+  }
+  // The input succeeded: a replaced file takes the new lines (without commit() it keeps its old content).
+  void commit() {
+    if (replace_) replace_->commit();
   }
 
  private:
   std::string target_;
   std::ostream& stdout_;
   std::ofstream file_;
+  std::optional<OutputFile> replace_;
 };
 
 void write_event(LineWriter& w, const Event& e) {
@@ -138,6 +149,7 @@ BatchReport run_batch(std::shared_ptr<const Engine> engine, const BatchJob& job,
       const AnalysisResult result = analyze_file(engine, file, options);
       if (lines) {
         lines->line(analysis::result_event(result, job.generator));
+        lines->commit();
       } else {
         const std::string text = job.format == DocumentFormat::json ? analysis::to_json(result, job.generator)
                                                                     : analysis::to_csv(result, job.csv_table);

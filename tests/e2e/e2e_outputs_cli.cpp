@@ -116,6 +116,24 @@ TEST(OutputsCli, MissingOutputFolderIsAUsageError) {
   EXPECT_FALSE(fs::exists(dir / "no"));
 }
 
+// JSON Lines over an existing file: replaced when the input succeeds, untouched when it fails.
+TEST(OutputsCli, JsonLinesNeverTruncateAnExistingFile) {
+  const fs::path dir = tone_dir();
+  std::ofstream(dir / "bad.wav") << "not audio";
+  std::ofstream(dir / "o.jsonl") << "precious\n";
+  auto r = run_command(sentio_cmd("analyze " + q(dir / "bad.wav") + " -o " + q(dir / "o.jsonl") + " -q"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_EQ(slurp(dir / "o.jsonl"), "precious\n");
+  r = run_command(sentio_cmd("analyze " + q(dir / "tone.wav") + " -o " + q(dir / "o.jsonl") + " -q"));
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_NE(slurp(dir / "o.jsonl").find("\"type\":\"result\""), std::string::npos);
+  EXPECT_EQ(names_in(dir), (std::vector<std::string>{"bad.wav", "o.jsonl", "tone.wav"}));
+  // a new file is written as it goes and ends with the error line when the input fails
+  r = run_command(sentio_cmd("analyze " + q(dir / "bad.wav") + " -o " + q(dir / "new.jsonl") + " -q"));
+  EXPECT_EQ(r.status, 1) << r.output;
+  EXPECT_NE(slurp(dir / "new.jsonl").find("\"type\":\"error\""), std::string::npos);
+}
+
 // analyze DIR -o OUT/ --skip-existing resumes an interrupted batch: existing documents are kept and counted.
 TEST(OutputsCli, SkipExistingResumesABatch) {
   const fs::path dir = tone_dir();
