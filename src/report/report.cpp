@@ -6,10 +6,9 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <memory>
-#include <random>
 #include <system_error>
+#include <vector>
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -18,6 +17,7 @@
 
 #include "report_internal.hpp"
 #include "sentio/core/error.hpp"
+#include "sentio/core/output_file.hpp"
 
 namespace sentio::report {
 
@@ -168,25 +168,12 @@ void write_report(const fs::path& result, const fs::path& out, const ReportOptio
   }
   const std::string html = render(text.view(), result.string(), options, options.media_path, link);
 
-  std::random_device rd;
-  const fs::path tmp = out.parent_path() / ("." + out.filename().string() + ".tmp" + std::to_string(rd() % 1000000));
-  {
-    std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
-    if (!o) throw InputError(out.string() + ": cannot write the report (folder missing or not writable)");
-    o.write(html.data(), static_cast<std::streamsize>(html.size()));
-    o.close();
-    if (!o) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw InputError(out.string() + ": write error");
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, out, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw InputError(out.string() + ": cannot write the report (" + ec.message() + ")");
-  }
+  // The page never replaces its own result document (or the media) and is written whole or not at all.
+  const std::string target = out.string();
+  std::vector<std::string> inputs{result.string()};
+  if (!options.media_path.empty()) inputs.push_back(options.media_path);
+  refuse_output_over_inputs(target, inputs);
+  write_file_atomically(target, html);
 }
 
 }  // namespace sentio::report

@@ -62,6 +62,22 @@ TEST(ReportCli, BadDocumentExitsTwoAndWritesNothing) {
   EXPECT_EQ(files_in(dir), 2u);  // the two documents: no report, no temporary file
 }
 
+// The page never replaces its own result document, and a missing output folder is a usage error.
+TEST(ReportCli, OutputOverTheResultIsRefused) {
+  const fs::path dir = sentio::test::temp_dir() / "over";
+  fs::create_directories(dir);
+  const fs::path doc = dir / "result.json";
+  fs::copy_file(fixture(), doc, fs::copy_options::overwrite_existing);
+  const std::string before = read_text(doc);
+  const auto r = run_command(sentio_cmd("report '" + doc.string() + "' -o '" + doc.string() + "'"));
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("refusing to overwrite an input"), std::string::npos) << r.output;
+  EXPECT_EQ(read_text(doc), before);
+  const auto m = run_command(sentio_cmd("report '" + doc.string() + "' -o '" + (dir / "no" / "r.html").string() + "'"));
+  EXPECT_EQ(m.status, 2) << m.output;
+  EXPECT_EQ(files_in(dir), 1u);
+}
+
 TEST(ReportCli, MissingMediaGivesAReportWithANote) {
   const fs::path out = sentio::test::temp_dir() / "nomedia.html";
   const auto r = run_command(sentio_cmd("report '" + fixture().string() + "' --media /nonexistent/meeting.mp4 -o '" +
