@@ -17,7 +17,7 @@ using sentio::test::run_command;
 
 namespace {
 
-std::string sentio_cmd(const std::string& args) { return "'" + sentio::test::sentio_binary().string() + "' " + args; }
+using sentio::test::sentio_cmd;
 
 const fs::path& conversation() {
   static const fs::path path = sentio::test::write_wav(sentio::test::temp_dir() / "stream.wav",

@@ -14,7 +14,7 @@ using sentio::test::run_command;
 
 namespace {
 
-std::string sentio_cmd(const std::string& args) { return "'" + sentio::test::sentio_binary().string() + "' " + args; }
+using sentio::test::sentio_cmd;
 
 bool models_present() {
   return fs::exists(fs::path(SENTIO_SOURCE_DIR) / ".cache" / "models" / "human" / "emotion.json");

@@ -30,7 +30,7 @@ const Fixture& fixture() {
   return f;
 }
 
-std::string sentio_cmd(const std::string& args) { return "'" + sentio::test::sentio_binary().string() + "' " + args; }
+using sentio::test::sentio_cmd;
 
 std::vector<std::string> lines_of(const fs::path& p) {
   std::ifstream in(p);

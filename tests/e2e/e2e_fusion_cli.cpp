@@ -16,9 +16,7 @@ using sentio::test::run_command;
 
 namespace {
 
-std::string sentio_cmd(const std::string& args) {
-  return "'" + sentio::test::sentio_binary().string() + "' " + args;
-}
+using sentio::test::sentio_cmd;
 
 void write_srt(const fs::path& p, const std::string& text) {
   std::ofstream(p) << "1\n00:00:00,000 --> 00:00:05,000\n" << text << "\n";

@@ -22,7 +22,7 @@ using sentio::test::run_command;
 
 namespace {
 
-std::string sentio_cmd(const std::string& args) { return "'" + sentio::test::sentio_binary().string() + "' " + args; }
+using sentio::test::sentio_cmd;
 
 std::string q(const fs::path& p) { return "'" + p.string() + "'"; }
 

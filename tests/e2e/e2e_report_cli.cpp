@@ -15,7 +15,7 @@ using sentio::test::run_command;
 
 namespace {
 
-std::string sentio_cmd(const std::string& args) { return "'" + sentio::test::sentio_binary().string() + "' " + args; }
+using sentio::test::sentio_cmd;
 
 fs::path fixture() { return fs::path(SENTIO_SOURCE_DIR) / "tests" / "report" / "fixture_two_persons.json"; }
 

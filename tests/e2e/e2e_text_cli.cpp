@@ -12,7 +12,7 @@ using sentio::test::run_command;
 
 namespace {
 
-std::string sentio_cmd(const std::string& args) { return "'" + sentio::test::sentio_binary().string() + "' " + args; }
+using sentio::test::sentio_cmd;
 
 fs::path write_tiny_csv(const fs::path& dir) {
   const fs::path p = dir / "tiny.csv";

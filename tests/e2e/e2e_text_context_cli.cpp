@@ -13,7 +13,7 @@ using sentio::test::run_command;
 
 namespace {
 
-std::string sentio_cmd(const std::string& args) { return "'" + sentio::test::sentio_binary().string() + "' " + args; }
+using sentio::test::sentio_cmd;
 
 fs::path write_dialogues(const fs::path& dir, bool with_ids) {
   const fs::path p = dir / (with_ids ? "dialogues.csv" : "flat.csv");

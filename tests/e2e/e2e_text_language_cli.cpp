@@ -14,7 +14,7 @@ using sentio::test::run_command;
 
 namespace {
 
-std::string sentio_cmd(const std::string& args) { return "'" + sentio::test::sentio_binary().string() + "' " + args; }
+using sentio::test::sentio_cmd;
 
 // stdout only (run_command merges stderr into the output).
 std::string stdout_of(const std::string& command) { return "(" + command + " 2>/dev/null)"; }

@@ -41,7 +41,7 @@ const Fixture& fixture() {
   return f;
 }
 
-std::string sentio_cmd(const std::string& args) { return "'" + sentio::test::sentio_binary().string() + "' " + args; }
+using sentio::test::sentio_cmd;
 
 std::string read_all(const fs::path& p) {
   std::ifstream in(p);

@@ -18,7 +18,7 @@ using sentio::test::run_command;
 
 namespace {
 
-std::string sentio_cmd(const std::string& args) { return "'" + sentio::test::sentio_binary().string() + "' " + args; }
+using sentio::test::sentio_cmd;
 
 // RAVDESS name: 03-01-EE-II-SS-RR-AA (emotion 01..08, intensity, statement, repetition, actor).
 std::string ravdess_row(const fs::path& dir, int emotion, int statement, int actor) {

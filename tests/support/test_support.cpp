@@ -49,6 +49,8 @@ fs::path temp_dir() {
 
 fs::path sentio_binary() { return fs::path(SENTIO_BINARY_DIR) / "sentio"; }
 
+std::string sentio_cmd(const std::string& args) { return "'" + sentio_binary().string() + "' " + args; }
+
 CommandResult run_command(const std::string& command) {
   CommandResult r;
   std::string full = command + " 2>&1";

@@ -16,6 +16,8 @@ std::filesystem::path shared_path(const std::string& rel);
 std::filesystem::path temp_dir();
 // Path of the built `sentio` binary.
 std::filesystem::path sentio_binary();
+// A shell command line running the built `sentio` with `args` (already quoted as the shell needs).
+std::string sentio_cmd(const std::string& args);
 // Runs a shell command; returns its exit status and captures stdout+stderr.
 struct CommandResult {
   int status = -1;

@@ -14,9 +14,7 @@ using sentio::test::run_command;
 
 namespace {
 
-std::string sentio_cmd(const std::string& args) {
-  return "'" + sentio::test::sentio_binary().string() + "' " + args;
-}
+using sentio::test::sentio_cmd;
 
 // 48 invented sentences: "happiness" and "sadness" keyed by one word each, among shared filler words.
 fs::path write_keyed_csv(const fs::path& dir) {
