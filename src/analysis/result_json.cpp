@@ -58,12 +58,17 @@ ordered_json segment_json(const SpeechSegment& seg, const std::vector<std::strin
   return o;
 }
 
+// Where every valence/arousal of the document comes from: the probability-weighted mean of one circumplex
+// point per class (core/affect.hpp), not a trained regressor.
+constexpr const char* kValenceArousalSource = "circumplex-mapping";
+
 ordered_json speech_json(const SpeechResult& s) {
   ordered_json j;
   j["status"] = s.status;
   j["speaker_mode"] = s.speaker_mode;
   j["model"] = {{"path", s.model_path}, {"kind", s.model_kind}};
   j["labels"] = s.labels;
+  j["valence_arousal_source"] = kValenceArousalSource;
   ordered_json segments = ordered_json::array();
   for (const SpeechSegment& seg : s.segments) segments.push_back(segment_json(seg, s.labels));
   j["segments"] = std::move(segments);
@@ -141,6 +146,7 @@ ordered_json faces_json(const FacesResult& f) {
   ordered_json j;
   j["status"] = f.status;
   j["labels"] = f.labels;
+  j["valence_arousal_source"] = kValenceArousalSource;
   j["sampled_fps"] = f.sampled_fps;
   j["frame_width"] = f.frame_width;
   j["frame_height"] = f.frame_height;
@@ -285,6 +291,7 @@ ordered_json text_json(const TextResult& t) {
   j["transcript_format"] = t.transcript_format;
   j["model"] = {{"path", t.model_path}, {"description", t.model_description}};
   j["labels"] = t.labels;
+  j["valence_arousal_source"] = kValenceArousalSource;
   j["multi_label"] = t.multi_label;
   j["context"] = t.context;
   if (!t.language.empty()) {

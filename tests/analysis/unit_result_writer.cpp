@@ -47,6 +47,7 @@ TEST(ResultJson, SchemaFieldsAndRounding) {
   EXPECT_DOUBLE_EQ(seg["probabilities"]["anger"].get<double>(), 0.75);
   EXPECT_DOUBLE_EQ(seg["valence"].get<double>(), -0.45);  // 0.75 * -0.60
   EXPECT_EQ(j["speech"]["timeline"][0]["last_segment"], 0);
+  EXPECT_EQ(j["speech"]["valence_arousal_source"], "circumplex-mapping");
   EXPECT_EQ(j["speech"]["speakers"][0]["dominant_label"], "anger");
   EXPECT_DOUBLE_EQ(j["speech"]["speakers"][0]["label_seconds"]["anger"].get<double>(), 1.377);
   EXPECT_TRUE(j["warnings"].empty());
