@@ -3,6 +3,7 @@
 // ones by a SAX handler that builds only what the report reads: face observations go straight into
 // FaceSamples (no JSON objects), and the parts the page never shows are skipped without being built.
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,10 +18,10 @@ namespace {
 
 constexpr std::string_view kSchemaPrefix = "sentio.analysis/";
 
-int label_index(std::string_view name) {
-  for (std::size_t i = 0; i < kEmotionCount; ++i)
-    if (kEmotionNames[i] == name) return static_cast<int>(i);
-  return -1;
+// The index of a core label in FaceSample::probabilities.
+std::optional<std::size_t> label_index(std::string_view name) {
+  const std::optional<Emotion> e = emotion_from_name(name);
+  return e ? std::optional<std::size_t>(static_cast<std::size_t>(*e)) : std::nullopt;
 }
 
 double as_double(const json& v) { return v.is_number() ? v.get<double>() : 0.0; }
@@ -34,7 +35,7 @@ FaceSample sample_from(const json& o) {
   if (o.contains("label") && o["label"].is_string()) s.label = o["label"].get<std::string>();
   if (o.contains("probabilities") && o["probabilities"].is_object())
     for (const auto& [k, v] : o["probabilities"].items())
-      if (const int i = label_index(k); i >= 0) s.probabilities[static_cast<std::size_t>(i)] = as_double(v);
+      if (const auto i = label_index(k)) s.probabilities[*i] = as_double(v);
   if (o.contains("box") && o["box"].is_array() && o["box"].size() == 4) {
     for (std::size_t i = 0; i < 4; ++i) s.box[i] = as_double(o["box"][i]);
     s.has_box = true;
@@ -185,7 +186,7 @@ class LeanHandler : public json::json_sax_t {
         else if (key_ == "valence") sample_.valence = v;
         else if (key_ == "arousal") sample_.arousal = v;
       } else if (sample_depth_ == 2 && keys_.back() == "probabilities") {
-        if (const int i = label_index(key_); i >= 0) sample_.probabilities[static_cast<std::size_t>(i)] = v;
+        if (const auto i = label_index(key_)) sample_.probabilities[*i] = v;
       } else if (sample_depth_ == 2 && keys_.back() == "box" && box_index_ < 4) {
         sample_.box[box_index_++] = v;
         sample_.has_box = box_index_ == 4;
