@@ -236,6 +236,8 @@ struct SpeechStream::Impl {
           split.push_back({part, {}});
           continue;
         }
+        // An uncut segment is split over all of its samples (samples_of rounds the part's length, which may
+        // drop the last sample), as before segments could be cut.
         const std::span<const float> audio = parts.size() == 1 ? std::span<const float>(job.samples) : samples_of(job, part);
         if (audio.empty()) continue;
         for (speech::SpeakerPiece& p : speech::split_speaker_changes(part, audio, kRate, options.diarization))
