@@ -5,6 +5,7 @@
 
 #include "report_assets.hpp"
 #include "report_internal.hpp"
+#include "sentio/core/base64.hpp"
 #include "sentio/core/checksum.hpp"
 #include "sentio/core/error.hpp"
 
@@ -14,7 +15,7 @@ namespace {
 
 std::string csp_hash(std::string_view content) {
   const auto digest = sha256_bytes(content);
-  return "'sha256-" + base64(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size())) + "'";
+  return "'sha256-" + base64_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size())) + "'";
 }
 
 }  // namespace

@@ -66,8 +66,6 @@ std::string escape_html(std::string_view text);
 // JSON text for a <script type="application/json"> element: "</" becomes "<\/" and "<!--" "\u003c!--", so
 // the element cannot be closed or commented out from inside a string (both are the same JSON).
 std::string escape_script_json(std::string_view json);
-// Standard base64 (RFC 4648, with padding).
-std::string base64(std::string_view bytes);
 // A relative path as a URL path: each segment percent-encoded (RFC 3986 unreserved characters kept).
 std::string url_path(const std::string& generic_path);
 

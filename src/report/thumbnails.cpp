@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "report_internal.hpp"
+#include "sentio/core/base64.hpp"
 #include "sentio/media/image_encoder.hpp"
 #include "sentio/media/video_reader.hpp"
 
@@ -89,7 +90,7 @@ std::string thumbnail(const media::VideoFrame& frame, const Target& t, double sc
   if (blur) pixelate(img);
   const std::vector<std::uint8_t> jpeg = media::encode_jpeg(img.rgb, img.w, img.h, kJpegQuality);
   return "data:image/jpeg;base64," +
-         base64(std::string_view(reinterpret_cast<const char*>(jpeg.data()), jpeg.size()));
+         base64_encode(std::string_view(reinterpret_cast<const char*>(jpeg.data()), jpeg.size()));
 }
 
 }  // namespace

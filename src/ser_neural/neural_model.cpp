@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "frontend.hpp"
+#include "sentio/core/base64.hpp"
 #include "sentio/core/error.hpp"
 #include "sentio/torch_runtime/threads.hpp"
 #include "sentio/ser/manifest.hpp"
@@ -92,21 +93,6 @@ torch::Tensor to_input(std::vector<float> frames, std::size_t n_mels) {
 
 [[noreturn]] void fail(const std::string& source, const std::string& what) {
   throw InputError("model '" + source + "': " + what);
-}
-
-constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-std::string base64_encode(const unsigned char* p, std::size_t n) {
-  std::string out;
-  out.reserve((n + 2) / 3 * 4);
-  for (std::size_t i = 0; i < n; i += 3) {
-    const unsigned v = (unsigned(p[i]) << 16) | (i + 1 < n ? unsigned(p[i + 1]) << 8 : 0u) | (i + 2 < n ? unsigned(p[i + 2]) : 0u);
-    out += kB64[(v >> 18) & 63];
-    out += kB64[(v >> 12) & 63];
-    out += i + 1 < n ? kB64[(v >> 6) & 63] : '=';
-    out += i + 2 < n ? kB64[v & 63] : '=';
-  }
-  return out;
 }
 
 bool base64_decode(const std::string& s, std::vector<unsigned char>& out) {
@@ -274,7 +260,7 @@ std::string NeuralModel::to_json() const {
     const auto* p = reinterpret_cast<const unsigned char*>(c.data_ptr<float>());
     const std::size_t bytes = static_cast<std::size_t>(c.numel()) * sizeof(float);
     h = fnv1a(p, bytes, h);
-    tensors.push_back({{"name", name}, {"shape", c.sizes().vec()}, {"data", base64_encode(p, bytes)}});
+    tensors.push_back({{"name", name}, {"shape", c.sizes().vec()}, {"data", base64_encode(std::string_view(reinterpret_cast<const char*>(p), bytes))}});
   };
   for (const auto& p : impl_->net->named_parameters()) add(p.key(), p.value());
   for (const auto& b : impl_->net->named_buffers())
