@@ -212,6 +212,21 @@ TEST(TfjsLoader, FolderShardAndHugeNumbersAreInputErrors) {
   expect_message([&] { GraphModel::load(path2); }, {"model.json"});
 }
 
+// A weight with a 0 dimension holds no bytes: it decodes to an empty tensor (found by fuzz_tfjs_model: the
+// copy of its zero bytes passed a null pointer to memcpy).
+TEST(TfjsLoader, ZeroElementWeightDecodesEmpty) {
+  namespace tfjs = sentio::vision::tfjs;
+  tfjs::WeightGroup group;
+  group.paths = {"w.bin"};
+  group.weights.push_back({"empty", {0, 3}, tfjs::DType::float32, {}});
+  group.weights.push_back({"ids", {2, 0}, tfjs::DType::int32, {}});
+  const auto tensors = tfjs::decode_weight_group(group, {}, "model.json");
+  ASSERT_EQ(tensors.size(), 2u);
+  EXPECT_TRUE(tensors.at("empty").f32.empty());
+  EXPECT_EQ(tensors.at("empty").shape, (std::vector<std::int64_t>{0, 3}));
+  EXPECT_TRUE(tensors.at("ids").i32.empty());
+}
+
 TEST(TfjsLoader, DanglingInputNamesTheNode) {
   std::string json = conv_model_json("", "");
   json.replace(json.find(R"(["conv","bias"])"), 15, R"(["conv","nope"])");

@@ -95,7 +95,8 @@ std::map<std::string, HostTensor> decode_weight_group(const WeightGroup& group, 
     if (w.dtype == DType::float32) t.f32.resize(n); else t.i32.resize(n);
     switch (w.quantization.kind) {
       case Quantization::Kind::none:
-        if (w.dtype == DType::float32) {
+        if (size == 0) {  // a tensor with a 0 dimension: nothing to copy (and no buffer to copy into)
+        } else if (w.dtype == DType::float32) {
           std::memcpy(t.f32.data(), p, size);
         } else {
           std::memcpy(t.i32.data(), p, size);
