@@ -335,6 +335,11 @@ ordered_json document(const AnalysisResult& result, const std::string& generator
                 {"duration_s", time3(result.input.duration_s)},
                 {"channels", result.input.channels},
                 {"source_sample_rate", result.input.source_sample_rate}};
+  ordered_json models = ordered_json::array();
+  for (const ModelUse& m : result.models)
+    models.push_back({{"part", m.part}, {"path", m.path},
+                      {"licence", m.licence.empty() ? ordered_json(nullptr) : ordered_json(m.licence)}});
+  j["models"] = std::move(models);
   if (result.speech) j["speech"] = speech_json(*result.speech);
   if (result.faces) j["faces"] = faces_json(*result.faces);
   if (result.text) j["text"] = text_json(*result.text);

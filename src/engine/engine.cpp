@@ -2,11 +2,14 @@
 // Engine: options checked at creation, each modality's model loaded once on first use.
 #include "sentio/engine/engine.hpp"
 
+#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <thread>
 
 #include "sentio/core/error.hpp"
+#include "sentio/core/model_card.hpp"
+#include "sentio/core/resources.hpp"
 #include "sentio/text/emotion_model.hpp"
 #include "sentio/text/language.hpp"
 
@@ -140,6 +143,28 @@ const vision::FaceModel& Engine::face_model() const {
 const analysis::TextModels& Engine::text_models() const { return impl_->text_bundle().view; }
 
 std::string Engine::text_model_path() const { return impl_->text.ready() ? impl_->text_bundle().path : std::string(); }
+
+std::vector<analysis::ModelUse> Engine::models_used(const analysis::AnalysisResult& result) const {
+  std::vector<analysis::ModelUse> out;
+  const auto add = [&](const char* part, const std::string& path) {
+    if (!path.empty()) out.push_back({part, path, model_licence(path)});
+  };
+  if (result.speech) add("speech", result.speech->model_path);
+  if (result.faces) {
+    const std::string dir = impl_->options.face_models.empty() ? vision::default_face_model_dir() : impl_->options.face_models;
+    add("faces", dir);
+    // The default face models are fetched into a folder of their own; their card ships in models/face/.
+    std::error_code ec;
+    if (out.back().licence.empty() && std::filesystem::equivalent(dir, vision::default_face_model_dir(), ec))
+      if (const auto card = find_shipped_file("models/face/MODEL_CARD.md", nullptr))
+        out.back().licence = model_card_licence_from_file(*card);
+    add("faces", impl_->options.expression_model);
+  }
+  if (result.text) add("text", result.text->model_path);
+  if (!result.moments.empty())
+    add("fusion", impl_->options.fusion_model.empty() ? analysis::default_fusion_model_path() : impl_->options.fusion_model);
+  return out;
+}
 
 const asr::SpeechRecognizer& Engine::recognizer() const {
   return *impl_->recognizer.get([&] {

@@ -370,6 +370,7 @@ struct Session::Impl {
     analysis::MomentOptions mo;
     mo.window_s = options.window_s;
     analysis::build_moments(r, engine->fusion_model(), mo);
+    r.models = engine->models_used(r);
     found.insert(found.end(), warnings.begin(), warnings.end());
     r.warnings = std::move(found);
     finished = true;

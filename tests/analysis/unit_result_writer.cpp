@@ -30,6 +30,7 @@ AnalysisResult sample_result() {
   s.timeline = build_timeline(s.segments);
   s.speakers = summarise_speakers(s.segments, s.labels);
   r.speech = s;
+  r.models = {{"speech", "m.json", "CC BY 4.0"}, {"fusion", "f.json", ""}};
   return r;
 }
 
@@ -51,6 +52,11 @@ TEST(ResultJson, SchemaFieldsAndRounding) {
   EXPECT_EQ(j["speech"]["speakers"][0]["dominant_label"], "anger");
   EXPECT_DOUBLE_EQ(j["speech"]["speakers"][0]["label_seconds"]["anger"].get<double>(), 1.377);
   EXPECT_TRUE(j["warnings"].empty());
+  ASSERT_EQ(j["models"].size(), 2u);
+  EXPECT_EQ(j["models"][0]["part"], "speech");
+  EXPECT_EQ(j["models"][0]["path"], "m.json");
+  EXPECT_EQ(j["models"][0]["licence"], "CC BY 4.0");
+  EXPECT_TRUE(j["models"][1]["licence"].is_null());  // not stated
 }
 
 TEST(ResultJson, NoSpeechPartWhenAbsent) {

@@ -64,6 +64,11 @@ TEST(AnalyzeCli, ConversationJsonWithDefaultModel) {
   EXPECT_EQ(s["speakers"].size(), 2u);
   EXPECT_EQ(s["segments"][0]["speaker"], "S1");
   EXPECT_FALSE(s["timeline"].empty());
+  // The models behind the calls, with the licences their cards state (the shipped speech model's terms).
+  ASSERT_GE(j["models"].size(), 1u);
+  EXPECT_EQ(j["models"][0]["part"], "speech");
+  EXPECT_EQ(j["models"][0]["path"], s["model"]["path"]);
+  EXPECT_NE(j["models"][0]["licence"].get<std::string>().find("non-commercial"), std::string::npos);
 }
 
 TEST(AnalyzeCli, CsvRowsAndBatchWithFailures) {
@@ -212,6 +217,10 @@ TEST(AnalyzeCli, VideoGivesFaceTracksGroupViewAndSpeech) {
   EXPECT_EQ(f["group"]["frames"].size(), t["observations"].size());
   EXPECT_GE(f["group"]["windows"].size(), 2u);
   EXPECT_EQ(j["speech"]["status"], "ok");  // GRID clips have a spoken sentence
+  bool face_model_listed = false;
+  for (const auto& m : j["models"])
+    if (m["part"] == "faces") face_model_listed = m["licence"].get<std::string>().find("FER2013") != std::string::npos;
+  EXPECT_TRUE(face_model_listed) << j["models"].dump();
 }
 
 TEST(AnalyzeCli, ImageAndVideoWithoutFacesOrAudio) {

@@ -252,8 +252,16 @@ struct Moment {
   int face_track = -1;                   // the track whose expression is `face`, -1 = none
 };
 
+// A model that made calls in a document, and the licence its card states (sentio/core/model_card.hpp).
+struct ModelUse {
+  std::string part;     // "speech", "faces", "text" or "fusion"
+  std::string path;     // the model file (a folder for the face models)
+  std::string licence;  // "" = not stated (no card with a licence next to the model)
+};
+
 struct AnalysisResult {
   MediaSummary input;
+  std::vector<ModelUse> models;       // the models behind the parts present, in part order
   std::optional<SpeechResult> speech;
   std::optional<FacesResult> faces;
   std::optional<TextResult> text;

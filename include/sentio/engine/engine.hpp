@@ -17,6 +17,7 @@
 #include <string>
 
 #include "sentio/analysis/fusion.hpp"
+#include "sentio/analysis/result.hpp"
 #include "sentio/analysis/text_analysis.hpp"
 #include "sentio/asr/recognizer.hpp"
 #include "sentio/core/executor.hpp"
@@ -74,6 +75,9 @@ class Engine {
   // Files the loaded models came from ("" until loaded), recorded in the results.
   std::string speech_model_path() const;
   std::string text_model_path() const;
+  // The models behind the parts of a result (speech, faces, text, and fusion when it has moments), each
+  // with the licence its card states (sentio/core/model_card.hpp): what AnalysisResult::models holds.
+  std::vector<analysis::ModelUse> models_used(const analysis::AnalysisResult& result) const;
 
   // Loads the model(s) of a modality now (e.g. when a server starts) instead of on first use.
   void preload(Modality modality) const;
