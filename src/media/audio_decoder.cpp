@@ -159,11 +159,14 @@ struct AudioDecoder::Impl {
   Impl(const Impl&) = delete;
   Impl& operator=(const Impl&) = delete;
 
-  // A declared rate below kMinSampleRate is refused before anything is decoded (0 = not declared).
+  // A declared rate outside kMinSampleRate..kMaxSampleRate is refused before anything is decoded (0 = not
+  // declared): a few bytes declaring 1 Hz would decode as hours, 2 GHz would need a resampler filter of
+  // gigabytes.
   void check_rate(int rate) const {
-    if (rate > 0 && rate < kMinSampleRate)
-      detail::throw_input_error(info.path, "declares a sample rate of " + std::to_string(rate) + " Hz (at least " +
-                                               std::to_string(kMinSampleRate) + " Hz is accepted)");
+    if (rate > 0 && (rate < kMinSampleRate || rate > kMaxSampleRate))
+      detail::throw_input_error(info.path, "declares a sample rate of " + std::to_string(rate) + " Hz (" +
+                                               std::to_string(kMinSampleRate) + ".." + std::to_string(kMaxSampleRate) +
+                                               " Hz is accepted)");
   }
 
   void check_channel(int channels) const {
@@ -230,8 +233,7 @@ struct AudioDecoder::Impl {
       if (!matrix.empty()) r = swr_set_matrix(fresh.get(), matrix.data(), channels);
     }
     if (r >= 0) r = swr_init(fresh.get());
-    if (r == AVERROR(ENOMEM)) throw std::bad_alloc();
-    if (r < 0) {
+    if (r < 0) {  // ENOMEM included: the resampler's tables are sized by the declared format
       const char* format_name = av_get_sample_fmt_name(static_cast<AVSampleFormat>(f.format));
       detail::throw_input_error(info.path, std::string("cannot convert its audio (") +
                                                (format_name ? format_name : "unknown sample format") + ", " +

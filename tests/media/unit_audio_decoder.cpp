@@ -127,6 +127,27 @@ TEST(AudioDecoder, RatesBelowTheMinimumAreRefused) {
   EXPECT_THROW(AudioDecoder(ok.string(), raw), InputError);
 }
 
+// A WAV declaring about 1.8 GHz made swresample's initialisation run out of memory (found by fuzz_audio,
+// an "internal error"); rates above kMaxSampleRate are refused from the header like those below the minimum.
+TEST(AudioDecoder, RatesAboveTheMaximumAreRefused) {
+  const std::vector<std::int16_t> pcm(4000, 1000);
+  const auto path = sentio::test::temp_dir() / "giga.wav";
+  write_wav_s16(path, 1'800'000'000, 1, pcm);
+  try {
+    AudioDecoder d(path.string(), AudioDecodeOptions{});
+    std::vector<float> block(4096);
+    while (d.read(block) > 0) {
+    }
+    FAIL() << "no error for a 1.8 GHz WAV";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("giga.wav"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("1800000000 Hz"), std::string::npos) << e.what();
+  }
+  const auto ok = sentio::test::temp_dir() / "high.wav";
+  write_wav_s16(ok, kMaxSampleRate, 1, pcm);
+  EXPECT_NEAR(static_cast<double>(decode_audio(ok.string(), kRate).size()), 4000.0 * kRate / kMaxSampleRate, 16.0);
+}
+
 // A 32-bit float WAV (format 3) of `samples` at `rate`, mono.
 void write_wav_f32(const std::filesystem::path& path, int rate, const std::vector<float>& samples) {
   auto u32 = [](std::uint32_t v) { return std::string{char(v), char(v >> 8), char(v >> 16), char(v >> 24)}; };

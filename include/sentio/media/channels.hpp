@@ -13,7 +13,7 @@ inline constexpr int kAllChannels = -2;
 // Bounds for audio described by a caller (raw PCM, pushed samples): sample rates 1..kMaxSampleRate Hz,
 // 1..kMaxChannels channels (libswresample's own channel limit).
 inline constexpr int kMaxSampleRate = 768000;
-// Decoded inputs must declare at least kMinSampleRate Hz: below it no speech survives, and a header
+// Decoded inputs must declare kMinSampleRate..kMaxSampleRate Hz: below it no speech survives, and a header
 // declaring 1 Hz would make a few bytes decode (and be resampled) as hours of audio.
 inline constexpr int kMinSampleRate = 1000;
 inline constexpr int kMaxChannels = 64;
