@@ -49,16 +49,16 @@ void add_directory(const fs::path& dir, bool include_images, ExpandedInputs& out
     if (has_media_extension(path) || (include_images && media_kind_from_extension(path) == MediaKind::image))
       found.push_back(path);
   }
-  if (ec) out.problems.push_back({dir.string(), "cannot read directory: " + ec.message()});
+  if (ec) out.problems.push_back({dir.string(), "'" + dir.string() + "': cannot read directory: " + ec.message()});
   std::sort(found.begin(), found.end());
-  if (found.empty() && !ec) out.problems.push_back({dir.string(), "directory contains no media files"});
+  if (found.empty() && !ec) out.problems.push_back({dir.string(), "'" + dir.string() + "': directory contains no media files"});
   out.files.insert(out.files.end(), found.begin(), found.end());
 }
 
 void add_list_file(const fs::path& list, ExpandedInputs& out) {
   std::ifstream in(list);
   if (!in) {
-    out.problems.push_back({list.string(), "cannot open list file"});
+    out.problems.push_back({list.string(), "'" + list.string() + "': cannot open list file"});
     return;
   }
   std::string line;

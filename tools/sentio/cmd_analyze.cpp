@@ -144,6 +144,8 @@ int run_analyze(const AnalyzeArgs& a) {
   } else if (a.rate > 0 || a.channels > 0) {
     throw InputError("--rate and --channels describe raw PCM: give --input-format too");
   }
+  if (!(a.max_duration_s >= 0))  // NaN too
+    throw InputError("--max-duration: expected a length in seconds, or 0 for no limit");
   job.files = inputs.files;
   job.output = a.output;
   job.format = parse_document_format(a.format.empty() ? default_format(a.output) : a.format);

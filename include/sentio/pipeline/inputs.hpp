@@ -10,7 +10,7 @@ namespace sentio::pipeline {
 
 struct InputProblem {
   std::string input;
-  std::string message;
+  std::string message;  // one line naming the input and the cause
 };
 
 struct ExpandedInputs {
