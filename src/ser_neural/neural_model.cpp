@@ -10,6 +10,7 @@
 #include <cstring>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <random>
 #include <set>
 
@@ -93,40 +94,6 @@ torch::Tensor to_input(std::vector<float> frames, std::size_t n_mels) {
 
 [[noreturn]] void fail(const std::string& source, const std::string& what) {
   throw InputError("model '" + source + "': " + what);
-}
-
-bool base64_decode(const std::string& s, std::vector<unsigned char>& out) {
-  if (s.size() % 4 != 0) return false;
-  out.clear();
-  out.reserve(s.size() / 4 * 3);
-  auto val = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  for (std::size_t i = 0; i < s.size(); i += 4) {
-    int v[4];
-    int pad = 0;
-    for (int j = 0; j < 4; ++j) {
-      const char c = s[i + static_cast<std::size_t>(j)];
-      if (c == '=' && i + 4 == s.size() && j >= 2) {
-        v[j] = 0;
-        ++pad;
-      } else {
-        if (pad) return false;
-        v[j] = val(c);
-        if (v[j] < 0) return false;
-      }
-    }
-    const unsigned x = (unsigned(v[0]) << 18) | (unsigned(v[1]) << 12) | (unsigned(v[2]) << 6) | unsigned(v[3]);
-    out.push_back(static_cast<unsigned char>(x >> 16));
-    if (pad < 2) out.push_back(static_cast<unsigned char>((x >> 8) & 255));
-    if (pad < 1) out.push_back(static_cast<unsigned char>(x & 255));
-  }
-  return true;
 }
 
 // FNV-1a, 64 bit: detects edited or truncated weight blobs (not a security measure).
@@ -318,7 +285,6 @@ NeuralModel NeuralModel::from_json(const std::string& text, const std::string& s
   std::uint64_t h = 1469598103934665603ull;
   std::set<std::string> loaded;
   torch::NoGradGuard no_grad;
-  std::vector<unsigned char> bytes;
   for (const auto& t : j["tensors"]) {
     if (!t.is_object() || !t.contains("name") || !t["name"].is_string() || !t.contains("shape") || !t.contains("data") ||
         !t["data"].is_string())
@@ -334,13 +300,14 @@ NeuralModel NeuralModel::from_json(const std::string& text, const std::string& s
       fail(source, "tensor '" + name + "': shape must be an array of integers");
     }
     if (shape != it->second.sizes().vec()) fail(source, "tensor '" + name + "' has the wrong shape for its options");
-    if (!base64_decode(t["data"].get<std::string>(), bytes))
-      fail(source, "tensor '" + name + "': data is not valid base64");
+    const std::optional<std::string> decoded = base64_decode(t["data"].get<std::string>());
+    if (!decoded) fail(source, "tensor '" + name + "': data is not valid base64");
+    const std::string& bytes = *decoded;
     const std::size_t n = static_cast<std::size_t>(it->second.numel());
     if (bytes.size() != n * sizeof(float))
       fail(source, "tensor '" + name + "' has " + std::to_string(bytes.size()) + " bytes, expected " +
                        std::to_string(n * sizeof(float)) + " (truncated?)");
-    h = fnv1a(bytes.data(), bytes.size(), h);
+    h = fnv1a(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), h);
     std::vector<float> values(n);
     std::memcpy(values.data(), bytes.data(), bytes.size());
     for (float v : values)

@@ -7,8 +7,10 @@
 #include <array>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 
+#include "sentio/core/base64.hpp"
 #include "sentio/core/error.hpp"
 
 namespace sentio::vision::tfjs {
@@ -20,27 +22,11 @@ using nlohmann::json;
   throw InputError("model '" + path + "': " + what);
 }
 
-// RFC 4648 base64 (standard alphabet, '=' padding), as protobuf-json encodes bytes fields.
+// Bytes fields are base64 in protobuf JSON.
 std::string decode_base64(const std::string& in, const std::string& path, const std::string& where) {
-  std::array<int, 256> map{};
-  map.fill(-1);
-  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  for (std::size_t k = 0; k < alphabet.size(); ++k) map[static_cast<unsigned char>(alphabet[k])] = static_cast<int>(k);
-  std::string out;
-  unsigned acc = 0;
-  int bits = 0;
-  for (char ch : in) {
-    if (ch == '=') break;
-    const int v = map[static_cast<unsigned char>(ch)];
-    if (v < 0) fail(path, where + ": invalid base64 string");
-    acc = (acc << 6) | static_cast<unsigned>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((acc >> bits) & 0xFFu));
-    }
-  }
-  return out;
+  std::optional<std::string> bytes = base64_decode(in);
+  if (!bytes) fail(path, where + ": invalid base64 string");
+  return std::move(*bytes);
 }
 
 // Integers are written by protobuf-json as strings ("3") but accept plain numbers too.
