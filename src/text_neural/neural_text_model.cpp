@@ -816,6 +816,21 @@ NeuralTextModel NeuralTextModel::load(const std::string& path) {
       if (!finite(m.ens_offsets) || !finite(m.ens_thresholds))
         bad(path, "ensemble logit_offset/thresholds has a value that is not a finite float");
     }
+    // The options fix the network's size; the file holds at least 2 bytes (float16) per weight. Options
+    // declaring more than that (an altered header: 2^24 x 1024 embeddings are 64 GiB) are refused before
+    // anything is allocated.
+    {
+      const auto dim = static_cast<std::uint64_t>(o.embedding_dim), f = static_cast<std::uint64_t>(o.filters);
+      const std::uint64_t weights = (std::uint64_t{1} << o.hash_bits) * dim + 6 * f * dim + 3 * f + 6 * f * K + K;
+      const std::streamoff here = in.tellg();
+      in.seekg(0, std::ios::end);
+      const std::streamoff end = in.tellg();
+      in.seekg(here);
+      const auto available = static_cast<std::uint64_t>(std::max<std::streamoff>(end - here, 0));
+      if (here < 0 || end < 0 || weights * 2 > available)
+        bad(path, "the options declare " + std::to_string(weights) + " weights, more than the file's " +
+                      std::to_string(available) + " bytes of weights can hold (truncated file or altered header?)");
+    }
     m.net =
         Encoder(int64_t{1} << o.hash_bits, o.embedding_dim, o.filters, o.dropout, static_cast<int64_t>(K));
     std::map<std::string, torch::Tensor> targets;

@@ -7,6 +7,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <typeinfo>
+#include <utility>
+#include <vector>
 
 #include "featurize.hpp"
 #include "sentio/core/error.hpp"
@@ -182,6 +185,73 @@ TEST(TextNeural, MalformedFilesAreInputErrorsNamingTheFile) {
   expect_error(flipped, "flipped.stn", "checksum");
   EXPECT_THROW(NeuralTextModel::load((dir / "missing.stn").string()), InputError);
   EXPECT_EQ(text::text_model_kind((dir / "magic.stn").string()), "");
+  // Options declaring a network larger than the file (2^24 x 1024 embeddings: 64 GiB) are refused before
+  // anything is allocated; this was an "internal error" from torch's allocator.
+  std::string huge = bytes;
+  for (const auto& [from, to] : {std::pair<std::string, std::string>{"\"hash_bits\":12", "\"hash_bits\":24"},
+                                 {"\"embedding_dim\":16", "\"embedding_dim\":1024"}}) {
+    const auto at = huge.find(from);
+    ASSERT_NE(at, std::string::npos) << from;
+    huge.replace(at, from.size(), to);
+  }
+  expect_error(huge, "huge.stn", "more than the file");
+}
+
+// Not fuzzed (docs/FUZZING.md): seeded mutations of a valid file instead, each either loading (and then
+// predicting) or an InputError -- never another exception, a crash or (under the sanitizers) a memory
+// error. Truncations at every 7th byte of the header and weights, bit flips, and header numbers replaced.
+TEST(TextNeural, MutatedFilesLoadOrAreInputErrors) {
+  NeuralTextOptions o = tiny_options();
+  o.epochs = 1;
+  o.hash_bits = 8;
+  o.embedding_dim = 4;
+  o.filters = 2;
+  const fs::path dir = test::temp_dir();
+  const fs::path good = dir / "good.stn";
+  NeuralTextModel::train(keyed_corpus(20, 5), nullptr, o).save(good.string());
+  std::string bytes;
+  {
+    std::ifstream in(good, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  std::vector<std::string> variants;
+  for (std::size_t n = 0; n < bytes.size(); n += 7) variants.push_back(bytes.substr(0, n));
+  std::uint64_t state = 11;
+  const auto next = [&state] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<std::size_t>(state >> 33);
+  };
+  for (int k = 0; k < 400; ++k) {
+    std::string v = bytes;
+    for (int flips = 1 + static_cast<int>(next() % 3); flips > 0; --flips)
+      v[next() % v.size()] ^= static_cast<char>(1u << (next() % 8));
+    variants.push_back(std::move(v));
+  }
+  for (const char* number : {"-1", "0", "1e999", "4294967297", "-9223372036854775809", "0.5", "\"x\"", "null"}) {
+    for (std::size_t at = bytes.find(':'); at != std::string::npos && at < bytes.find('\n', 20); at = bytes.find(':', at + 1)) {
+      const std::size_t end = bytes.find_first_of(",}]", at);
+      if (end == std::string::npos || bytes[at + 1] == '{' || bytes[at + 1] == '[' || bytes[at + 1] == '"') continue;
+      std::string v = bytes;
+      v.replace(at + 1, end - at - 1, number);
+      variants.push_back(std::move(v));
+    }
+  }
+  ASSERT_GT(variants.size(), 500u);
+  std::size_t loaded = 0;
+  for (std::size_t i = 0; i < variants.size(); ++i) {
+    const fs::path p = dir / "m.stn";
+    std::ofstream(p, std::ios::binary | std::ios::trunc) << variants[i];
+    try {
+      const NeuralTextModel m = NeuralTextModel::load(p.string());
+      const auto probs = m.probabilities({"what a wonderful day", ""}, 1);
+      ASSERT_EQ(probs.size(), 2u) << "variant " << i;
+      ++loaded;
+    } catch (const InputError&) {
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "variant " << i << ": " << typeid(e).name() << ": " << e.what();
+    }
+  }
+  EXPECT_GE(loaded, 1u);  // the untouched prefix-free variants (e.g. a flip in the training record) still load
 }
 
 TEST(TextNeural, HalfPrecisionTableAndTransferStart) {
