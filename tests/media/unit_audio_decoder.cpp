@@ -132,16 +132,16 @@ TEST(AudioDecoder, RatesBelowTheMinimumAreRefused) {
 TEST(AudioDecoder, RatesAboveTheMaximumAreRefused) {
   const std::vector<std::int16_t> pcm(4000, 1000);
   const auto path = sentio::test::temp_dir() / "giga.wav";
-  write_wav_s16(path, 1'800'000'000, 1, pcm);
+  write_wav_s16(path, 1'000'000'000, 1, pcm);  // (its byte rate still fits the helper's int)
   try {
     AudioDecoder d(path.string(), AudioDecodeOptions{});
     std::vector<float> block(4096);
     while (d.read(block) > 0) {
     }
-    FAIL() << "no error for a 1.8 GHz WAV";
+    FAIL() << "no error for a 1 GHz WAV";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("giga.wav"), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("1800000000 Hz"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("1000000000 Hz"), std::string::npos) << e.what();
   }
   const auto ok = sentio::test::temp_dir() / "high.wav";
   write_wav_s16(ok, kMaxSampleRate, 1, pcm);
