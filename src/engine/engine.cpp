@@ -2,14 +2,12 @@
 // Engine: options checked at creation, each modality's model loaded once on first use.
 #include "sentio/engine/engine.hpp"
 
-#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <thread>
 
 #include "sentio/core/error.hpp"
 #include "sentio/core/model_card.hpp"
-#include "sentio/core/resources.hpp"
 #include "sentio/text/emotion_model.hpp"
 #include "sentio/text/language.hpp"
 
@@ -152,12 +150,8 @@ std::vector<analysis::ModelUse> Engine::models_used(const analysis::AnalysisResu
   if (result.speech) add("speech", result.speech->model_path);
   if (result.faces) {
     const std::string dir = impl_->options.face_models.empty() ? vision::default_face_model_dir() : impl_->options.face_models;
-    add("faces", dir);
-    // The default face models are fetched into a folder of their own; their card ships in models/face/.
-    std::error_code ec;
-    if (out.back().licence.empty() && std::filesystem::equivalent(dir, vision::default_face_model_dir(), ec))
-      if (const auto card = find_shipped_file("models/face/MODEL_CARD.md", nullptr))
-        out.back().licence = model_card_licence_from_file(*card);
+    const auto card = vision::face_model_folder_file(dir, "MODEL_CARD.md");
+    out.push_back({"faces", dir, card ? model_card_licence_from_file(*card) : std::string()});
     add("faces", impl_->options.expression_model);
   }
   if (result.text) add("text", result.text->model_path);

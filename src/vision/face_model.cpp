@@ -59,4 +59,12 @@ std::string default_face_model_dir() {
   return relative;
 }
 
+std::optional<std::string> face_model_folder_file(const std::string& dir, const std::string& name) {
+  std::error_code ec;
+  const std::filesystem::path own = std::filesystem::path(dir) / name;
+  if (std::filesystem::is_regular_file(own, ec)) return own.string();
+  if (std::filesystem::equivalent(dir, default_face_model_dir(), ec)) return find_shipped_file("models/face/" + name, nullptr);
+  return std::nullopt;
+}
+
 }  // namespace sentio::vision

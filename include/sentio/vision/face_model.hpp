@@ -10,6 +10,7 @@
 // libtorch.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -96,6 +97,11 @@ Image load_image(const std::string& path);
 // `$SENTIO_FACE_MODELS` if set, else the folder .cache/models/human (where scripts/setup puts the models)
 // that holds blazeface.json, looked for like every shipped file (sentio/core/resources.hpp).
 std::string default_face_model_dir();
+
+// A file that goes with a face model folder (its SHA256SUMS, its MODEL_CARD.md): `dir`/`name`, or, for the
+// default folder without one (scripts/setup fetches only the models into it), the copy shipped in
+// models/face/. nullopt when neither exists.
+std::optional<std::string> face_model_folder_file(const std::string& dir, const std::string& name);
 
 // The implementation behind load_face_model() and load_image(), registered by the plugin that
 // provides it (one registration per process; a second one replaces the first).

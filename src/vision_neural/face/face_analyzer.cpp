@@ -12,7 +12,6 @@
 #include "sentio/vision_neural/face_video.hpp"
 #include "sentio/core/checksum.hpp"
 #include "sentio/core/error.hpp"
-#include "sentio/core/resources.hpp"
 
 namespace sentio::vision {
 
@@ -31,24 +30,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The checksum list guarding a model folder: the folder's own SHA256SUMS (scripts/setup copies the
-// shipped list into the folder it fills), or, for the default folder without one, the list shipped
-// in models/face. A folder the user supplies without a list is not checked.
-std::optional<std::string> checksum_list(const std::string& dir) {
-  std::error_code ec;
-  const fs::path own = fs::path(dir) / "SHA256SUMS";
-  if (fs::is_regular_file(own, ec)) return own.string();
-  if (fs::equivalent(dir, default_face_model_dir(), ec)) return find_shipped_file("models/face/SHA256SUMS", nullptr);
-  return std::nullopt;
-}
-
 // `<dir>/<name>.json`, after checking every listed file of that model (json and weight shards,
 // named <name>.*) against the folder's checksum list.
 std::string model_file(const std::string& dir, const char* name) {
   const fs::path p = fs::path(dir) / (std::string(name) + ".json");
   if (!fs::exists(p))
     throw InputError("'" + p.string() + "': face model not found (run scripts/setup, or pass the model folder)");
-  if (const auto list = checksum_list(dir)) {
+  // The folder's SHA256SUMS (scripts/setup copies the shipped list into the folder it fills), or for the
+  // default folder without one the list in models/face; a folder the user supplies without one is not checked.
+  if (const auto list = face_model_folder_file(dir, "SHA256SUMS")) {
     const auto sums = read_sha256sums(*list);
     for (const auto& [file, digest] : sums)
       if (fs::path(file).stem() == name) {

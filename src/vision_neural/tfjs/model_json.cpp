@@ -4,7 +4,6 @@
 #include "tfjs/model_json.hpp"
 
 #include <algorithm>
-#include <array>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
