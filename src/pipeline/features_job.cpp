@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sentio/pipeline/features_job.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -11,6 +12,7 @@
 #include "sentio/core/error.hpp"
 #include "sentio/features/egemaps.hpp"
 #include "sentio/media/audio_decoder.hpp"
+#include "sentio/media/resampler.hpp"
 
 namespace sentio::pipeline {
 
@@ -19,34 +21,39 @@ namespace {
 constexpr std::size_t kReadChunk = 1 << 15;  // samples per decoder read (~2 s)
 constexpr double kMinSeconds = 0.06;         // one 60-ms analysis frame
 
-struct FileResult {
-  features::EgemapsFunctionals functionals{};
-  double seconds = 0;
-};
-
-// Decodes one file and runs the extractor over it. `on_rows` receives LLD rows as they complete.
-template <typename OnRows>
-FileResult extract_file(const std::string& path, int n_threads, bool lld, Progress* seconds_progress, OnRows&& on_rows) {
-  media::AudioDecoder decoder(path, features::kEgemapsSampleRate);
+// Runs the extractor over the 16-kHz mono samples `read(buffer)` yields (returning how many, 0 at the
+// end). `on_rows` receives LLD rows as they complete.
+template <typename Read, typename OnRows>
+InputFeatures run_extractor(Read&& read, const std::string& name, int n_threads, bool lld, Progress* seconds_progress,
+                            OnRows&& on_rows) {
   features::EgemapsExtractor extractor(features::EgemapsOptions{.n_threads = n_threads, .lld_frames = lld});
-  if (seconds_progress) seconds_progress->set_total(decoder.info().duration_s);
   std::vector<float> buf(kReadChunk);
-  while (std::size_t n = decoder.read(buf)) {
+  while (std::size_t n = read(buf)) {
     extractor.push({buf.data(), n});
     if (seconds_progress) seconds_progress->advance(static_cast<double>(n) / features::kEgemapsSampleRate);
     if (lld) on_rows(extractor.take_lld_frames());
   }
-  FileResult r;
+  InputFeatures r;
   r.seconds = static_cast<double>(extractor.samples_pushed()) / features::kEgemapsSampleRate;
   if (r.seconds < kMinSeconds) {
     char msg[160];
     std::snprintf(msg, sizeof msg, "audio too short for eGeMAPS (%.3f s; at least %.2f s needed)", r.seconds,
                   kMinSeconds);
-    throw InputError("'" + path + "': " + msg);
+    throw InputError("'" + name + "': " + msg);
   }
   r.functionals = extractor.finish();
   if (lld) on_rows(extractor.take_lld_frames());
   return r;
+}
+
+// Decodes one file and runs the extractor over it.
+template <typename OnRows>
+InputFeatures extract_file(const std::string& path, int n_threads, bool lld, Progress* seconds_progress,
+                           OnRows&& on_rows) {
+  media::AudioDecoder decoder(path, features::kEgemapsSampleRate);
+  if (seconds_progress) seconds_progress->set_total(decoder.info().duration_s);
+  return run_extractor([&](std::vector<float>& buf) { return decoder.read(buf); }, path, n_threads, lld,
+                       seconds_progress, on_rows);
 }
 
 std::string message_of(const std::string& path, const std::exception& e) {
@@ -58,49 +65,19 @@ std::string message_of(const std::string& path, const std::exception& e) {
 
 // One thread per file, results written in input order as soon as they are ready.
 FeaturesReport run_functionals_parallel(const FeaturesJob& job, FeatureWriter& writer, Progress& progress) {
-  const std::size_t n = job.files.size();
-  std::vector<std::optional<FileResult>> results(n);
-  std::vector<std::string> errors(n);
-  std::vector<char> ready(n, 0);
-  std::mutex mutex;
-  std::condition_variable cv;
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    for (std::size_t i = next++; i < n; i = next++) {
-      std::optional<FileResult> r;
-      std::string err;
-      try {
-        r = extract_file(job.files[i], 1, false, nullptr, [](auto&&) {});
-      } catch (const std::exception& e) {
-        err = message_of(job.files[i], e);
-      }
-      std::lock_guard lock(mutex);
-      results[i] = std::move(r);
-      errors[i] = std::move(err);
-      ready[i] = 1;
-      cv.notify_all();
-    }
-  };
-  std::vector<std::thread> threads;
-  const int n_workers = std::max(1, std::min<int>(job.n_threads, static_cast<int>(n)));
-  for (int t = 0; t < n_workers; ++t) threads.emplace_back(work);
   FeaturesReport report;
-  for (std::size_t i = 0; i < n; ++i) {
-    std::unique_lock lock(mutex);
-    cv.wait(lock, [&] { return ready[i] != 0; });
-    std::optional<FileResult> r = std::move(results[i]);
-    std::string err = std::move(errors[i]);
-    lock.unlock();
-    if (r) {
-      writer.write_functionals(base_name_without_extension(job.files[i]), job.files[i], r->functionals);
-      report.audio_seconds += r->seconds;
-      ++report.n_ok;
-    } else {
-      report.failures.push_back({job.files[i], err});
-    }
-    progress.advance(1);
-  }
-  for (auto& t : threads) t.join();
+  extract_files_features(job.files, FeatureSet::egemaps, job.n_threads,
+                         [&](std::size_t i, InputFeatures* r, const std::string& error) {
+                           if (r) {
+                             writer.write_functionals(base_name_without_extension(job.files[i]), job.files[i],
+                                                      r->functionals);
+                             report.audio_seconds += r->seconds;
+                             ++report.n_ok;
+                           } else {
+                             report.failures.push_back({job.files[i], error});
+                           }
+                           progress.advance(1);
+                         });
   return report;
 }
 
@@ -112,7 +89,7 @@ FeaturesReport run_sequential(const FeaturesJob& job, FeatureWriter& writer, Pro
     bool started = false;
     try {
       const std::string name = base_name_without_extension(path);
-      FileResult r = extract_file(path, job.n_threads, lld, by_seconds ? &progress : nullptr, [&](const auto& rows) {
+      InputFeatures r = extract_file(path, job.n_threads, lld, by_seconds ? &progress : nullptr, [&](const auto& rows) {
         if (!started) {
           writer.begin_lld_file(name, path);
           started = true;
@@ -137,6 +114,104 @@ FeaturesReport run_sequential(const FeaturesJob& job, FeatureWriter& writer, Pro
 }
 
 }  // namespace
+
+InputFeatures extract_file_features(const std::string& path, FeatureSet set, int n_threads) {
+  std::vector<features::EgemapsLldFrame> frames;
+  const bool lld = set == FeatureSet::egemaps_lld;
+  InputFeatures r = extract_file(path, n_threads, lld, nullptr, [&](std::vector<features::EgemapsLldFrame>&& rows) {
+    frames.insert(frames.end(), rows.begin(), rows.end());
+  });
+  r.lld_frames = std::move(frames);
+  return r;
+}
+
+InputFeatures extract_signal_features(std::span<const float> interleaved, int sample_rate, int channels,
+                                      FeatureSet set, const std::string& name, int n_threads) {
+  std::vector<float> mono;
+  try {
+    media::Resampler resampler(sample_rate, channels, features::kEgemapsSampleRate);
+    resampler.push(interleaved, mono);
+    resampler.finish(mono);
+  } catch (const std::exception& e) {
+    throw with_context("'" + name + "'", e);
+  }
+  std::size_t at = 0;
+  auto read = [&](std::vector<float>& buf) {
+    const std::size_t n = std::min(buf.size(), mono.size() - at);
+    std::copy_n(mono.begin() + static_cast<std::ptrdiff_t>(at), n, buf.begin());
+    at += n;
+    return n;
+  };
+  std::vector<features::EgemapsLldFrame> frames;
+  const bool lld = set == FeatureSet::egemaps_lld;
+  InputFeatures r = run_extractor(read, name, n_threads, lld, nullptr, [&](std::vector<features::EgemapsLldFrame>&& rows) {
+    frames.insert(frames.end(), rows.begin(), rows.end());
+  });
+  r.lld_frames = std::move(frames);
+  return r;
+}
+
+void extract_files_features(const std::vector<std::string>& files, FeatureSet set, int n_threads,
+                            const OnInputFeatures& on_file) {
+  const std::size_t n = files.size();
+  if (set == FeatureSet::egemaps_lld || n_threads <= 1 || n <= 1) {
+    const int inner = set == FeatureSet::egemaps_lld || n == 1 ? std::max(1, n_threads) : 1;
+    for (std::size_t i = 0; i < n; ++i) {
+      std::optional<InputFeatures> r;
+      std::string error;
+      try {
+        r = extract_file_features(files[i], set, inner);
+      } catch (const std::exception& e) {
+        error = message_of(files[i], e);
+      }
+      on_file(i, r ? &*r : nullptr, error);
+    }
+    return;
+  }
+  std::vector<std::optional<InputFeatures>> results(n);
+  std::vector<std::string> errors(n);
+  std::vector<char> ready(n, 0);
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> stop{false};
+  auto work = [&] {
+    for (std::size_t i = next++; i < n && !stop; i = next++) {
+      std::optional<InputFeatures> r;
+      std::string err;
+      try {
+        r = extract_file(files[i], 1, false, nullptr, [](auto&&) {});
+      } catch (const std::exception& e) {
+        err = message_of(files[i], e);
+      }
+      std::lock_guard lock(mutex);
+      results[i] = std::move(r);
+      errors[i] = std::move(err);
+      ready[i] = 1;
+      cv.notify_all();
+    }
+  };
+  std::vector<std::thread> threads;
+  const int n_workers = std::max(1, std::min<int>(n_threads, static_cast<int>(n)));
+  for (int t = 0; t < n_workers; ++t) threads.emplace_back(work);
+  // The workers are joined even when on_file throws (e.g. the caller stops at the first failure).
+  struct Joiner {
+    std::vector<std::thread>& threads;
+    std::atomic<bool>& stop;
+    ~Joiner() {
+      stop = true;
+      for (auto& t : threads) t.join();
+    }
+  } joiner{threads, stop};
+  for (std::size_t i = 0; i < n; ++i) {
+    std::unique_lock lock(mutex);
+    cv.wait(lock, [&] { return ready[i] != 0; });
+    std::optional<InputFeatures> r = std::move(results[i]);
+    std::string err = std::move(errors[i]);
+    lock.unlock();
+    on_file(i, r ? &*r : nullptr, err);
+  }
+}
 
 FeatureSet parse_feature_set(const std::string& name) {
   if (name == "egemaps") return FeatureSet::egemaps;
