@@ -89,17 +89,7 @@ class LineWriter {
   std::optional<OutputFile> replace_;
 };
 
-void write_event(LineWriter& w, const Event& e) {
-  switch (e.type) {
-    case Event::Type::segment: w.line(analysis::segment_event(*e.segment, *e.labels)); break;
-    case Event::Type::face: w.line(analysis::face_event(e.track, *e.face, *e.labels)); break;
-    case Event::Type::utterance:
-      w.line(analysis::utterance_event(*e.utterance, *e.labels, e.multi_label, e.context));
-      break;
-    case Event::Type::moment: w.line(analysis::moment_event(*e.moment)); break;
-    case Event::Type::warning: w.line(analysis::warning_event(e.message)); break;
-  }
-}
+void write_event(LineWriter& w, const Event& e) { w.line(event_json(e)); }
 
 }  // namespace
 

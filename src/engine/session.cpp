@@ -12,6 +12,7 @@
 #include "sentio/analysis/explain.hpp"
 #include "sentio/analysis/moments.hpp"
 #include "sentio/analysis/persons.hpp"
+#include "sentio/analysis/result_writer.hpp"
 #include "sentio/analysis/speech_stream.hpp"
 #include "sentio/analysis/visual_turns.hpp"
 #include "sentio/analysis/words_stream.hpp"
@@ -402,6 +403,17 @@ void Session::set_source(const SourceInfo& info) { impl_->source = info; }
 AnalysisResult Session::finish() { return impl_->finish(); }
 double Session::audio_seconds() const {
   return impl_->rate > 0 ? static_cast<double>(impl_->audio_frames) / impl_->rate : 0.0;
+}
+
+std::string event_json(const Event& e) {
+  switch (e.type) {
+    case Event::Type::segment: return analysis::segment_event(*e.segment, *e.labels);
+    case Event::Type::face: return analysis::face_event(e.track, *e.face, *e.labels);
+    case Event::Type::utterance: return analysis::utterance_event(*e.utterance, *e.labels, e.multi_label, e.context);
+    case Event::Type::moment: return analysis::moment_event(*e.moment);
+    case Event::Type::warning: break;
+  }
+  return analysis::warning_event(e.message);
 }
 
 }  // namespace sentio

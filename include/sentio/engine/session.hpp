@@ -73,6 +73,10 @@ struct Event {
 };
 using EventCallback = std::function<void(const Event&)>;
 
+// The event as one line of JSON Lines (docs/ANALYSIS.md, "Streaming"; no newline): what `sentio analyze
+// --format jsonl` writes for it.
+std::string event_json(const Event& event);
+
 class Session {
  public:
   // Throws InputError for options out of range.
