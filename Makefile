@@ -23,8 +23,8 @@ test: setup build
 
 # Unit tests under AddressSanitizer + UndefinedBehaviorSanitizer (second CI configuration).
 sanitize: setup
-	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSENTIO_SANITIZE=ON $(CMAKE_FLAGS)
-	cmake --build build-asan -j $(JOBS)
+	cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSENTIO_SANITIZE=ON -DSENTIO_BUILD_BENCH=OFF $(CMAKE_FLAGS)
+	cmake --build build-asan -j $(JOBS) --target sentio_unit_tests
 	cd build-asan && ctest --output-on-failure -j $(JOBS) -L unit
 
 # Sessions sharing one engine, and the executor, under ThreadSanitizer (third CI configuration).
