@@ -15,6 +15,7 @@ Runner add_train_command(CLI::App& app);
 Runner add_transcribe_command(CLI::App& app);  // cmd_transcribe.cpp
 Runner add_analyze_command(CLI::App& app);  // runs in the torch plugin
 Runner add_report_command(CLI::App& app);   // cmd_report.cpp
+Runner add_serve_command(CLI::App& app);    // cmd_serve.cpp
 // Modality subcommands, registered on `train` / `eval` by add_train_command / add_eval_command.
 // Each returns a runner that reports kExitUsage when its subcommand was not the one parsed.
 Runner add_train_ser_command(CLI::App& train);  // cmd_ser.cpp

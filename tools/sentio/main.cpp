@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   runners.emplace("features", sentio::cli::add_features_command(app));
   runners.emplace("eval", sentio::cli::add_eval_command(app));
   runners.emplace("report", sentio::cli::add_report_command(app));
+  runners.emplace("serve", sentio::cli::add_serve_command(app));
   runners.emplace("train", sentio::cli::add_train_command(app));
   runners.emplace("transcribe", sentio::cli::add_transcribe_command(app));
   try {
