@@ -27,13 +27,13 @@ sanitize: setup
 	cmake --build build-asan -j $(JOBS) --target sentio_unit_tests
 	cd build-asan && ctest --output-on-failure -j $(JOBS) -L unit
 
-# Sessions sharing one engine, and the executor, under ThreadSanitizer (third CI configuration).
-TSAN_TARGETS = test_core_unit test_engine_unit sentio_torch_plugin
+# Sessions sharing one engine, the executor and the server, under ThreadSanitizer (third CI configuration).
+TSAN_TARGETS = test_core_unit test_engine_unit test_serve_e2e sentio_torch_plugin
 tsan: setup
 	cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSENTIO_TSAN=ON -DSENTIO_BUILD_BENCH=OFF $(CMAKE_FLAGS)
 	cmake --build build-tsan -j $(JOBS) --target $(TSAN_TARGETS)
 	cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
-	  ctest --output-on-failure -j $(JOBS) -R '^(Executor|Session|Engine)\.'
+	  ctest --output-on-failure -j $(JOBS) -R '^(Executor|Session|Engine|Serve)\.'
 
 # libFuzzer targets (fuzz/, clang, ASan + UBSan) in build-fuzz/, then each run for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 15

@@ -134,9 +134,22 @@ void Server::stop() {
     beast::error_code ec;
     impl->acceptor->close(ec);
     shutdown_streams(*impl->st);
-    // Streams get a moment to send their `shutdown` error and close; idle keep-alive connections do not.
-    auto timer = std::make_shared<net::steady_timer>(impl->st->ioc, std::chrono::seconds(2));
-    timer->async_wait([impl, timer](beast::error_code) { impl->st->ioc.stop(); });
+    // Streams get up to 2 s to send their `shutdown` error and close; idle keep-alive connections do not.
+    auto timer = std::make_shared<net::steady_timer>(impl->st->ioc);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    auto check = std::make_shared<std::function<void()>>();
+    *check = [impl, timer, deadline, check] {
+      if (impl->st->metrics.sessions_open() == 0 || std::chrono::steady_clock::now() >= deadline) {
+        impl->st->ioc.stop();
+        *check = nullptr;  // ends the self-reference
+        return;
+      }
+      timer->expires_after(std::chrono::milliseconds(20));
+      timer->async_wait([check](beast::error_code) {
+        if (*check) (*check)();
+      });
+    };
+    (*check)();
   });
 }
 

@@ -109,9 +109,9 @@ class StreamConnection : public std::enable_shared_from_this<StreamConnection> {
 
   void on_read(beast::error_code ec, std::size_t n) {
     reading_ = false;
-    if (ec == websocket::error::message_too_big) {
-      fail("too_large", "a message above " + std::to_string(st_.options.max_message_bytes) + " bytes", true,
-           websocket::close_code::too_big);
+    if (ec == websocket::error::message_too_big) {  // Beast has already closed the connection with 1009
+      st_.metrics.error("too_large");
+      gone();
       return;
     }
     if (ec) {
