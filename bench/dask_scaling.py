@@ -77,7 +77,7 @@ def main():
     parser.add_argument("--runs", type=int, default=3, help="timed runs per row (default 3)")
     parser.add_argument("--limit", type=int, default=0, help="only the first N files (default: all)")
     parser.add_argument("--workers", default="1,2", help="worker process counts, comma-separated (default 1,2)")
-    parser.add_argument("--batch-sizes", default="1,16", help="files per task, comma-separated (default 1,16)")
+    parser.add_argument("--batch-sizes", default="1,16,64", help="files per task, comma-separated (default 1,16,64)")
     parser.add_argument("--in-process", action="store_true",
                         help="also time sentio.Features(jobs=1).process_files in this process (no Dask)")
     args = parser.parse_args()

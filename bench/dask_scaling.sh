@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
 # Scale-out through Dask (docs/SCALE.md): sentio.distributed.process_files, eGeMAPS v02 functionals over the
-# 1,440 RAVDESS files, on a LocalCluster of 1 worker process vs 2 worker processes (1 thread each), with 1
-# and 16 files per task, and in one process without Dask for reference. Every cluster is warmed up (started,
+# 1,440 RAVDESS files, on a LocalCluster of 1 worker process vs 2 worker processes (1 thread each), with 1,
+# 16 and 64 files per task, and in one process without Dask for reference. Every cluster is warmed up (started,
 # plugin registered, one file per worker) before timing; the runs go round all rows; medians of RUNS runs,
 # speed-up measured in the same run, peak RSS per worker (psutil, sampled). Needs the Python module
 # (build/python) and Debian's python3 with dask and distributed.

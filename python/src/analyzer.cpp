@@ -3,7 +3,6 @@
 // options of its sessions, named like the command line's flags; a Result is the library's AnalysisResult,
 // handed to Python as the command line's JSON document; a streaming session returns its events as JSON
 // Lines, which the package turns into dicts. The GIL is released while the library works.
-#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -111,14 +110,6 @@ class Analyzer {
            const std::string& text_model, const std::string& language, int jobs, const std::string& speaker_mode,
            int speakers, double min_segment, double max_segment, double fps, int detect_interval, double window,
            bool transcribe, double max_duration) {
-    for (const auto& [option, path] : {std::pair<const char*, const std::string&>{"speech_model", speech_model},
-                                       {"text_model", text_model},
-                                       {"face_models", face_models},
-                                       {"expression_model", expression_model}}) {
-      std::error_code ec;
-      if (!path.empty() && !std::filesystem::exists(path, ec))
-        throw InputError(std::string(option) + " '" + path + "': no such file or folder");
-    }
     if (jobs < 0) throw InputError("jobs: expected 0 (all cores) or a positive thread count");
     if (!(max_duration >= 0)) throw InputError("max_duration: expected a length in seconds, or 0 for no limit");
     EngineOptions eo;
@@ -128,6 +119,7 @@ class Analyzer {
     eo.text_model = text_model;
     eo.language = language;
     eo.n_threads = jobs;
+    check_model_paths(eo, [](const std::string& field) { return field; });
     engine_ = Engine::create(eo);
     SessionOptions& so = options_.session;
     so.speaker_mode = analysis::parse_speaker_mode(speaker_mode);

@@ -2,6 +2,7 @@
 // Engine: options checked at creation, each modality's model loaded once on first use.
 #include "sentio/engine/engine.hpp"
 
+#include <filesystem>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -187,5 +188,16 @@ void Engine::preload(Modality modality) const {
 Executor& Engine::executor() const { return *impl_->executor; }
 const EngineOptions& Engine::options() const { return impl_->options; }
 void Engine::log(LogLevel level, const std::string& message) const { impl_->log(level, message); }
+
+void check_model_paths(const EngineOptions& options, const std::function<std::string(const std::string&)>& option_name) {
+  for (const auto& [field, path] : {std::pair<const char*, const std::string&>{"speech_model", options.speech_model},
+                                    {"text_model", options.text_model},
+                                    {"face_models", options.face_models},
+                                    {"expression_model", options.expression_model}}) {
+    std::error_code ec;
+    if (!path.empty() && !std::filesystem::exists(path, ec))
+      throw InputError(option_name(field) + " '" + path + "': no such file or folder");
+  }
+}
 
 }  // namespace sentio

@@ -86,7 +86,10 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
     if (path_ == "/" || path_ == "/live.js" || path_ == "/live.css") {
       route_ = "/";
       if (req.method() != http::verb::get) return method_not_allowed();
-      if (!st_.authorized(std::string(req[http::field::authorization]), query_, true)) return unauthorized();
+      // The page needs the token (also as ?access_token=, which a browser can carry); its script and style
+      // sheet are public, like /healthz: they hold nothing but the page's code.
+      if (path_ == "/" && !st_.authorized(std::string(req[http::field::authorization]), query_, true))
+        return unauthorized();
       const std::string name = path_ == "/" ? "live.html" : path_.substr(1);
       const char* type = name.ends_with(".js") ? "text/javascript; charset=utf-8"
                          : name.ends_with(".css") ? "text/css; charset=utf-8"

@@ -124,7 +124,15 @@ int Server::port() const { return impl_->port; }
 
 void Server::run() {
   impl_->accept();
-  impl_->st->ioc.run();
+  // A handler that throws must not take the server down: the error is logged and serving goes on.
+  for (;;) {
+    try {
+      impl_->st->ioc.run();
+      return;
+    } catch (const std::exception& e) {
+      impl_->st->log(std::string("internal error in a connection: ") + e.what());
+    }
+  }
 }
 
 void Server::stop() {

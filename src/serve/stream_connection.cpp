@@ -145,11 +145,16 @@ class StreamConnection : public std::enable_shared_from_this<StreamConnection> {
         fail("bad_message", "words: \"text\" must be a non-empty string", false);
         return;
       }
+      if ((j.contains("speaker") && !j["speaker"].is_string()) || (j.contains("start") && !j["start"].is_number()) ||
+          (j.contains("end") && !j["end"].is_number())) {
+        fail("bad_message", "words: \"speaker\" must be a string, \"start\" and \"end\" numbers (seconds)", false);
+        return;
+      }
       text::Utterance u;
       u.text = j["text"].get<std::string>();
-      if (j.contains("speaker") && j["speaker"].is_string()) u.speaker = j["speaker"].get<std::string>();
-      if (j.contains("start") && j["start"].is_number()) u.start = j["start"].get<double>();
-      if (j.contains("end") && j["end"].is_number()) u.end = j["end"].get<double>();
+      if (j.contains("speaker")) u.speaker = j["speaker"].get<std::string>();
+      if (j.contains("start")) u.start = j["start"].get<double>();
+      if (j.contains("end")) u.end = j["end"].get<double>();
       on_work([u](Session& s) { s.push_words(u); });
     } else if (type == "end") {
       ended_ = true;
@@ -196,6 +201,8 @@ class StreamConnection : public std::enable_shared_from_this<StreamConnection> {
       if (j.contains("options")) {
         if (!j["options"].is_object()) throw InputError("options: expected an object");
         for (const auto& [key, value] : j["options"].items()) {
+          if (key == "max_duration" || key == "max-duration")
+            throw InputError("options." + key + ": not an option of streams (a stream ends with its end message)");
           try {
             apply_option(key, option_text(value), options, name);
           } catch (const InputError& e) {
@@ -367,7 +374,6 @@ class StreamConnection : public std::enable_shared_from_this<StreamConnection> {
     if (close) {
       ended_ = true;
       net::post(work_, [self = shared_from_this()] { self->session_.reset(); });
-      if (code == "overloaded") close_code = websocket::close_code::try_again_later;
       if (code == "shutdown") close_code = websocket::close_code::going_away;
       close_after_writes(close_code);
     }

@@ -4,14 +4,16 @@
 #include <string>
 #include <vector>
 
+#include "model_args.hpp"
+
 namespace sentio::cli {
 
 struct AnalyzeArgs {
+  ModelArgs models;              // --speech-model ... --language, -j
   std::vector<std::string> inputs;
   std::string output;
   std::string format;            // "" = from the output's extension, json otherwise
   std::string table = "segments";  // CSV: segments or moments
-  std::string speech_model;      // "" = the shipped default
   std::string speaker_mode = "diarize";
   int speakers = 0;              // 0 = estimate
   double min_segment_s = 0.3;
@@ -19,17 +21,12 @@ struct AnalyzeArgs {
   double fps = 5.0;              // video frames analysed per second
   double window_s = 2.0;         // group-view window
   int detect_interval = 0;       // face detection every N analysed frames; 0 = every 0.4 s of video
-  std::string face_models;       // "" = the models fetched by scripts/setup
-  std::string expression_model;  // "" = <face_models>/emotion.json; else a json from `sentio train face`
   std::string transcript;        // given transcript (one media input, or on its own)
   bool transcribe = false;       // speech recognition for the words part
-  std::string text_model;        // "" = the shipped default
-  std::string language;          // --language: "" = the text model above, a language code, or "auto"
   std::string input_format;      // standard input: raw PCM format ("" = probe)
   int rate = 0, channels = 0;    // standard input: raw PCM rate and channels
   bool skip_existing = false;    // --skip-existing: resume a batch into -o DIR/
   double max_duration_s = 24 * 3600.0;  // longest input accepted (s); <= 0: no limit
-  int jobs = 0;
   bool quiet = false;
   std::string report;            // --report: HTML report file (one input) or folder (several); "" = none
   std::string generator;         // "sentio <version>"

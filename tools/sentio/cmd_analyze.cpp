@@ -176,26 +176,7 @@ int run_analyze(const AnalyzeArgs& a) {
 
   // Models load when first needed; a given path that does not exist is a usage error even when this run
   // would not need it (e.g. --text-model without a transcript).
-  for (const auto& [option, path] : {std::pair<const char*, const std::string&>{"--speech-model", a.speech_model},
-                                     {"--text-model", a.text_model},
-                                     {"--face-models", a.face_models},
-                                     {"--expression-model", a.expression_model}}) {
-    std::error_code ec;
-    if (!path.empty() && !std::filesystem::exists(path, ec))
-      throw InputError(std::string(option) + " '" + path + "': no such file or folder");
-  }
-  EngineOptions eo;
-  eo.speech_model = a.speech_model;
-  eo.face_models = a.face_models;
-  eo.expression_model = a.expression_model;
-  eo.text_model = a.text_model;
-  eo.language = a.language;
-  if (a.jobs < 0) throw InputError("-j: expected 0 (all cores) or a positive thread count");
-  eo.n_threads = a.jobs;
-  eo.log = [](LogLevel level, const std::string& message) {
-    std::fprintf(stderr, "sentio: %s%s\n", level == LogLevel::warning ? "warning: " : "", message.c_str());
-  };
-  const std::shared_ptr<const Engine> engine = Engine::create(eo);
+  const std::shared_ptr<const Engine> engine = make_engine(a.models);
   // Options are checked and the models the inputs need are loaded before the first input is decoded, so
   // a bad option or model file is one usage error, not a failure of every input.
   (void)Session(engine, so);
@@ -262,8 +243,6 @@ Runner add_analyze_command(CLI::App& app) {
                   "With --format csv: segments (one row per speech segment) or moments (one row per moment: person, "
                   "each modality's label, the fused call, agreement, compound, explanation)")
       ->capture_default_str();
-  cmd->add_option("--speech-model", args->speech_model,
-                  "Speech-emotion model from 'sentio train ser' (default: the shipped model, models/ser/)");
   cmd->add_option("--speaker-mode", args->speaker_mode,
                   "diarize: find the speakers of the mono mix; channels: one speaker per channel (stereo calls); "
                   "single: one speaker")
@@ -280,22 +259,12 @@ Runner add_analyze_command(CLI::App& app) {
                   "a lost face triggers detection); 1 = every frame, 0 = every 0.4 s of video")
       ->capture_default_str();
   cmd->add_option("--window", args->window_s, "Length of the group-view windows over all faces (s)")->capture_default_str();
-  cmd->add_option("--face-models", args->face_models,
-                  "Folder with blazeface/facemesh/emotion .json+.bin (default: the models fetched by scripts/setup)");
-  cmd->add_option("--expression-model", args->expression_model,
-                  "Expression model json (e.g. DIR/emotion.json written by 'sentio train face') used instead of the "
-                  "face-model folder's emotion.json");
   cmd->add_option("--transcript", args->transcript,
                   "Transcript of the recording (SRT, WebVTT, JSON, CSV, MELD CSV or plain text, docs/TRANSCRIPTS.md): "
                   "adds the words part (text emotion per utterance). Without media inputs it is analysed on its own");
   cmd->add_flag("--transcribe", args->transcribe,
                 "Recognise the speech (pocketsphinx, English) of recordings without --transcript and add the words "
                 "part; slower (about 0.3 x real time per thread)");
-  cmd->add_option("--text-model", args->text_model, "Text-emotion model from 'sentio train text' (default: models/text/); a context model (--context) also gives each utterance's call in the dialogue context; a neural model (--type neural) finds each call's driving words by leaving words out");
-  cmd->add_option("--language", args->language,
-                  "Language of the words part: a BRIGHTER code or alias (de, es, zh, pt, ru, sv, ...; en = the default "
-                  "text model) selects that language's model from models/text/multilingual/; 'auto' detects it per "
-                  "transcript (English below confidence 0.5, with a warning). --text-model wins");
   cmd->add_option("--input-format", args->input_format,
                   "Standard input is raw PCM in this format: s16le, s32le or f32le (needs --rate and --channels); "
                   "default: probe the stream (WAV or anything FFmpeg reads from a pipe)");
@@ -312,7 +281,7 @@ Runner add_analyze_command(CLI::App& app) {
                   "Longest input accepted (s; 0 = no limit): longer files are refused before decoding, standard "
                   "input stops with an error after this much audio")
       ->capture_default_str();
-  cmd->add_option("-j,--jobs", args->jobs, "Threads (default: all cores)");
+  add_model_options(cmd, args->models);
   cmd->add_flag("-q,--quiet", args->quiet, "No progress bar");
   return [args] { return run_analyze(*args); };
 }

@@ -3,6 +3,7 @@
 //              [--idle-timeout S] [--max-session S] [model options] [-j N]
 // A thin layer over sentio::serve::Server (docs/SERVE.md): the engine from the model options, the server,
 // SIGINT/SIGTERM to stop it, the log on stderr.
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include <thread>
 
 #include "commands.hpp"
+#include "model_args.hpp"
 #include "sentio/core/error.hpp"
 #include "sentio/engine/engine.hpp"
 #include "sentio/serve/server.hpp"
@@ -24,8 +26,7 @@ struct ServeArgs {
   serve::ServerOptions server;
   std::string token_file;
   double max_body_mb = 512;
-  std::string speech_model, face_models, expression_model, text_model, language;
-  int jobs = 0;
+  ModelArgs models;
 };
 
 std::string read_token(const std::string& path) {
@@ -39,6 +40,13 @@ std::string read_token(const std::string& path) {
 }
 
 int run_serve(ServeArgs& a) {
+  // SIGINT and SIGTERM are taken by a thread that stops the server: blocked here, before any thread starts
+  // (threads inherit the mask), so that no other thread is killed by them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   if (!a.token_file.empty()) a.server.token = read_token(a.token_file);
   if (!(a.max_body_mb > 0)) throw InputError("--max-body-mb: expected a positive size");
   a.server.max_body_bytes = static_cast<std::size_t>(a.max_body_mb * 1024 * 1024);
@@ -49,27 +57,12 @@ int run_serve(ServeArgs& a) {
     std::error_code ec;
     std::filesystem::create_directories(a.server.results_dir, ec);
   }
-  EngineOptions eo;
-  eo.speech_model = a.speech_model;
-  eo.face_models = a.face_models;
-  eo.expression_model = a.expression_model;
-  eo.text_model = a.text_model;
-  eo.language = a.language;
-  eo.n_threads = a.jobs;
-  eo.log = [](LogLevel level, const std::string& m) {
-    std::fprintf(stderr, "sentio: %s%s\n", level == LogLevel::warning ? "warning: " : "", m.c_str());
-  };
-  const auto engine = Engine::create(eo);
+  const auto engine = make_engine(a.models);
   engine->preload(Modality::speech);  // the first stream should not wait for the model
   a.server.generator = std::string("sentio ") + SENTIO_VERSION;
+  a.server.analysis_threads = a.models.jobs > 0 ? a.models.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   a.server.log = [](const std::string& m) { std::fprintf(stderr, "sentio: %s\n", m.c_str()); };
 
-  // SIGINT and SIGTERM are taken by a thread that stops the server (blocked in every other thread).
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   serve::Server server(engine, a.server);
   std::printf("listening on http://%s:%d\n", a.server.host.c_str(), server.port());
   std::fflush(stdout);
@@ -107,12 +100,7 @@ Runner add_serve_command(CLI::App& app) {
   cmd->add_option("--idle-timeout", a->server.idle_timeout_s, "Close a stream without any message for this long (s)")
       ->capture_default_str();
   cmd->add_option("--max-session", a->server.max_session_s, "Longest stream (s)")->capture_default_str();
-  cmd->add_option("--speech-model", a->speech_model, "Speech-emotion model (default: the shipped model)");
-  cmd->add_option("--face-models", a->face_models, "Folder with the face models (default: those of scripts/setup)");
-  cmd->add_option("--expression-model", a->expression_model, "Expression model json replacing the folder's");
-  cmd->add_option("--text-model", a->text_model, "Text-emotion model (default: models/text/)");
-  cmd->add_option("--language", a->language, "Language of the words part (a code, or 'auto')");
-  cmd->add_option("-j,--jobs", a->jobs, "Threads of the engine (default: all cores)");
+  add_model_options(cmd, a->models);
   return [a] { return run_serve(*a); };
 }
 

@@ -54,6 +54,12 @@ struct EngineOptions {
   LogCallback log;
 };
 
+// Throws InputError when a model path of `options` (speech_model, face_models, expression_model,
+// text_model) is given but does not exist, naming it as `option_name(field)` says (e.g. "--speech-model"
+// for "speech_model"). Engine::create loads nothing, so a program calls this to report a mistyped path at
+// once rather than at the first recording that needs the model.
+void check_model_paths(const EngineOptions& options, const std::function<std::string(const std::string& field)>& option_name);
+
 // Which models a recording needs.
 enum class Modality { speech, faces, words, recognition };
 

@@ -43,7 +43,9 @@
   }
   function clear(e) { while (e.firstChild) e.removeChild(e.firstChild); }
   function color(label) { return COLORS[label] || OTHER; }
-  function swatch(label) { return h('span', { cls: 'sw', style: 'background:' + color(label), 'aria-hidden': 'true' }); }
+  function swatch(label) {
+    return label ? h('span', { cls: 'sw', style: 'background:' + color(label), 'aria-hidden': 'true' }) : null;
+  }
   function pct(x) { return typeof x === 'number' ? Math.round(100 * x) + '%' : '–'; }
   function fix(x, n) { return typeof x === 'number' ? x.toFixed(n) : '–'; }
   function fmtTime(t) {
@@ -178,8 +180,7 @@
       segments: [],        // segment events, in arrival order
       faces: {},           // track id -> face events
       speakerPerson: {},   // provisional speaker -> person, from moment events
-      cards: {},           // card key -> {el, end, source}
-      cardOrder: [],
+      cards: {},           // card key (person, else speaker) -> {el, end, source}
       explanations: [],
       labelsSeen: {},
       now: 0,              // seconds of audio sent
@@ -227,7 +228,6 @@
       var empty = byId('current-empty');
       if (empty) empty.parentNode.removeChild(empty);
       card = view.cards[key] = { el: h('div', { cls: 'card', 'data-person': key }) };
-      view.cardOrder.push(key);
       byId('current').appendChild(card.el);
     }
     card.end = call.end;
@@ -244,10 +244,8 @@
     var card = view.cards[from];
     if (!card || from === to) return;
     delete view.cards[from];
-    view.cardOrder.splice(view.cardOrder.indexOf(from), 1);
     if (view.cards[to]) { card.el.parentNode.removeChild(card.el); return; }
     view.cards[to] = card;
-    view.cardOrder.push(to);
     card.el.setAttribute('data-person', to);
   }
 
@@ -271,7 +269,7 @@
     setCard(key, { label: fused.label, confidence: fused.confidence, from: from, start: m.start, end: m.end,
       source: 'moment' });
     if (m.explanation) {
-      view.explanations.unshift({ who: key, label: fused.label, start: m.start, end: m.end, text: m.explanation });
+      view.explanations.unshift({ label: fused.label, start: m.start, end: m.end, text: m.explanation });
       view.explanations.length = Math.min(view.explanations.length, MAX_EXPLANATIONS);
       renderExplanations();
     }
@@ -287,6 +285,14 @@
     var speech = doc.speech || {};
     (speech.segments || []).forEach(function (x) { noteLabel(x.label); });
     renderSummary(doc);
+  }
+
+  // The document of a result event: the event's own fields but type and payload_id (docs/SERVE.md, as the
+  // last line of `sentio analyze --format jsonl`).
+  function resultDocument(ev) {
+    var doc = {};
+    Object.keys(ev).forEach(function (k) { if (k !== 'type' && k !== 'payload_id') doc[k] = ev[k]; });
+    return doc;
   }
 
   function errorText(ev) { return 'Server error (' + (ev.code || 'unknown') + '): ' + (ev.message || ''); }
@@ -327,12 +333,21 @@
       l.items.push({ cls: 'seg', start: x.start, end: x.end, label: x.label, confidence: x.confidence,
         who: l.name });
     });
+    // A face's observations with the same label, no more than 1.5 frame intervals apart, make one run.
     faces.forEach(function (f) {
-      var l = lane('f:' + f.track, 'face ' + f.track + (f.person ? ' · ' + f.person : ''));
+      var l = lane('f:' + f.track, 'face ' + f.track + (f.person ? ' · ' + f.person : '')), run = null;
       f.obs.forEach(function (o) {
-        l.items.push({ cls: 'obs', start: o.time, end: o.time + 1 / fps, label: o.label, confidence: o.confidence,
-          who: l.name });
+        if (run && run.label === o.label && o.time - run.end <= 0.5 / fps) {
+          run.end = o.time + 1 / fps;
+          run.sum += o.confidence;
+          run.frames += 1;
+        } else {
+          run = { cls: 'obs', start: o.time, end: o.time + 1 / fps, label: o.label, sum: o.confidence, frames: 1,
+            who: l.name };
+          l.items.push(run);
+        }
       });
+      l.items.forEach(function (it) { it.confidence = it.sum / it.frames; });
     });
     return out;
   }
@@ -377,7 +392,8 @@
         svg.appendChild(s('rect', { cls: it.cls, 'data-label': it.label, x: x(it.start), y: y + inset,
           width: Math.max(1.5, x(it.end) - x(it.start)), height: LANE - 2 * inset, fill: color(it.label) }, [
           s('title', { text: it.who + ', ' + it.start.toFixed(2) + '–' + it.end.toFixed(2) + ' s: ' + it.label +
-            ' (' + pct(it.confidence) + ')' })]));
+            ' (' + (it.frames ? 'mean ' + pct(it.confidence) + ' over ' + it.frames + ' frame(s)' : pct(it.confidence)) +
+            ')' })]));
       });
     });
     if (!all.length) {
@@ -402,7 +418,7 @@
     box.setAttribute('data-key', key);
     clear(box);
     labels.forEach(function (l) { box.appendChild(h('span', {}, [swatch(l), l])); });
-    if (other) box.appendChild(h('span', {}, [swatch(''), 'other']));
+    if (other) box.appendChild(h('span', {}, [swatch('other'), 'other']));
   }
 
   function renderSegmentRows() {
@@ -551,7 +567,7 @@
         case 'face': onFace(ev); break;
         case 'warning': showNote(ev.message || ''); break;
         case 'error': st.errorShown = true; showError(errorText(ev)); break;
-        case 'result': st.result = true; onResult(ev.document || {}); break;
+        case 'result': st.result = true; onResult(resultDocument(ev)); break;
         default: break;   // utterances (this page sends no words) and types added later
       }
       dirty();
@@ -604,7 +620,7 @@
       canvas.width = Math.round(video.videoWidth * scale);
       canvas.height = Math.round(video.videoHeight * scale);
       canvas.getContext('2d').drawImage(video, 0, 0, canvas.width, canvas.height);
-      var time = new Float64Array([Math.max(0, st.ctx.currentTime - st.t0)]);
+      var time = Math.max(0, st.ctx.currentTime - st.t0);   // on the audio's clock, from the stream's start
       busy = true;
       canvas.toBlob(function (blob) {
         if (!blob) { busy = false; return; }
@@ -617,10 +633,10 @@
       }, 'image/jpeg', 0.8);
     }, FRAME_INTERVAL_MS);
   }
-  // The 8 bytes of a Float64Array of one value, little-endian whatever the machine's order.
-  function littleEndian(f64) {
+  // A number as 8 bytes: little-endian IEEE double.
+  function littleEndian(x) {
     var out = new ArrayBuffer(8);
-    new DataView(out).setFloat64(0, f64[0], true);
+    new DataView(out).setFloat64(0, x, true);
     return out;
   }
 
