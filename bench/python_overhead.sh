@@ -6,7 +6,8 @@
 #    (one DataFrame);
 #  * analysis: `sentio analyze -q -j 2 @LIST -o DIR` vs Analyzer(jobs=2).process_files(paths) with each
 #    document written to DIR (the first ANALYSIS_FILES files; default all).
-# Whole processes are timed (start-up and import included), medians of RUNS runs.
+# Whole processes are timed (start-up and imports included), and, for Python, also the work after the imports
+# (`import sentio` loads numpy and pandas: about 0.5 s). Medians of RUNS runs.
 #   bench/python_overhead.sh [RUNS=3]     (writes bench/python_overhead.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,16 +40,18 @@ for kind in features analysis; do
   for ((r = 0; r < runs; r++)); do
     if [[ $kind == features ]]; then
       cli+=("$(wall build/sentio features -q -j 2 @"$tmp/all.lst" -o /dev/null)")
-      python+=("$(wall "$py" bench/python_overhead.py features "$tmp/all.lst" 2)")
+      python+=("$(CALL_TIME_FILE="$tmp/call.features" wall "$py" bench/python_overhead.py features "$tmp/all.lst" 2)")
     else
       rm -rf "$tmp/out" && mkdir "$tmp/out"
       cli+=("$(wall build/sentio analyze -q -j 2 @"$tmp/analysis.lst" -o "$tmp/out")")
       rm -rf "$tmp/out" && mkdir "$tmp/out"
-      python+=("$(wall "$py" bench/python_overhead.py analysis "$tmp/analysis.lst" 2 "$tmp/out")")
+      python+=("$(CALL_TIME_FILE="$tmp/call.analysis" wall "$py" bench/python_overhead.py analysis "$tmp/analysis.lst" 2 "$tmp/out")")
     fi
   done
   t[$kind.cli]=$(median "${cli[@]}")
   t[$kind.py]=$(median "${python[@]}")
+  mapfile -t calls < "$tmp/call.$kind"
+  t[$kind.call]=$(median "${calls[@]}")
   t[$kind.runs]="cli ${cli[*]} / python ${python[*]}"
 done
 
@@ -58,13 +61,13 @@ out=${OUT:-bench/python_overhead.md}
   echo
   echo "Command: \`bench/python_overhead.sh $runs\`${ANALYSIS_FILES:+ with ANALYSIS_FILES=$ANALYSIS_FILES}. Medians of $runs runs; command line and Python alternate."
   echo
-  echo "| job | files | command line (s) | Python (s) | overhead |"
-  echo "|---|---:|---:|---:|---:|"
+  echo "| job | files | command line (s) | Python, whole process (s) | overhead | Python, after the imports (s) | overhead |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
   for kind in features analysis; do
     n=$n_files
     [[ $kind == analysis ]] && n=$n_analysis
-    awk -v k="$kind" -v n="$n" -v c="${t[$kind.cli]}" -v p="${t[$kind.py]}" \
-      'BEGIN{printf "| %s | %d | %.2f | %.2f | %+.1f%% |\n", k, n, c, p, 100*(p-c)/c}'
+    awk -v k="$kind" -v n="$n" -v c="${t[$kind.cli]}" -v p="${t[$kind.py]}" -v q="${t[$kind.call]}" \
+      'BEGIN{printf "| %s | %d | %.2f | %.2f | %+.1f%% | %.2f | %+.1f%% |\n", k, n, c, p, 100*(p-c)/c, q, 100*(q-c)/c}'
   done
   echo
   echo "Runs (s): features: ${t[features.runs]}; analysis: ${t[analysis.runs]}."

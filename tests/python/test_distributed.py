@@ -88,7 +88,7 @@ def inputs(tmp_path_factory):
 def test_features_equal_local_run(client, inputs):
     paths, bad = inputs
     local = sentio.Features().process_files(paths, errors="record")
-    for batch_size in (1, 4):
+    for batch_size in (None, 1, 4):
         df = sd.process_files(paths, client, progress=False, batch_size=batch_size)
         pdt.assert_frame_equal(df, local)
         # rows in input order, the repeated path twice
