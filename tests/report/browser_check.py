@@ -148,21 +148,23 @@ async def check_player(page):
     return found
 
 
-def problems_in(events):
+def problems_in(events, allowed_url=lambda url: url.startswith(("file:", "data:")), warnings=False):
+    """Uncaught exceptions, console and browser errors (and warnings, with `warnings`), and requests to URLs
+    that `allowed_url` refuses."""
+    levels = ("error", "assert", "warning") if warnings else ("error", "assert")
     found = []
     for e in events:
         m, p = e["method"], e.get("params", {})
         if m == "Runtime.exceptionThrown":
             d = p["exceptionDetails"]
             found.append("uncaught exception: " + d.get("exception", {}).get("description", d.get("text", "")))
-        elif m == "Runtime.consoleAPICalled" and p.get("type") in ("error", "assert"):
-            found.append("console error: " + " ".join(str(a.get("value", a.get("description", ""))) for a in p["args"]))
-        elif m == "Log.entryAdded" and p["entry"]["level"] == "error":
-            found.append(f"browser error ({p['entry'].get('source')}): {p['entry']['text']}")
-        elif m == "Network.requestWillBeSent":
-            url = p["request"]["url"]
-            if not (url.startswith("file:") or url.startswith("data:")):
-                found.append("network request: " + url)
+        elif m == "Runtime.consoleAPICalled" and p.get("type") in levels:
+            found.append(f"console {p['type']}: " +
+                         " ".join(str(a.get("value", a.get("description", ""))) for a in p["args"]))
+        elif m == "Log.entryAdded" and p["entry"]["level"] in levels:
+            found.append(f"browser {p['entry']['level']} ({p['entry'].get('source')}): {p['entry']['text']}")
+        elif m == "Network.requestWillBeSent" and not allowed_url(p["request"]["url"]):
+            found.append("network request: " + p["request"]["url"])
     return found
 
 

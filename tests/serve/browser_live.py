@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT / "tests" / "report"))
 # Page (the DevTools client), png_stats and chromium_path come from the report's browser check; importing it
 # exits with 77 when python3-websockets is missing.
 from browser_check import Page, chromium_path, png_stats, skip  # noqa: E402
+from browser_check import problems_in as report_problems_in  # noqa: E402
 
 import websockets  # noqa: E402  (present: browser_check skipped otherwise)
 
@@ -220,20 +221,10 @@ def local_url(url):
 
 def problems_in(events):
     """Console errors and warnings, exceptions, requests elsewhere than 127.0.0.1, failed loads."""
-    found = []
+    found = report_problems_in(events, allowed_url=local_url, warnings=True)
     for e in events:
         m, p = e["method"], e.get("params", {})
-        if m == "Runtime.exceptionThrown":
-            d = p["exceptionDetails"]
-            found.append("uncaught exception: " + d.get("exception", {}).get("description", d.get("text", "")))
-        elif m == "Runtime.consoleAPICalled" and p.get("type") in ("error", "assert", "warning"):
-            found.append(f"console {p['type']}: " +
-                         " ".join(str(a.get("value", a.get("description", ""))) for a in p["args"]))
-        elif m == "Log.entryAdded" and p["entry"]["level"] in ("error", "warning"):
-            found.append(f"browser {p['entry']['level']} ({p['entry'].get('source')}): {p['entry']['text']}")
-        elif m == "Network.requestWillBeSent" and not local_url(p["request"]["url"]):
-            found.append("request to another host: " + p["request"]["url"])
-        elif m == "Network.webSocketCreated" and not local_url(p["url"]):
+        if m == "Network.webSocketCreated" and not local_url(p["url"]):
             found.append("WebSocket to another host: " + p["url"])
         elif m == "Network.responseReceived" and p["response"]["status"] >= 400:
             found.append(f"{p['response']['url']} answered {p['response']['status']}")
