@@ -403,6 +403,23 @@ TEST_F(Serve, IdleStreamsTimeOut) {
   EXPECT_EQ(ev.back()["code"], "timeout");
 }
 
+TEST_F(Serve, EventsPilingUpForAClientThatDoesNotReadDropIt) {
+  ServerOptions o;
+  o.max_outgoing_bytes = 10;  // so that one unread event is already too many (the default is 8 MiB)
+  start(o);
+  Client c(port_);
+  c.text(start_message());
+  c.text("{not json");  // answered with an error event, which cannot be queued
+  std::string metrics;
+  for (int i = 0; i < 200 && metrics.find("slow_consumer") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    metrics = request(http::verb::get, "/metrics").body;
+  }
+  EXPECT_NE(metrics.find("sentio_errors_total{code=\"slow_consumer\"} 1"), std::string::npos);
+  EXPECT_TRUE(c.events().empty()) << "the connection was dropped";
+  EXPECT_EQ(request(http::verb::get, "/healthz").status, 200);
+}
+
 TEST_F(Serve, StopTellsOpenStreams) {
   start();
   Client c(port_);
