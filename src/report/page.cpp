@@ -21,11 +21,11 @@ std::string csp_hash(std::string_view content) {
 }  // namespace
 
 std::string assemble_page(const PageParts& parts) {
-  const std::string_view css = asset_css(), js = asset_js();
+  const std::string_view css = asset_text("report.css"), js = asset_text("report.js");
   std::string csp = "default-src 'none'; script-src " + csp_hash(js) + "; style-src " + csp_hash(css) +
                     "; img-src data:; media-src " + (parts.media_source.empty() ? "'none'" : parts.media_source) +
                     "; base-uri 'none'; form-action 'none'";
-  const std::string_view tpl = asset_html();
+  const std::string_view tpl = asset_text("report.html");
   std::string out;
   out.reserve(tpl.size() + css.size() + js.size() + parts.view_json.size() + parts.result_json.size() +
               parts.meta_json.size() + 1024);

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// The page template, compiled in from src/report/assets/ (embed_assets.cmake generates the definitions).
+// The page template, compiled in from src/report/assets/ (cmake/EmbedText.cmake generates the definition).
 #include <string_view>
 
 namespace sentio::report::detail {
 
-std::string_view asset_html();  // report.html with {{...}} placeholders (report_page.cpp fills them)
-std::string_view asset_css();
-std::string_view asset_js();
+// The text of assets/<name>: report.html (with {{...}} placeholders, which page.cpp fills), report.css,
+// report.js; empty for another name.
+std::string_view asset_text(std::string_view name);
 
 }  // namespace sentio::report::detail

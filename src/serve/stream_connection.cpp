@@ -370,7 +370,7 @@ class StreamConnection : public std::enable_shared_from_this<StreamConnection> {
     if (done_ || closing_) return;
     st_.metrics.error(code);
     nlohmann::json j{{"type", "error"}, {"code", code}, {"message", message}};
-    send(with_payload(j.dump(), payload_json_.empty() ? "\"\"" : payload_json_), "error");
+    send(with_payload(j.dump(), payload_json_), "error");
     if (close) {
       ended_ = true;
       net::post(work_, [self = shared_from_this()] { self->session_.reset(); });
