@@ -59,7 +59,8 @@ class Result:
     @property
     def segments(self):
         """Speech segments: one row per segment, the columns of the command line's CSV segments table
-        (file, start, end, speaker, channel, label, confidence, valence, arousal, vad_confidence, p_<label>...)."""
+        (file, start, end, speaker, channel, label, confidence, valence, arousal, vad_confidence, uncertain,
+        p_<label>...)."""
         return pd.read_csv(io.StringIO(self.to_csv("segments")))
 
     @property
@@ -193,12 +194,12 @@ class Analyzer:
 
     Options (all optional): speech_model, face_models, expression_model, text_model, language, jobs,
     speaker_mode ("diarize", "channels", "single"), speakers, min_segment, max_segment, fps,
-    detect_interval, window, transcribe, max_duration. The models load once, when first needed, and are
+    detect_interval, window, transcribe, max_duration, min_confidence. The models load once, when first needed, and are
     shared by every call and session of this Analyzer (and by threads: calls release the GIL)."""
 
     OPTIONS = ("speech_model", "face_models", "expression_model", "text_model", "language", "jobs", "speaker_mode",
                "speakers", "min_segment", "max_segment", "fps", "detect_interval", "window", "transcribe",
-               "max_duration")
+               "max_duration", "min_confidence")
 
     def __init__(self, **options):
         unknown = sorted(set(options) - set(self.OPTIONS))

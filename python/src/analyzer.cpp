@@ -109,7 +109,7 @@ class Analyzer {
   Analyzer(const std::string& speech_model, const std::string& face_models, const std::string& expression_model,
            const std::string& text_model, const std::string& language, int jobs, const std::string& speaker_mode,
            int speakers, double min_segment, double max_segment, double fps, int detect_interval, double window,
-           bool transcribe, double max_duration) {
+           bool transcribe, double max_duration, double min_confidence) {
     if (jobs < 0) throw InputError("jobs: expected 0 (all cores) or a positive thread count");
     if (!(max_duration >= 0)) throw InputError("max_duration: expected a length in seconds, or 0 for no limit");
     EngineOptions eo;
@@ -125,6 +125,7 @@ class Analyzer {
     so.speaker_mode = analysis::parse_speaker_mode(speaker_mode);
     so.speakers = speakers;
     so.min_segment_s = min_segment;
+    so.min_confidence = static_cast<float>(min_confidence);
     so.max_segment_s = max_segment;
     so.fps = fps;
     so.detect_interval = detect_interval;
@@ -197,14 +198,14 @@ void bind_analyzer(py::module_& m) {
   py::class_<Analyzer>(m, "Analyzer")
       .def(py::init<const std::string&, const std::string&, const std::string&, const std::string&,
                     const std::string&, int, const std::string&, int, double, double, double, int, double, bool,
-                    double>(),
+                    double, double>(),
            py::kw_only(), py::arg("speech_model") = "", py::arg("face_models") = "",
            py::arg("expression_model") = "", py::arg("text_model") = "", py::arg("language") = "",
            py::arg("jobs") = 0, py::arg("speaker_mode") = "diarize", py::arg("speakers") = d.session.speakers,
            py::arg("min_segment") = d.session.min_segment_s, py::arg("max_segment") = d.session.max_segment_s,
            py::arg("fps") = d.session.fps, py::arg("detect_interval") = d.session.detect_interval,
            py::arg("window") = d.session.window_s, py::arg("transcribe") = d.session.transcribe,
-           py::arg("max_duration") = d.max_duration_s)
+           py::arg("max_duration") = d.max_duration_s, py::arg("min_confidence") = d.session.min_confidence)
       .def("process_file", &Analyzer::process_file, py::arg("path"), py::arg("transcript") = "")
       .def("process_signal", &Analyzer::process_signal, py::arg("signal"), py::arg("sampling_rate"),
            py::arg("name") = "signal")

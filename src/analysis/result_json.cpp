@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sentio/analysis/result_writer.hpp"
+#include "sentio/core/csv.hpp"
 #include "sentio/core/error.hpp"
 #include "sentio/core/labels.hpp"
 
@@ -42,6 +43,7 @@ ordered_json segment_json(const SpeechSegment& seg, const std::vector<std::strin
   if (seg.channel >= 0) o["channel"] = seg.channel;
   o["label"] = seg.label;
   o["confidence"] = score4(seg.confidence);
+  o["uncertain"] = seg.uncertain;
   o["valence"] = score4(seg.valence);
   o["arousal"] = score4(seg.arousal);
   o["vad_confidence"] = score4(seg.vad_confidence);
@@ -89,7 +91,9 @@ ordered_json speech_json(const SpeechResult& s) {
     o["speaker"] = sp.speaker;
     o["segments"] = sp.n_segments;
     o["speech_s"] = time3(sp.speech_s);
-    o["dominant_label"] = sp.dominant_label;
+    o["uncertain_segments"] = sp.n_uncertain;
+    o["uncertain_s"] = time3(sp.uncertain_s);
+    o["dominant_label"] = sp.dominant_label.empty() ? ordered_json(nullptr) : ordered_json(sp.dominant_label);
     o["mean_valence"] = score4(sp.mean_valence);
     o["mean_arousal"] = score4(sp.mean_arousal);
     o["mean_probabilities"] = by_label(s.labels, sp.mean_probabilities, score4);
@@ -310,16 +314,6 @@ ordered_json text_json(const TextResult& t) {
   return j;
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string number(double x, int decimals) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", decimals, x);
@@ -435,7 +429,7 @@ std::string result_event(const AnalysisResult& result, const std::string& genera
 std::string to_csv(const AnalysisResult& result, CsvTable table) {
   if (table == CsvTable::moments) return moments_csv(result);
   std::ostringstream out;
-  out << "file,start,end,speaker,channel,label,confidence,valence,arousal,vad_confidence";
+  out << "file,start,end,speaker,channel,label,confidence,valence,arousal,vad_confidence,uncertain";
   if (result.speech)
     for (const std::string& label : result.speech->labels) out << ",p_" << label;
   out << "\n";
@@ -444,7 +438,7 @@ std::string to_csv(const AnalysisResult& result, CsvTable table) {
     out << csv_field(result.input.path) << ',' << number(s.start, 3) << ',' << number(s.end, 3) << ','
         << csv_field(s.speaker) << ',' << (s.channel >= 0 ? std::to_string(s.channel) : std::string()) << ','
         << s.label << ',' << number(s.confidence, 4) << ',' << number(s.valence, 4) << ',' << number(s.arousal, 4)
-        << ',' << number(s.vad_confidence, 4);
+        << ',' << number(s.vad_confidence, 4) << ',' << (s.uncertain ? "true" : "false");
     for (float p : s.probabilities) out << ',' << number(p, 4);
     out << "\n";
   }

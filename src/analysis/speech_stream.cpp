@@ -153,8 +153,9 @@ std::string speaker_name(SpeakerMode mode, int id) {
   return (mode == SpeakerMode::channels ? "ch" : "S") + std::to_string(id + 1);
 }
 
-SpeechSegment make_segment(const Piece& p, SpeakerMode mode, int speaker, std::vector<float> probabilities,
-                           const std::vector<std::string>& labels) {
+SpeechSegment make_segment(const Piece& p, const SpeechAnalysisOptions& options, int speaker,
+                           std::vector<float> probabilities, const std::vector<std::string>& labels) {
+  const SpeakerMode mode = options.speaker_mode;
   SpeechSegment s;
   s.start = p.speaker.segment.start;
   s.end = p.speaker.segment.end;
@@ -163,6 +164,7 @@ SpeechSegment make_segment(const Piece& p, SpeakerMode mode, int speaker, std::v
   s.vad_confidence = p.vad_confidence;
   s.probabilities = std::move(probabilities);
   decide_segment(s, labels);
+  s.uncertain = s.confidence < options.min_confidence || s.end - s.start < options.min_emotion_s;
   s.measures = p.measures;
   s.energy_db = p.energy_db;
   return s;
@@ -286,7 +288,7 @@ struct SpeechStream::Impl {
     }
     const std::vector<std::vector<float>> probabilities = model.predict(evidence, speakers);
     for (std::size_t i = first_new; i < pieces.size(); ++i)
-      update.segments.push_back(make_segment(pieces[i], options.speaker_mode, pieces[i].provisional,
+      update.segments.push_back(make_segment(pieces[i], options, pieces[i].provisional,
                                              probabilities[i], model.labels()));
     for (auto& w : words)
       if (w) update.utterances.push_back(std::move(*w));
@@ -378,7 +380,7 @@ struct SpeechStream::Impl {
     SENTIO_ASSERT(probabilities.size() == order.size());
     r.segments.reserve(order.size());
     for (std::size_t k = 0; k < order.size(); ++k)
-      r.segments.push_back(make_segment(pieces[order[k]], options.speaker_mode, speakers[k], probabilities[k], r.labels));
+      r.segments.push_back(make_segment(pieces[order[k]], options, speakers[k], probabilities[k], r.labels));
     r.timeline = build_timeline(r.segments);
     r.speakers = summarise_speakers(r.segments, r.labels);
     return r;

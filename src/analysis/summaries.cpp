@@ -42,6 +42,10 @@ std::vector<TimelineEntry> build_timeline(const std::vector<SpeechSegment>& segm
   std::map<std::string, std::size_t> open;  // speaker -> index of the speaker's latest entry
   for (std::size_t i = 0; i < segments.size(); ++i) {
     const SpeechSegment& s = segments[i];
+    if (s.uncertain) {  // no emotion call: no entry, and the speaker's entry does not run across it
+      open.erase(s.speaker);
+      continue;
+    }
     auto it = open.find(s.speaker);
     if (it != open.end() && entries[it->second].label == s.label) {
       TimelineEntry& e = entries[it->second];
@@ -91,14 +95,21 @@ std::vector<SpeakerSummary> summarise_speakers(const std::vector<SpeechSegment>&
     const double d = s.end - s.start;
     ++summary.n_segments;
     summary.speech_s += d;
+    if (s.uncertain) {
+      ++summary.n_uncertain;
+      summary.uncertain_s += d;
+      continue;
+    }
     for (std::size_t k = 0; k < labels.size(); ++k) {
       summary.mean_probabilities[k] += static_cast<float>(d) * s.probabilities[k];
       if (labels[k] == s.label) summary.label_seconds[k] += d;
     }
   }
   for (SpeakerSummary& summary : out) {
-    if (summary.speech_s > 0)
-      for (float& p : summary.mean_probabilities) p /= static_cast<float>(summary.speech_s);
+    const double certain_s = summary.speech_s - summary.uncertain_s;
+    if (summary.n_uncertain == summary.n_segments) continue;  // no call: dominant_label stays ""
+    if (certain_s > 0)
+      for (float& p : summary.mean_probabilities) p /= static_cast<float>(certain_s);
     // The mean of the per-segment coordinates equals the coordinates of the mean probabilities,
     // since both are linear in the probabilities.
     const Decision d = decide(labels, summary.mean_probabilities);

@@ -29,4 +29,14 @@ std::vector<std::string> split_csv_line(const std::string& line) {
   return fields;
 }
 
+std::string csv_field(const std::string& field) {
+  if (field.find_first_of(",\"\n\r") == std::string::npos) return field;
+  std::string out = "\"";
+  for (char c : field) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
 }  // namespace sentio

@@ -39,6 +39,8 @@ void check_options(const SessionOptions& o) {
   if (!(o.fps > 0) || o.fps > 120) throw InputError("--fps: expected a rate in (0, 120] frames per second");
   if (o.detect_interval < 0) throw InputError("--detect-interval: expected 0 (automatic) or a positive frame count");
   if (!(o.window_s > 0)) throw InputError("--window: expected a positive length in seconds");
+  if (!(o.min_confidence >= 0 && o.min_confidence <= 1)) throw InputError("--min-confidence: expected a probability in [0, 1]");
+  if (!(o.min_emotion_s >= 0)) throw InputError("--min-emotion: expected a length >= 0 seconds");
 }
 
 }  // namespace
@@ -81,6 +83,8 @@ struct Session::Impl {
     speech_options.diarization.n_speakers = options.speakers;
     speech_options.segmenter.min_segment_s = options.min_segment_s;
     speech_options.segmenter.max_segment_s = options.max_segment_s;
+    speech_options.min_confidence = options.min_confidence;
+    speech_options.min_emotion_s = options.min_emotion_s;
     face_options.fps = options.fps;
     face_options.detect_interval = options.detect_interval;
     face_options.window_s = options.window_s;
@@ -340,6 +344,17 @@ struct Session::Impl {
       if (r.speech->status == "no_speech")
         warn("no speech found (silence, noise, or shorter than the minimum segment of " +
              seconds(options.min_segment_s) + ")");
+      std::size_t short_segments = 0, uncertain = 0;
+      for (const analysis::SpeechSegment& s : r.speech->segments) {
+        short_segments += s.end - s.start < options.min_emotion_s ? 1 : 0;
+        uncertain += s.uncertain ? 1 : 0;
+      }
+      if (short_segments > 0)
+        warn(std::to_string(short_segments) + " speech segment(s) shorter than " + seconds(options.min_emotion_s) +
+             ": too short for an emotion, marked uncertain");
+      if (uncertain > 0 && uncertain == r.speech->segments.size())
+        warn("every speech segment is uncertain (top probability below " + std::to_string(options.min_confidence).substr(0, 4) +
+             " or too short): no emotion is reported for the speech");
     }
     if (words) {
       r.text = words->result(r.speech ? &*r.speech : nullptr);

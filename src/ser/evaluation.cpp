@@ -14,14 +14,16 @@ namespace sentio::ser {
 Protocol parse_protocol(const std::string& name) {
   if (name == "loso") return Protocol::loso;
   if (name == "kfold-speaker") return Protocol::kfold_speaker;
+  if (name == "loco") return Protocol::loco;
   if (name == "split") return Protocol::split;
-  throw InputError("--protocol '" + name + "': expected loso, kfold-speaker or split");
+  throw InputError("--protocol '" + name + "': expected loso, kfold-speaker, loco or split");
 }
 
 const char* protocol_name(Protocol protocol) {
   switch (protocol) {
     case Protocol::loso: return "loso";
     case Protocol::kfold_speaker: return "kfold-speaker";
+    case Protocol::loco: return "loco";
     case Protocol::split: return "split";
   }
   return "?";
@@ -37,7 +39,7 @@ std::vector<Fold> make_speaker_folds(const std::vector<std::string>& speakers, P
                      std::to_string(distinct.size()));
   std::map<std::string, std::size_t> fold_of;
   std::size_t n_folds = distinct.size();
-  if (protocol == Protocol::loso) {
+  if (protocol == Protocol::loso || protocol == Protocol::loco) {
     for (std::size_t i = 0; i < distinct.size(); ++i) fold_of[distinct[i]] = i;
   } else {
     if (k < 2 || static_cast<std::size_t>(k) > distinct.size())
@@ -60,6 +62,23 @@ std::vector<Fold> make_speaker_folds(const std::vector<std::string>& speakers, P
     for (std::size_t g = 0; g < n_folds; ++g) (g == f ? folds[g].test : folds[g].train).push_back(r);
   }
   return folds;
+}
+
+std::vector<Fold> make_folds(const Dataset& data, Protocol protocol, int k, std::uint64_t seed) {
+  if (protocol != Protocol::loco) return make_speaker_folds(data.speakers, protocol, k, seed);
+  SENTIO_ASSERT(data.corpora.size() == data.size());
+  const std::set<std::string> corpora(data.corpora.begin(), data.corpora.end());
+  if (corpora.size() < 2)
+    throw InputError("--protocol loco needs manifests of at least 2 corpora (one folder each), the data has " +
+                     std::to_string(corpora.size()));
+  std::map<std::string, std::string> corpus_of;  // a speaker in two corpora would be on both sides of a fold
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    const auto [it, fresh] = corpus_of.emplace(data.speakers[i], data.corpora[i]);
+    if (!fresh && it->second != data.corpora[i])
+      throw InputError("--protocol loco: speaker '" + data.speakers[i] + "' occurs in corpora '" + it->second +
+                       "' and '" + data.corpora[i] + "'");
+  }
+  return make_speaker_folds(data.corpora, Protocol::loco, k, seed);
 }
 
 namespace {
@@ -123,7 +142,7 @@ EvalResult evaluate(const Dataset& data, const EvalOptions& options, const Linea
     for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
     predict_into(*model, data, all, result.labels, result.confusion, nullptr);
   } else {
-    for (const Fold& fold : make_speaker_folds(data.speakers, options.protocol, options.folds, options.train.seed)) {
+    for (const Fold& fold : make_folds(data, options.protocol, options.folds, options.train.seed)) {
       FoldResult fr;
       fr.test_speakers = fold.test_speakers;
       const LinearModel fold_model = train_linear(data, fold.train, options.train);

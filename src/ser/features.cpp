@@ -42,6 +42,7 @@ Dataset extract_egemaps(const Manifest& manifest, int n_threads) {
     data.labels.push_back(manifest.items[i].label);
     data.speakers.push_back(manifest.items[i].speaker);
     data.paths.push_back(manifest.items[i].path);
+    data.corpora.push_back(manifest.items[i].corpus);
   }
   return data;
 }

@@ -38,7 +38,8 @@ std::vector<std::vector<float>> LinearEmotionModel::logits(std::span<const Utter
   std::vector<std::vector<float>> out(evidence.size());
   std::vector<double> mean(d), sd(d), row(d);
   for (const auto& [spk, rows] : groups) {
-    const bool own = rows.size() >= kMinSpeakerUtterances || model_.population_mean.empty();
+    const bool shrink = !model_.within_speaker_std.empty();
+    const bool own = shrink || rows.size() >= kMinSpeakerUtterances || model_.population_mean.empty();
     if (own) {
       // Same statistics as normalise_per_speaker (training), over this speaker's utterances.
       std::fill(mean.begin(), mean.end(), 0.0);
@@ -56,6 +57,17 @@ std::vector<std::vector<float>> LinearEmotionModel::logits(std::span<const Utter
       mean = model_.population_mean;
       sd = model_.population_std;
     }
+    if (shrink) {
+      // n utterances of the speaker against a prior worth speaker_prior utterances at the population mean
+      // with the typical within-speaker spread.
+      const double n = static_cast<double>(rows.size()), k = model_.speaker_prior;
+      for (std::size_t f = 0; f < d; ++f) {
+        const double prior_sd = model_.within_speaker_std[f];
+        const double m = (n * mean[f] + k * model_.population_mean[f]) / (n + k);
+        sd[f] = std::sqrt((n * sd[f] * sd[f] + k * prior_sd * prior_sd) / (n + k));
+        mean[f] = m;
+      }
+    }
     for (std::size_t r : rows) {
       for (std::size_t f = 0; f < d; ++f) {
         const double v = evidence[r].functionals[f];
@@ -71,7 +83,11 @@ std::vector<std::vector<float>> LinearEmotionModel::logits(std::span<const Utter
 std::vector<std::vector<float>> LinearEmotionModel::predict(std::span<const UtteranceEvidence> evidence,
                                                             std::span<const int> speaker) const {
   std::vector<std::vector<float>> z = logits(evidence, speaker);
-  for (auto& row : z) row = softmax(row);
+  const auto t = static_cast<float>(model_.output_temperature);
+  for (auto& row : z) {
+    for (float& v : row) v /= t;
+    row = softmax(row);
+  }
   return z;
 }
 

@@ -97,6 +97,8 @@ Manifest read_manifest(const std::string& manifest_path) {
   std::ifstream in(manifest_path);
   if (!in) throw InputError("manifest '" + manifest_path + "': cannot open (missing or unreadable)");
   const fs::path base = fs::path(manifest_path).parent_path();
+  std::error_code abs_ec;
+  const std::string corpus = fs::absolute(fs::path(manifest_path), abs_ec).parent_path().filename().string();
   std::string line;
   if (!std::getline(in, line)) throw InputError("manifest '" + manifest_path + "': empty file");
   if (!line.empty() && line.back() == '\r') line.pop_back();
@@ -148,7 +150,8 @@ Manifest read_manifest(const std::string& manifest_path) {
       m.problems.push_back(where + "empty speaker, row skipped");
       continue;
     }
-    m.items.push_back(ManifestItem{p.string(), speaker, field(c_gender), *label, field(c_language), field(c_text)});
+    m.items.push_back(ManifestItem{p.string(), speaker, field(c_gender), *label, field(c_language), field(c_text),
+                                   corpus});
   }
   return m;
 }
@@ -163,6 +166,24 @@ Manifest read_manifests(const std::vector<std::string>& manifest_paths) {
     all.problems.insert(all.problems.end(), m.problems.begin(), m.problems.end());
   }
   return all;
+}
+
+ClassSet parse_class_set(const std::string& name) {
+  if (name == "all") return ClassSet::all;
+  if (name == "core") return ClassSet::core;
+  throw InputError("--classes '" + name + "': expected core or all");
+}
+
+std::string core_label(const std::string& label) {
+  // Calm is low-arousal, neutral-valence speech; EmoDB's boredom is read as flat, disengaged speech. Both are
+  // closest to neutral among the core labels (docs/SER.md).
+  if (label == "calm" || label == "boredom") return "neutral";
+  return label;
+}
+
+void apply_class_set(Manifest& manifest, ClassSet set) {
+  if (set == ClassSet::all) return;
+  for (ManifestItem& item : manifest.items) item.label = core_label(item.label);
 }
 
 }  // namespace sentio::ser

@@ -12,7 +12,13 @@
 //   hyper         {"l2": >= 0, "max_iterations": >= 0, "tolerance": > 0, "balanced": bool, "seed": uint}
 //   n_train       rows trained on (informative)
 //   population_mean, population_std  (optional) n_features finite numbers each, std >= 0: raw-feature
-//                 statistics of the training rows, the normalisation fallback for speakers with few clips
+//                 statistics of the training rows, the normalisation prior for speakers with few clips
+//   within_speaker_std, speaker_prior  (optional, together) n_features numbers >= 0: the pooled
+//                 within-speaker std of the training rows; a number >= 0: the prior's weight in utterances.
+//                 With them, a speaker's statistics are shrunk towards the population (linear_emotion_model.hpp);
+//                 without, speakers with fewer than 4 clips use the population statistics.
+//   output_temperature, calibrated_on  (optional) a number in (0, 100]: predicted probabilities are
+//                 softmax(logits / output_temperature); a string naming the held-out data it was fitted on.
 #include <cmath>
 #include <fstream>
 #include <set>
@@ -102,6 +108,15 @@ std::string model_to_json(const LinearModel& model) {
     j["population_mean"] = model.population_mean;
     j["population_std"] = model.population_std;
   }
+  if (!model.within_speaker_std.empty()) {
+    SENTIO_ASSERT(model.within_speaker_std.size() == model.n_features && !model.population_mean.empty());
+    j["within_speaker_std"] = model.within_speaker_std;
+    j["speaker_prior"] = model.speaker_prior;
+  }
+  if (model.output_temperature != 1.0 || !model.calibrated_on.empty()) {
+    j["output_temperature"] = model.output_temperature;
+    j["calibrated_on"] = model.calibrated_on;
+  }
   return j.dump(1) + "\n";  // nlohmann prints doubles with round-trip precision
 }
 
@@ -177,6 +192,25 @@ LinearModel model_from_json(const std::string& text, const std::string& source) 
     m.population_std = number_array(need(j, "population_std", source), m.n_features, "field 'population_std'", source);
     for (double v : m.population_std)
       if (v < 0) fail(source, "field 'population_std' has a negative value");
+  }
+  if (j.contains("within_speaker_std") || j.contains("speaker_prior")) {
+    if (m.population_mean.empty()) fail(source, "field 'within_speaker_std' needs 'population_mean'");
+    m.within_speaker_std =
+        number_array(need(j, "within_speaker_std", source), m.n_features, "field 'within_speaker_std'", source);
+    for (double v : m.within_speaker_std)
+      if (v < 0) fail(source, "field 'within_speaker_std' has a negative value");
+    m.speaker_prior = need_number(j, "speaker_prior", source);
+    if (!(m.speaker_prior >= 0 && m.speaker_prior <= 1e6)) fail(source, "field 'speaker_prior' must be in [0, 1e6]");
+    m.options.speaker_prior = m.speaker_prior;
+  }
+  if (j.contains("output_temperature")) {
+    m.output_temperature = need_number(j, "output_temperature", source);
+    if (!(m.output_temperature > 0 && m.output_temperature <= 100))
+      fail(source, "field 'output_temperature' must be in (0, 100]");
+  }
+  if (j.contains("calibrated_on")) {
+    if (!j["calibrated_on"].is_string()) fail(source, "field 'calibrated_on' must be a string");
+    m.calibrated_on = j["calibrated_on"].get<std::string>();
   }
   return m;
 }

@@ -60,13 +60,14 @@ double fit_temperature(std::span<const float> logits, std::size_t k, std::span<c
 }
 
 std::vector<float> combine(std::span<const float> linear_logits, double linear_temperature,
-                           std::span<const float> neural_logits, double neural_temperature, double linear_weight) {
+                           std::span<const float> neural_logits, double neural_temperature, double linear_weight,
+                           double output_temperature) {
   SENTIO_ASSERT(linear_logits.size() == neural_logits.size() && linear_weight >= 0 && linear_weight <= 1);
   const std::vector<double> a = log_softmax(linear_logits, linear_temperature);
   const std::vector<double> b = log_softmax(neural_logits, neural_temperature);
   std::vector<float> s(a.size());
   for (std::size_t c = 0; c < a.size(); ++c) s[c] = static_cast<float>(linear_weight * a[c] + (1 - linear_weight) * b[c]);
-  const std::vector<double> l = log_softmax(s, 1.0);
+  const std::vector<double> l = log_softmax(s, output_temperature);
   std::vector<float> p(l.size());
   for (std::size_t c = 0; c < l.size(); ++c) p[c] = static_cast<float>(std::exp(l[c]));
   return p;

@@ -42,6 +42,8 @@ std::unique_ptr<SpeechEmotionModel> read_ensemble(const std::string& text, const
   cal.linear_temperature = need_number(c, "linear_temperature", path);
   cal.neural_temperature = need_number(c, "neural_temperature", path);
   cal.linear_weight = need_number(c, "linear_weight", path);
+  if (c.contains("output_temperature")) cal.output_temperature = need_number(c, "output_temperature", path);
+  if (c.contains("calibrated_on") && c["calibrated_on"].is_string()) cal.calibrated_on = c["calibrated_on"].get<std::string>();
   if (c.contains("validation_speakers") && c["validation_speakers"].is_array())
     for (const auto& s : c["validation_speakers"])
       if (s.is_string()) cal.validation_speakers.push_back(s.get<std::string>());

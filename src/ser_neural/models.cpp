@@ -61,6 +61,7 @@ EnsembleEmotionModel::EnsembleEmotionModel(LinearModel linear, NeuralModel neura
   if (linear_.labels() != neural_.labels())
     throw InputError("ensemble: the linear and neural components have different class lists");
   if (!(calibration_.linear_temperature > 0) || !(calibration_.neural_temperature > 0) ||
+      !(calibration_.output_temperature > 0 && calibration_.output_temperature <= 100) ||
       !(calibration_.linear_weight >= 0 && calibration_.linear_weight <= 1))
     throw InputError("ensemble: temperatures must be > 0 and the weight in [0, 1]");
 }
@@ -78,7 +79,7 @@ std::vector<std::vector<float>> EnsembleEmotionModel::predict(std::span<const Ut
   for (std::size_t i = 0; i < evidence.size(); ++i) {
     SENTIO_ASSERT(evidence[i].neural_logits.size() == labels().size());
     out[i] = combine(zl[i], calibration_.linear_temperature, evidence[i].neural_logits, calibration_.neural_temperature,
-                     calibration_.linear_weight);
+                     calibration_.linear_weight, calibration_.output_temperature);
   }
   return out;
 }
@@ -95,7 +96,9 @@ std::string EnsembleEmotionModel::to_json() const {
                       {"validation_speakers", calibration_.validation_speakers},
                       {"validation_ua_linear", calibration_.validation_ua_linear},
                       {"validation_ua_neural", calibration_.validation_ua_neural},
-                      {"validation_ua", calibration_.validation_ua}};
+                      {"validation_ua", calibration_.validation_ua},
+                      {"output_temperature", calibration_.output_temperature},
+                      {"calibrated_on", calibration_.calibrated_on}};
   j["linear"] = json::parse(linear_.to_json());
   j["neural"] = json::parse(neural_.to_json());
   return j.dump() + "\n";

@@ -109,7 +109,9 @@ json options_json(const NeuralOptions& o) {
   return {{"channels", o.channels}, {"embedding", o.embedding}, {"dropout", o.dropout}, {"trim_db", o.trim_db},
           {"epochs", o.epochs}, {"batch_size", o.batch_size}, {"learning_rate", o.learning_rate},
           {"weight_decay", o.weight_decay}, {"label_smoothing", o.label_smoothing}, {"crop_seconds", o.crop_seconds},
-          {"augment", o.augment}, {"gain_db", o.gain_db}, {"noise_probability", o.noise_probability},
+          {"augment", o.augment}, {"speed_probability", o.speed_probability}, {"speed_max", o.speed_max},
+          {"reverb_probability", o.reverb_probability}, {"telephone_probability", o.telephone_probability},
+          {"gain_db", o.gain_db}, {"noise_probability", o.noise_probability},
           {"snr_min_db", o.snr_min_db}, {"snr_max_db", o.snr_max_db}, {"time_masks", o.time_masks},
           {"time_mask_max", o.time_mask_max}, {"freq_masks", o.freq_masks}, {"freq_mask_max", o.freq_mask_max},
           {"validation_fraction", o.validation_fraction}, {"seed", o.seed}, {"threads", o.threads}};
@@ -139,6 +141,12 @@ NeuralOptions options_from_json(const json& j, const std::string& source) {
   o.label_smoothing = get_field<double>(j, "label_smoothing", source);
   o.crop_seconds = get_field<double>(j, "crop_seconds", source);
   o.augment = get_field<bool>(j, "augment", source);
+  // Added with the speed, reverberation and telephone augmentations: files written before have none of them.
+  const bool newer = j.contains("speed_probability");
+  o.speed_probability = newer ? get_field<double>(j, "speed_probability", source) : 0.0;
+  o.speed_max = newer ? get_field<double>(j, "speed_max", source) : 0.0;
+  o.reverb_probability = newer ? get_field<double>(j, "reverb_probability", source) : 0.0;
+  o.telephone_probability = newer ? get_field<double>(j, "telephone_probability", source) : 0.0;
   o.gain_db = get_field<double>(j, "gain_db", source);
   o.noise_probability = get_field<double>(j, "noise_probability", source);
   o.snr_min_db = get_field<double>(j, "snr_min_db", source);
@@ -331,10 +339,68 @@ NeuralModel NeuralModel::from_json(const std::string& text, const std::string& s
 
 namespace {
 
+// Resampled by `factor` (> 1: faster and higher), linear interpolation.
+std::vector<float> change_speed(const std::vector<float>& in, double factor) {
+  const auto n = static_cast<std::size_t>(static_cast<double>(in.size()) / factor);
+  std::vector<float> out(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double pos = static_cast<double>(i) * factor;
+    const auto k = static_cast<std::size_t>(pos);
+    const double frac = pos - static_cast<double>(k);
+    const float a = in[std::min(k, in.size() - 1)], b = in[std::min(k + 1, in.size() - 1)];
+    out[i] = static_cast<float>(a + frac * (b - a));
+  }
+  return out;
+}
+
+// A synthetic room (Schroeder: four parallel feedback combs, two series all-passes), mixed into x.
+void add_reverb(std::vector<float>& x, double rt60, double wet, int rate) {
+  static constexpr double kCombMs[4] = {29.7, 37.1, 41.1, 43.7};
+  static constexpr double kAllpassMs[2] = {5.0, 1.7};
+  std::vector<float> acc(x.size(), 0.0f);
+  for (double ms : kCombMs) {
+    const auto d = static_cast<std::size_t>(ms * 1e-3 * rate);
+    const double g = std::pow(10.0, -3.0 * (ms * 1e-3) / rt60);  // -60 dB after rt60 seconds
+    std::vector<float> y(x.size(), 0.0f);
+    for (std::size_t i = 0; i < x.size(); ++i) y[i] = static_cast<float>(x[i] + (i >= d ? g * y[i - d] : 0.0));
+    for (std::size_t i = 0; i < x.size(); ++i) acc[i] += 0.25f * y[i];
+  }
+  for (double ms : kAllpassMs) {
+    const auto d = static_cast<std::size_t>(ms * 1e-3 * rate);
+    constexpr double g = 0.7;
+    std::vector<float> y(acc.size(), 0.0f);
+    for (std::size_t i = 0; i < acc.size(); ++i)
+      y[i] = static_cast<float>(-g * acc[i] + (i >= d ? acc[i - d] + g * y[i - d] : 0.0));
+    acc.swap(y);
+  }
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>((1 - wet) * x[i] + wet * acc[i]);
+}
+
+// RBJ biquad (direct form I) in place: high-pass (true) or low-pass at f0 Hz, Q = 1/sqrt(2).
+void biquad(std::vector<float>& x, double f0, int rate, bool high) {
+  const double w = 2 * 3.14159265358979323846 * f0 / rate, c = std::cos(w), alpha = std::sin(w) / std::sqrt(2.0);
+  const double b0 = high ? (1 + c) / 2 : (1 - c) / 2, b1 = high ? -(1 + c) : 1 - c, b2 = b0;
+  const double a0 = 1 + alpha, a1 = -2 * c, a2 = 1 - alpha;
+  double x1 = 0, x2 = 0, y1 = 0, y2 = 0;
+  for (float& v : x) {
+    const double y = (b0 * v + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2) / a0;
+    x2 = x1;
+    x1 = v;
+    y2 = y1;
+    y1 = y;
+    v = static_cast<float>(y);
+  }
+}
+
 // One augmented, normalised training example [T, M] (T = crop frames).
-std::vector<float> training_example(features::LogMel& mel, const std::vector<float>& audio, const NeuralOptions& o,
+std::vector<float> training_example(features::LogMel& mel, const std::vector<float>& source, const NeuralOptions& o,
                                     std::mt19937_64& rng, std::size_t crop_samples) {
   std::uniform_real_distribution<double> u01(0.0, 1.0);
+  const int rate = mel.options().sample_rate;
+  std::vector<float> perturbed;
+  if (o.augment && o.speed_probability > 0 && u01(rng) < o.speed_probability && source.size() > 1)
+    perturbed = change_speed(source, 1.0 + (2 * u01(rng) - 1) * o.speed_max);
+  const std::vector<float>& audio = perturbed.empty() ? source : perturbed;
   std::vector<float> x(crop_samples, 0.0f);
   if (audio.size() > crop_samples) {
     const std::size_t start = static_cast<std::size_t>(u01(rng) * static_cast<double>(audio.size() - crop_samples + 1));
@@ -347,6 +413,14 @@ std::vector<float> training_example(features::LogMel& mel, const std::vector<flo
   if (o.augment) {
     const double gain = std::pow(10.0, (2 * u01(rng) - 1) * o.gain_db / 20.0);
     for (float& v : x) v = static_cast<float>(v * gain);
+    if (o.reverb_probability > 0 && u01(rng) < o.reverb_probability)
+      add_reverb(x, 0.2 + 0.6 * u01(rng), 0.1 + 0.3 * u01(rng), rate);
+    if (o.telephone_probability > 0 && u01(rng) < o.telephone_probability) {
+      for (int pass = 0; pass < 2; ++pass) {  // 4th order each side
+        biquad(x, 300.0, rate, true);
+        biquad(x, 3400.0, rate, false);
+      }
+    }
     if (u01(rng) < o.noise_probability) {
       double power = 0;
       for (float v : x) power += static_cast<double>(v) * v;

@@ -64,6 +64,7 @@ Corpus load_corpus(const Manifest& manifest, int n_threads, const TrainingLog& l
     c.raw.labels.push_back(manifest.items[i].label);
     c.raw.speakers.push_back(manifest.items[i].speaker);
     c.raw.paths.push_back(manifest.items[i].path);
+    c.raw.corpora.push_back(manifest.items[i].corpus);
     c.audio.push_back(std::move(audio[i]));
   }
   return c;
@@ -100,7 +101,7 @@ Dataset normalised_copy(const Dataset& raw) {
 LinearModel train_linear_with_stats(const Dataset& raw, const Dataset& norm, const std::vector<std::size_t>& rows,
                                     const TrainOptions& o) {
   LinearModel m = train_linear(norm, rows, o);
-  population_statistics(raw, rows, m.population_mean, m.population_std);
+  set_normalisation_prior(m, raw, rows);
   return m;
 }
 
@@ -240,6 +241,16 @@ SerEvalResult score(const Corpus& corpus, const Pool& pool, Protocol protocol, c
   const std::size_t k = e.labels.size();
   e.confusion = ConfusionMatrix(std::max<std::size_t>(k, 1));
   std::vector<ConfusionMatrix> per_fold(folds.size(), ConfusionMatrix(std::max<std::size_t>(k, 1)));
+  // Restricted decisions choose among the evaluated classes that occur in the fold's own test data.
+  std::vector<std::vector<bool>> in_fold(folds.size(), std::vector<bool>(k, false));
+  for (const auto& r : pool.rows) {
+    const auto ti = std::find(e.labels.begin(), e.labels.end(), corpus.raw.labels[r.row]);
+    if (ti != e.labels.end()) in_fold[r.fold][static_cast<std::size_t>(ti - e.labels.begin())] = true;
+  }
+  // Free choice: hits and counts per evaluated class, pooled and per fold.
+  std::vector<std::size_t> free_hits(k, 0), free_n(k, 0);
+  std::vector<std::vector<std::size_t>> fold_free_hits(folds.size(), std::vector<std::size_t>(k, 0)),
+      fold_free_n(folds.size(), std::vector<std::size_t>(k, 0));
   std::vector<double> pv, pa, tv, ta;
   for (const auto& r : pool.rows) {
     const std::string& truth = corpus.raw.labels[r.row];
@@ -255,17 +266,24 @@ SerEvalResult score(const Corpus& corpus, const Pool& pool, Protocol protocol, c
     std::vector<float> model_probs;
     for (std::size_t j = 0; j < k; ++j) {
       scores[j] = r.probs[canon_of_eval[j]];
-      if (scores[j] >= 0) allowed.push_back(j);
+      if (scores[j] >= 0 && in_fold[r.fold][j]) allowed.push_back(j);
     }
+    std::size_t free_best = tc;
     for (std::size_t c = 0; c < canon.size(); ++c)
       if (r.probs[c] >= 0) {
         model_labels.push_back(canon[c]);
         model_probs.push_back(r.probs[c]);
+        if (r.probs[c] > r.probs[free_best]) free_best = c;
       }
     const std::size_t pred = restricted_argmax(scores, allowed);
     const std::size_t t = static_cast<std::size_t>(ti - e.labels.begin());
     e.confusion.add(t, pred);
     per_fold[r.fold].add(t, pred);
+    const std::size_t hit = free_best == tc ? 1 : 0;
+    free_hits[t] += hit;
+    ++free_n[t];
+    fold_free_hits[r.fold][t] += hit;
+    ++fold_free_n[r.fold][t];
     const Affect p = mean_affect(model_labels, model_probs);
     const Affect a = label_affect(truth).value_or(Affect{});
     pv.push_back(p.valence);
@@ -273,11 +291,32 @@ SerEvalResult score(const Corpus& corpus, const Pool& pool, Protocol protocol, c
     tv.push_back(a.valence);
     ta.push_back(a.arousal);
   }
+  // Mean recall over the classes with data; and accuracy.
+  const auto free_scores = [k](const std::vector<std::size_t>& hits, const std::vector<std::size_t>& n,
+                               std::vector<double>* recall, double* wa) {
+    double sum = 0;
+    std::size_t classes = 0, all_hits = 0, all_n = 0;
+    if (recall) recall->assign(k, 0.0);
+    for (std::size_t j = 0; j < k; ++j) {
+      all_hits += hits[j];
+      all_n += n[j];
+      if (n[j] == 0) continue;
+      const double rc = static_cast<double>(hits[j]) / static_cast<double>(n[j]);
+      if (recall) (*recall)[j] = rc;
+      sum += rc;
+      ++classes;
+    }
+    if (wa) *wa = all_n ? static_cast<double>(all_hits) / static_cast<double>(all_n) : 0.0;
+    return classes ? sum / static_cast<double>(classes) : 0.0;
+  };
   e.metrics = compute_metrics(e.confusion);
+  e.free_ua = free_scores(free_hits, free_n, &e.free_recall, &e.free_wa);
   for (std::size_t f = 0; f < folds.size(); ++f) {
     const ClassificationMetrics m = compute_metrics(per_fold[f]);
-    e.folds.push_back({folds[f].test_speakers, m.n, m.accuracy, m.balanced_accuracy});
+    e.folds.push_back({folds[f].test_speakers, m.n, m.accuracy, m.balanced_accuracy,
+                       free_scores(fold_free_hits[f], fold_free_n[f], nullptr, nullptr)});
   }
+  for (const auto& r : pool.rows) out.predictions.push_back({r.row, r.fold, r.probs});
   out.ccc_valence = concordance_ccc(pv, tv);
   out.ccc_arousal = concordance_ccc(pa, ta);
   return out;
@@ -285,8 +324,37 @@ SerEvalResult score(const Corpus& corpus, const Pool& pool, Protocol protocol, c
 
 }  // namespace
 
+namespace {
+
+// predict() group of every test row: its speaker, or chunks of group_size of a speaker's rows in a seeded order.
+std::vector<int> predict_groups(const Dataset& data, const std::vector<std::size_t>& test, int group_size,
+                                std::uint64_t seed) {
+  std::map<std::string, std::vector<std::size_t>> by_speaker;  // positions in test
+  for (std::size_t i = 0; i < test.size(); ++i) by_speaker[data.speakers[test[i]]].push_back(i);
+  std::vector<int> group(test.size());
+  int next = 0;
+  std::mt19937_64 rng(seed ^ 0x6a09e667f3bcc909ull);
+  for (auto& [speaker, positions] : by_speaker) {
+    if (group_size <= 0) {
+      for (std::size_t i : positions) group[i] = next;
+      ++next;
+      continue;
+    }
+    for (std::size_t i = positions.size(); i > 1; --i) std::swap(positions[i - 1], positions[rng() % i]);
+    for (std::size_t j = 0; j < positions.size(); ++j) {
+      if (j > 0 && j % static_cast<std::size_t>(group_size) == 0) ++next;
+      group[positions[j]] = next;
+    }
+    ++next;
+  }
+  return group;
+}
+
+}  // namespace
+
 SerEvalResult evaluate_emotion_model(const Corpus& corpus, Protocol protocol, int n_folds, std::uint64_t seed,
-                                     const SerTrainOptions& options, const SpeechEmotionModel* given, int n_threads) {
+                                     const SerTrainOptions& options, const SpeechEmotionModel* given, int n_threads,
+                                     int group_size) {
   std::vector<Fold> folds;
   if (protocol == Protocol::split) {
     if (!given) throw InputError("--protocol split evaluates a trained model as-is: give --model");
@@ -296,7 +364,7 @@ SerEvalResult evaluate_emotion_model(const Corpus& corpus, Protocol protocol, in
     for (std::size_t i = 0; i < corpus.raw.size(); ++i) f.test.push_back(i);
     folds.push_back(std::move(f));
   } else {
-    folds = make_speaker_folds(corpus.raw.speakers, protocol, n_folds, seed);
+    folds = make_folds(corpus.raw, protocol, n_folds, seed);
   }
   Pool main_pool, lin_pool, neu_pool;
   bool has_components = false;
@@ -330,10 +398,7 @@ SerEvalResult evaluate_emotion_model(const Corpus& corpus, Protocol protocol, in
       if (!lin && !neu && !ens) ev[i] = model->analyse(corpus.audio[r]);
     });
     if (neu || ens) torch_runtime::set_threads(std::max(1, options.neural.threads));
-    std::map<std::string, int> spk_id;
-    std::vector<int> spk(fold.test.size());
-    for (std::size_t i = 0; i < fold.test.size(); ++i)
-      spk[i] = spk_id.emplace(corpus.raw.speakers[fold.test[i]], static_cast<int>(spk_id.size())).first->second;
+    const std::vector<int> spk = predict_groups(corpus.raw, fold.test, group_size, seed);
     add_predictions(main_pool, fi, fold.test, model->labels(), model->predict(ev, spk));
     if (ens) {
       has_components = true;

@@ -44,6 +44,7 @@ void apply_option(const std::string& raw_key, const std::string& value, AnalyzeO
   else if (key == "speaker-mode") s.speaker_mode = analysis::parse_speaker_mode(value);
   else if (key == "speakers") s.speakers = as_int(key, value);
   else if (key == "min-segment") s.min_segment_s = as_double(key, value);
+  else if (key == "min-confidence") s.min_confidence = static_cast<float>(as_double(key, value));
   else if (key == "max-segment") s.max_segment_s = as_double(key, value);
   else if (key == "fps") s.fps = as_double(key, value);
   else if (key == "detect-interval") s.detect_interval = as_int(key, value);
@@ -54,7 +55,7 @@ void apply_option(const std::string& raw_key, const std::string& value, AnalyzeO
     if (o.max_duration_s < 0) throw InputError("option max-duration: expected a length in seconds, or 0 for no limit");
   } else {
     throw InputError("unknown option '" + raw_key +
-                     "' (options: name, speaker-mode, speakers, min-segment, max-segment, fps, detect-interval, "
+                     "' (options: name, speaker-mode, speakers, min-segment, min-confidence, max-segment, fps, detect-interval, "
                      "window, transcribe, max-duration)");
   }
 }

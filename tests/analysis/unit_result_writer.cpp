@@ -71,8 +71,8 @@ TEST(ResultJson, NoSpeechPartWhenAbsent) {
 TEST(ResultCsv, HeaderRowAndQuoting) {
   const std::string csv = to_csv(sample_result());
   EXPECT_EQ(csv,
-            "file,start,end,speaker,channel,label,confidence,valence,arousal,vad_confidence,p_neutral,p_anger\n"
-            "\"dir/call, 1.wav\",0.123,1.500,ch1,0,anger,0.7500,-0.4500,0.5250,0.9000,0.2500,0.7500\n");
+            "file,start,end,speaker,channel,label,confidence,valence,arousal,vad_confidence,uncertain,p_neutral,p_anger\n"
+            "\"dir/call, 1.wav\",0.123,1.500,ch1,0,anger,0.7500,-0.4500,0.5250,0.9000,false,0.2500,0.7500\n");
 }
 
 }  // namespace

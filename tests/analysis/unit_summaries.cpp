@@ -58,6 +58,30 @@ TEST(Timeline, MergesEachSpeakersConsecutiveSameLabelSegmentsAcrossOtherTurns) {
   EXPECT_TRUE(build_timeline({}).empty());
 }
 
+TEST(Uncertain, LeftOutOfTheTimelineAndCountedApartInSummaries) {
+  std::vector<SpeechSegment> segments = {
+      seg(0.0, 2.0, "S1", {0.1f, 0.1f, 0.8f}),  // anger
+      seg(2.0, 3.0, "S1", {0.3f, 0.3f, 0.4f}),  // uncertain
+      seg(3.0, 4.0, "S1", {0.1f, 0.1f, 0.8f}),  // anger again: a new entry, not one across the doubt
+  };
+  segments[1].uncertain = true;
+  const std::vector<TimelineEntry> t = build_timeline(segments);
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(t[0].last_segment, 0u);
+  EXPECT_EQ(t[1].first_segment, 2u);
+  const std::vector<SpeakerSummary> s = summarise_speakers(segments, kLabels);
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].n_segments, 3u);
+  EXPECT_EQ(s[0].n_uncertain, 1u);
+  EXPECT_DOUBLE_EQ(s[0].uncertain_s, 1.0);
+  EXPECT_DOUBLE_EQ(s[0].label_seconds[2], 3.0);
+  EXPECT_NEAR(s[0].mean_probabilities[2], 0.8f, 1e-6);  // over the certain segments only
+  EXPECT_EQ(s[0].dominant_label, "anger");
+  segments = {segments[1]};
+  EXPECT_TRUE(build_timeline(segments).empty());
+  EXPECT_EQ(summarise_speakers(segments, kLabels)[0].dominant_label, "");  // no call at all
+}
+
 TEST(SpeakerSummary, DurationWeightedMeansAndLabelTime) {
   const std::vector<SpeechSegment> segments = {
       seg(0.0, 3.0, "S2", {0.0f, 1.0f, 0.0f}),

@@ -84,7 +84,7 @@ TEST(AnalyzeCli, CsvRowsAndBatchWithFailures) {
   std::ifstream in(dir / "talk.csv");
   std::string header, row;
   std::getline(in, header);
-  EXPECT_EQ(header.rfind("file,start,end,speaker,channel,label,confidence,valence,arousal,vad_confidence,p_", 0), 0u);
+  EXPECT_EQ(header.rfind("file,start,end,speaker,channel,label,confidence,valence,arousal,vad_confidence,uncertain,p_", 0), 0u);
   int rows = 0;
   while (std::getline(in, row)) ++rows;
   EXPECT_GE(rows, 3);

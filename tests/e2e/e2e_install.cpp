@@ -288,11 +288,15 @@ TEST(Install, ShippedModelsAndPluginAreFoundInThePrefix) {
     std::cout << "[ NOTE ] face models not fetched (scripts/setup): faces from the prefix not checked\n";
   }
 
-  // Without the plugin, speech (the ensemble model) is an error naming the places looked in.
+  // Without the plugin, speech still works (the shipped model is linear, torch-free); a model that needs
+  // the plugin (an ensemble) is an error naming the places looked in.
   const fs::path plugin = p.lib / "sentio/sentio-torch.so", moved = p.lib / "sentio/moved.so";
+  write_text(work / "ensemble.json", R"({"format": "sentio.ser.ensemble", "version": 1})");
   fs::rename(plugin, moved);
-  const Output r = run_clean(sentio, "analyze -q " + q(speech_wav()));
+  const Output plain = run_clean(sentio, "analyze -q " + q(speech_wav()));
+  const Output r = run_clean(sentio, "analyze -q --speech-model " + q(work / "ensemble.json") + " " + q(speech_wav()));
   fs::rename(moved, plugin);
+  EXPECT_EQ(plain.status, 0) << plain.err;
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("cannot load the sentio-torch plugin"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find(plugin.string()), std::string::npos) << r.err;

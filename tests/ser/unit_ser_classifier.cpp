@@ -11,6 +11,7 @@
 
 #include "sentio/core/error.hpp"
 #include "sentio/ser/evaluation.hpp"
+#include "sentio/ser/linear_emotion_model.hpp"
 
 using namespace sentio::ser;
 
@@ -156,6 +157,52 @@ LinearModel small_model() {
   return train_linear(data, rows, opt);
 }
 
+TEST(SerFolds, LeaveOneCorpusOut) {
+  Dataset data = clusters({"neutral", "anger"}, 4, 2, 3, 1);
+  for (std::size_t i = 0; i < data.size(); ++i) data.corpora.push_back(data.speakers[i] < "spk2" ? "a" : "b");
+  const auto folds = make_folds(data, Protocol::loco, 0, 0);
+  ASSERT_EQ(folds.size(), 2u);
+  EXPECT_EQ(folds[0].test_speakers, std::vector<std::string>{"a"});
+  for (const Fold& f : folds)
+    for (std::size_t r : f.test)
+      for (std::size_t t : f.train) EXPECT_NE(data.corpora[r], data.corpora[t]);
+  data.corpora.assign(data.size(), "a");
+  EXPECT_THROW(make_folds(data, Protocol::loco, 0, 0), sentio::InputError);  // one corpus
+  data.corpora.back() = "b";  // spk3 in both corpora
+  EXPECT_THROW(make_folds(data, Protocol::loco, 0, 0), sentio::InputError);
+  EXPECT_EQ(parse_protocol("loco"), Protocol::loco);
+}
+
+TEST(SerNormalisation, SpeakerStatisticsShrinkTowardsThePopulation) {
+  // One feature; a model whose logit for class 1 is the normalised feature itself.
+  LinearModel m;
+  m.labels = {"neutral", "anger"};
+  m.n_features = 1;
+  m.weights = {0.0, 1.0};
+  m.bias = {0.0, 0.0};
+  m.population_mean = {10.0};
+  m.population_std = {5.0};
+  m.within_speaker_std = {2.0};
+  m.speaker_prior = 1.0;
+  const LinearEmotionModel model(m);
+  // One utterance at 14: mean (14 + 10) / 2 = 12, var (0 + 1 * 4) / 2 = 2, z = 2 / sqrt(2).
+  std::vector<UtteranceEvidence> ev(1);
+  ev[0].functionals = {14.0};
+  const std::vector<int> one = {0};
+  EXPECT_NEAR(model.logits(ev, one)[0][1], 2.0 / std::sqrt(2.0), 1e-5);
+  // Three utterances 12, 14, 16 (own mean 14, var 8/3): mean (42 + 10) / 4 = 13, var (8 + 4) / 4 = 3.
+  ev.resize(3);
+  ev[0].functionals = {12.0};
+  ev[1].functionals = {14.0};
+  ev[2].functionals = {16.0};
+  const std::vector<int> three = {0, 0, 0};
+  EXPECT_NEAR(model.logits(ev, three)[2][1], 3.0 / std::sqrt(3.0), 1e-5);
+  // The output temperature divides the logits before the softmax: one utterance at 12 has z = 1 / sqrt(2).
+  m.output_temperature = 2.0;
+  const auto p = LinearEmotionModel(m).predict(std::vector<UtteranceEvidence>(ev.begin(), ev.begin() + 1), one);
+  EXPECT_NEAR(p[0][1], 1.0 / (1.0 + std::exp(-(1.0 / std::sqrt(2.0)) / 2.0)), 1e-5);
+}
+
 TEST(SerModelFile, JsonRoundTrip) {
   const LinearModel m = small_model();
   const LinearModel back = model_from_json(model_to_json(m), "mem");
@@ -168,6 +215,21 @@ TEST(SerModelFile, JsonRoundTrip) {
   EXPECT_EQ(back.options.l2, m.options.l2);
   EXPECT_EQ(back.normalisation, kNormalisationSpeakerZ);
   EXPECT_EQ(back.n_train, m.n_train);
+  EXPECT_TRUE(back.within_speaker_std.empty());
+  EXPECT_EQ(back.output_temperature, 1.0);
+  LinearModel c = m;
+  c.population_mean.assign(88, 1.0);
+  c.population_std.assign(88, 2.0);
+  c.within_speaker_std.assign(88, 0.5);
+  c.speaker_prior = 3;
+  c.output_temperature = 1.75;
+  c.calibrated_on = "held-out corpora";
+  const LinearModel cb = model_from_json(model_to_json(c), "mem");
+  EXPECT_EQ(cb.within_speaker_std, c.within_speaker_std);
+  EXPECT_EQ(cb.speaker_prior, 3.0);
+  EXPECT_EQ(cb.options.speaker_prior, 3.0);  // re-trained folds keep it
+  EXPECT_EQ(cb.output_temperature, 1.75);
+  EXPECT_EQ(cb.calibrated_on, "held-out corpora");
 }
 
 void expect_rejected(const nlohmann::json& j, const std::string& needle) {

@@ -63,6 +63,15 @@ TEST(SerManifest, SkipsMissingFilesAndUnknownLabels) {
   EXPECT_EQ(m.items[1].label, "boredom");
   EXPECT_EQ(m.items[1].language, "de");
   EXPECT_EQ(m.items[1].text_id, "t3");
+  EXPECT_EQ(m.items[1].corpus, "ser_manifest");  // the manifest's folder
+  Manifest core = m;
+  apply_class_set(core, ClassSet::core);  // boredom (EmoDB) and calm (RAVDESS) merge into neutral
+  EXPECT_EQ(core.items[0].label, "happiness");
+  EXPECT_EQ(core.items[1].label, "neutral");
+  EXPECT_EQ(core_label("calm"), "neutral");
+  EXPECT_EQ(core_label("anger"), "anger");
+  EXPECT_EQ(parse_class_set("all"), ClassSet::all);
+  EXPECT_THROW(parse_class_set("seven"), sentio::InputError);
   EXPECT_EQ(m.n_missing_files, 1u);
   ASSERT_EQ(m.unknown_labels.size(), 1u);
   EXPECT_EQ(m.unknown_labels.at("contempt"), 2u);

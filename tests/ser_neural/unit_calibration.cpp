@@ -3,9 +3,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
+
+#include "sentio/core/error.hpp"
 
 #include "sentio/ser_neural/calibration.hpp"
 #include "sentio/ser_neural/models.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -64,6 +68,31 @@ TEST(Calibration, WeightIsChosenByHeldOutRecall) {
   EXPECT_DOUBLE_EQ(unweighted_recall(neu, 2, truth), 0.0);
   // UA over the classes present: class 0 3/3 right, class 1 0/1 -> 0.5.
   EXPECT_DOUBLE_EQ(unweighted_recall(std::vector<float>{1, 0, 1, 0, 1, 0, 1, 0}, 2, std::vector<std::size_t>{0, 0, 0, 1}), 0.5);
+}
+
+TEST(Calibration, OutputTemperatureFromHeldOutCorpusPredictions) {
+  // Four clips predicted (0.9, 0.1), three of them class 0: the calibrated top probability is 0.75, so
+  // 9^(1/T) = 3 and T = 2. Rows of other components and of classes the model lacks are ignored.
+  LinearModel m;
+  m.labels = {"neutral", "anger"};
+  m.n_features = 1;
+  m.weights = {0.0, 1.0};
+  m.bias = {0.0, 0.0};
+  LinearEmotionModel model(m);
+  const auto path = sentio::test::temp_dir() / "calibration_predictions.csv";
+  std::ofstream(path) << "path,corpus,speaker,fold,component,truth,neutral,anger,calm\n"
+                         "a.wav,x,s1,0,linear,neutral,0.9,0.1,\n"
+                         "b.wav,x,s1,0,linear,neutral,0.9,0.1,\n"
+                         "c.wav,y,s2,1,linear,neutral,0.9,0.1,\n"
+                         "d.wav,y,s2,1,linear,anger,0.9,0.1,\n"
+                         "d.wav,y,s2,1,neural,anger,0.1,0.9,\n"
+                         "e.wav,y,s2,1,linear,calm,0.9,0.1,\n";
+  const std::string said = calibrate_on_predictions(model, path.string());
+  EXPECT_NEAR(model.model().output_temperature, 2.0, 1e-3);
+  EXPECT_NE(said.find("4 clips (x, y)"), std::string::npos) << said;
+  std::ofstream(path) << "path,corpus,speaker,fold,truth,neutral,anger\n";  // no component column
+  EXPECT_THROW(calibrate_on_predictions(model, path.string()), sentio::InputError);
+  EXPECT_THROW(calibrate_on_predictions(model, (path.string() + ".missing")), sentio::InputError);
 }
 
 TEST(Calibration, ConcordanceCorrelation) {

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "model_args.hpp"
+#include "sentio/analysis/speech_analysis.hpp"
 
 namespace sentio::cli {
 
@@ -17,6 +18,7 @@ struct AnalyzeArgs {
   std::string speaker_mode = "diarize";
   int speakers = 0;              // 0 = estimate
   double min_segment_s = 0.3;
+  double min_confidence = analysis::kDefaultMinConfidence;  // below: the segment is uncertain
   double max_segment_s = -1;  // < 0: 15 s for files, 4 s for standard input (live: a long turn is reported sooner)
   double fps = 5.0;              // video frames analysed per second
   double window_s = 2.0;         // group-view window

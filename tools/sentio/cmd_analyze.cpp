@@ -161,6 +161,7 @@ int run_analyze(const AnalyzeArgs& a) {
   so.speaker_mode = analysis::parse_speaker_mode(a.speaker_mode);
   so.speakers = a.speakers;
   so.min_segment_s = a.min_segment_s;
+  so.min_confidence = static_cast<float>(a.min_confidence);
   so.max_segment_s = a.max_segment_s >= 0 ? a.max_segment_s : from_stdin ? 4.0 : 15.0;
   so.fps = a.fps;
   so.detect_interval = a.detect_interval;
@@ -250,6 +251,11 @@ Runner add_analyze_command(CLI::App& app) {
   cmd->add_option("--speakers", args->speakers, "Number of speakers if known (diarize mode; 0 = estimate)")
       ->capture_default_str();
   cmd->add_option("--min-segment", args->min_segment_s, "Shortest speech segment kept (s)")->capture_default_str();
+  cmd->add_option("--min-confidence", args->min_confidence,
+                  "A speech segment whose top probability is below this (or that is shorter than 0.5 s) is marked "
+                  "uncertain: kept in segments, left out of the timeline and counted apart in the speaker summaries "
+                  "(0 = never)")
+      ->capture_default_str();
   cmd->add_option("--max-segment", args->max_segment_s,
                   "Longer turns are split (s); default 15 for files and 4 for standard input, so that a long turn's "
                   "results arrive within ~3 s while live");

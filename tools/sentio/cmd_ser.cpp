@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // sentio train ser --data MANIFEST... -o MODEL.json [--type linear|neural|ensemble] [--seed N] [--l2 X]
 //                  [--epochs N] [-j N]
-// sentio eval ser [--model MODEL.json | --type T] --data MANIFEST... [--protocol loso|kfold-speaker|split]
+// sentio eval ser [--model MODEL.json | --type T] --data MANIFEST... [--protocol loso|kfold-speaker|loco|split]
 //                 [--folds K] [--seed N] [--json] [-j N]
 // Linear training runs here (no libtorch needed); neural/ensemble training and every evaluation run in
 // the torch plugin (plugins/ser_neural.cpp), which scores all three model types the same way.
@@ -38,7 +38,10 @@ int run_train_linear(const TrainSerArgs& a) {
   opt.seed = a.seed.value_or(0);
   opt.l2 = a.l2;
   if (!(opt.l2 >= 0)) throw InputError("--l2 must be >= 0");
-  const ser::Manifest manifest = ser::read_manifests(a.data);
+  opt.speaker_prior = a.speaker_prior;
+  if (!(opt.speaker_prior >= 0 && opt.speaker_prior <= 1e6)) throw InputError("--speaker-prior must be in [0, 1e6]");
+  ser::Manifest manifest = ser::read_manifests(a.data);
+  ser::apply_class_set(manifest, ser::parse_class_set(a.classes.empty() ? "all" : a.classes));
   print_problems(manifest.problems);
   if (manifest.items.empty()) throw InputError("no usable rows in the manifest(s)");
   if (!a.quiet)
@@ -49,12 +52,10 @@ int run_train_linear(const TrainSerArgs& a) {
   if (data.size() == 0) throw InputError("no clip of the manifest(s) could be decoded");
   std::vector<std::size_t> rows(data.size());
   for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = i;
-  std::vector<double> mean, sd;
-  ser::population_statistics(data, rows, mean, sd);  // raw statistics, before normalisation
+  const ser::Dataset raw = data;  // statistics of the raw rows, before normalisation
   ser::normalise_per_speaker(data);
   ser::LinearModel model = ser::train_linear(data, rows, opt);
-  model.population_mean = std::move(mean);
-  model.population_std = std::move(sd);
+  ser::set_normalisation_prior(model, raw, rows);
   ser::save_model(model, a.output);
   std::string labels;
   for (const auto& l : model.labels) labels += (labels.empty() ? "" : ",") + l;
@@ -74,14 +75,18 @@ void add_common(CLI::App* cmd, SerCommonArgs& a) {
   cmd->add_option("-j,--jobs", a.jobs, "Files decoded in parallel (default: all cores; torch uses at most 2)");
   cmd->add_flag("-q,--quiet", a.quiet, "No progress messages");
   cmd->add_option("--epochs", a.epochs, "Override the CNN's number of training epochs (neural, ensemble)");
+  cmd->add_option("--classes", a.classes,
+                  "core: merge the corpus-specific classes into the 7 core labels (calm, boredom -> neutral), as "
+                  "the shipped model does; all: keep every class of the data. Default: all for training; for "
+                  "evaluation, core unless --model answers a corpus-specific class");
 }
 
 int run_train(const TrainSerArgs& a) {
   require_output_folder(a.output);
   refuse_output_over_inputs(a.output, a.data);
   const std::string type = a.type.empty() ? "ensemble" : a.type;
-  if (type == "linear") return run_train_linear(a);
-  if (type != "neural" && type != "ensemble")
+  if (type == "linear" && a.calibration.empty()) return run_train_linear(a);  // no libtorch needed
+  if (type != "linear" && type != "neural" && type != "ensemble")
     throw InputError("--type: expected linear, neural or ensemble, got '" + type + "'");
   TrainSerArgs b = a;
   b.type = type;
@@ -89,6 +94,10 @@ int run_train(const TrainSerArgs& a) {
 }
 
 int run_eval(const EvalSerArgs& a) {
+  if (!a.predictions.empty()) {
+    require_output_folder(a.predictions);
+    refuse_output_over_inputs(a.predictions, a.data);
+  }
   return run_plugin_command("eval-ser", &a);
 }
 
@@ -103,6 +112,15 @@ Runner add_train_ser_command(CLI::App& train) {
   s->add_option("-o,--output", args->output, "Model file to write (JSON; format sentio.ser.<type>)")->required();
   s->add_option("--type", args->type, "linear, neural or ensemble (default: ensemble)");
   s->add_option("--l2", args->l2, "L2 penalty lambda on the linear weights")->capture_default_str();
+  s->add_option("--speaker-prior", args->speaker_prior,
+                "Weight, in utterances, of the training population's statistics in a speaker's normalisation "
+                "statistics (shrinkage; 0 = the speaker's own only)")
+      ->capture_default_str();
+  s->add_option("--calibration", args->calibration,
+                "Fit an output temperature (ensemble: and choose the ensemble weight) on these predictions of held-out "
+                "corpora (the CSV of 'sentio eval ser --protocol loco --predictions' with the same recipe), so "
+                "that probabilities hold on corpora the model never heard")
+      ->check(CLI::ExistingFile);
   return [args, s] {
     if (!s->parsed()) return kExitUsage;
     return run_train(*args);
@@ -123,10 +141,16 @@ Runner add_eval_ser_command(CLI::App& eval) {
                 "Without --model: re-train this type (linear, neural, ensemble) per fold with default "
                 "hyper-parameters");
   s->add_option("--protocol", args->protocol,
-                "loso (one fold per speaker), kfold-speaker (--folds K speaker-disjoint folds) or split "
-                "(default: loso with --type, split otherwise)");
+                "loso (one fold per speaker), kfold-speaker (--folds K speaker-disjoint folds), loco (leave one "
+                "corpus out: one fold per manifest folder) or split (default: loso with --type, split otherwise)");
   s->add_option("--folds", args->folds, "K for kfold-speaker")->capture_default_str();
   s->add_flag("--json", args->json, "Print one JSON object instead of a table");
+  s->add_option("--group-size", args->group_size,
+                "Normalise each test speaker in random groups of this many utterances, as if a recording held only "
+                "that many (default 0: all of a speaker's utterances form one group)");
+  s->add_option("--predictions", args->predictions,
+                "Also write every test prediction to this CSV: path, corpus, speaker, fold, truth, then one "
+                "probability column per class (empty where the fold's model lacks the class)");
   return [args, s] {
     if (!s->parsed()) return kExitUsage;
     return run_eval(*args);

@@ -17,11 +17,14 @@ struct SerCommonArgs {
   bool quiet = false;
   std::string type;                   // linear | neural | ensemble ("" = command default)
   int epochs = 0;                     // > 0: override the CNN's training epochs
+  std::string classes;                // core | all ("" = command default)
 };
 
 struct TrainSerArgs : SerCommonArgs {
   std::string output;
   double l2 = 1e-2;
+  double speaker_prior = 1;
+  std::string calibration;  // predictions CSV of held-out corpora ("" = calibrate on held-out speakers only)
 };
 
 struct EvalSerArgs : SerCommonArgs {
@@ -29,6 +32,8 @@ struct EvalSerArgs : SerCommonArgs {
   std::string protocol;
   int folds = 5;
   bool json = false;
+  std::string predictions;  // CSV of every prediction ("" = none)
+  int group_size = 0;       // > 0: normalisation groups of this many utterances per speaker
 };
 
 }  // namespace sentio::cli

@@ -45,6 +45,7 @@ struct SpeechSegment {
   std::vector<float> probabilities;   // one per SpeechResult::labels, summing to 1
   std::string label;                  // the most probable class
   float confidence = 0;               // its probability
+  bool uncertain = false;             // too unsure or too short for an emotion call (SpeechAnalysisOptions)
   float valence = 0, arousal = 0;     // [-1, 1], probability-weighted circumplex coordinates
   CanonicalCall canonical;            // the call in the seven core labels (calm, boredom -> neutral)
   int face_track = -1;                // the visible face that is speaking (track ID), -1 = none or unclear
@@ -54,7 +55,8 @@ struct SpeechSegment {
   std::vector<float> energy_db;       // frame energy every 20 ms from `start` (dB re full scale)
 };
 
-// Consecutive segments of one speaker with the same top label, merged.
+// Consecutive certain segments of one speaker with the same top label, merged; an uncertain segment
+// has no entry and ends the speaker's current one.
 struct TimelineEntry {
   double start = 0, end = 0;  // start of the first segment, end of the last
   std::string speaker;
@@ -67,6 +69,9 @@ struct SpeakerSummary {
   std::string speaker;
   std::size_t n_segments = 0;
   double speech_s = 0;                      // total duration of the speaker's segments
+  std::size_t n_uncertain = 0;              // segments without an emotion call ...
+  double uncertain_s = 0;                   // ... and their duration, counted apart from the labels
+  // Over the certain segments only (all zero and dominant_label "" when there is none):
   std::vector<float> mean_probabilities;    // duration-weighted, one per label
   std::vector<double> label_seconds;        // time the speaker spent with each top label
   std::string dominant_label;               // argmax of mean_probabilities

@@ -20,10 +20,20 @@ enum class SpeakerMode {
 SpeakerMode parse_speaker_mode(const std::string& name);  // "diarize", "channels", "single"
 const char* speaker_mode_name(SpeakerMode mode);
 
+// Defaults of the uncertainty rule. 0.35: with the shipped model's probabilities calibrated on held-out
+// corpora, a call below it is wrong about two times in three (bench/ser_trust.md); 0.5 s: too little
+// speech for the utterance-level functionals.
+inline constexpr float kDefaultMinConfidence = 0.35f;
+inline constexpr double kDefaultMinEmotionS = 0.5;
+
 struct SpeechAnalysisOptions {
   SpeakerMode speaker_mode = SpeakerMode::diarize;
   speech::SegmenterOptions segmenter;
   speech::DiarizationOptions diarization;  // n_speakers = 0 estimates the count
+  // A segment is `uncertain` (no emotion call in the timeline and summaries) when its top probability is
+  // below min_confidence or it is shorter than min_emotion_s (docs/ANALYSIS.md).
+  float min_confidence = kDefaultMinConfidence;
+  double min_emotion_s = kDefaultMinEmotionS;
 };
 
 }  // namespace sentio::analysis

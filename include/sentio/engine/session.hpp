@@ -40,6 +40,9 @@ struct SessionOptions {
   int speakers = 0;
   double min_segment_s = 0.3;
   double max_segment_s = 15.0;
+  // A speech segment below this top probability, or shorter than min_emotion_s, is `uncertain`.
+  float min_confidence = analysis::kDefaultMinConfidence;
+  double min_emotion_s = analysis::kDefaultMinEmotionS;
   // Faces: frames analysed per second, detector interval (0 = every ~0.4 s), group-view window.
   double fps = 5.0;
   int detect_interval = 0;

@@ -3,9 +3,14 @@
 // The linear speech-emotion model as a SpeechEmotionModel: eGeMAPS functionals, per-speaker
 // z-normalisation, softmax regression (linear_model.hpp). Needs no libtorch.
 //
-// Per-speaker normalisation in predict(): a speaker with at least kMinSpeakerUtterances utterances is
-// z-normalised with the mean/std of its own utterances; a speaker with fewer (too few for a stable
-// std) is normalised with the population statistics of the training data stored in the model.
+// Per-speaker normalisation in predict(), from the first utterance on: the mean and variance of a
+// speaker's n utterances are shrunk towards a prior worth k = LinearModel::speaker_prior utterances, the
+// training population's mean and its pooled within-speaker variance:
+//   mean = (n mean_s + k mean_pop) / (n + k),   var = (n var_s + k var_within) / (n + k).
+// One utterance is therefore judged mostly against the population, a speaker with many against itself, and
+// a diarization error that moves a few utterances between speakers moves the statistics only a little.
+// Model files without the prior (older ones): a speaker with at least kMinSpeakerUtterances utterances uses
+// its own statistics, one with fewer the population's.
 // Thread-safety: analyse() may run on many threads at once; predict() is const and re-entrant.
 #include <cstddef>
 #include <string>
@@ -34,9 +39,15 @@ class LinearEmotionModel final : public TrainedEmotionModel {
   std::vector<std::vector<float>> predict(std::span<const UtteranceEvidence> evidence,
                                           std::span<const int> speaker) const override;
   std::string to_json() const override;
-  // Logits after per-speaker normalisation (rows of n_features raw functionals per utterance).
+  // Logits after per-speaker normalisation (rows of n_features raw functionals per utterance), before
+  // the output temperature.
   std::vector<std::vector<float>> logits(std::span<const UtteranceEvidence> evidence, std::span<const int> speaker) const;
   const LinearModel& model() const { return model_; }
+  // Sets the output temperature fitted on held-out corpora and what it was fitted on.
+  void set_output_temperature(double temperature, std::string calibrated_on) {
+    model_.output_temperature = temperature;
+    model_.calibrated_on = std::move(calibrated_on);
+  }
 
  private:
   LinearModel model_;

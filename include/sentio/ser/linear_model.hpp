@@ -23,6 +23,7 @@ struct Dataset {
   std::vector<std::string> labels;    // canonical label per row
   std::vector<std::string> speakers;  // per row
   std::vector<std::string> paths;     // per row
+  std::vector<std::string> corpora;   // per row (ManifestItem::corpus)
   std::vector<std::string> problems;  // clips that failed to decode or gave non-finite features
 
   std::size_t size() const { return labels.size(); }
@@ -36,6 +37,9 @@ Dataset extract_egemaps(const Manifest& manifest, int n_threads);
 // Mean and population std per feature over `rows` of raw (unnormalised) data (for LinearModel::population_*).
 void population_statistics(const Dataset& raw, const std::vector<std::size_t>& rows, std::vector<double>& mean,
                            std::vector<double>& sd);
+// Pooled within-speaker std per feature over `rows` of raw data: sqrt of the mean squared deviation of
+// each row from its own speaker's mean.
+std::vector<double> within_speaker_std(const Dataset& raw, const std::vector<std::size_t>& rows);
 
 // Per-speaker z-normalisation, in place: for each speaker s and feature f,
 //   x' = (x - mean_s,f) / std_s,f   with the population std over that speaker's own rows,
@@ -50,6 +54,7 @@ struct TrainOptions {
   double tolerance = 1e-6;   // stop when the gradient's max-norm is below this (objective then within ~1e-9 of its minimum)
   bool balanced = true;      // class weights n / (K n_k), so every class counts equally in the loss
   std::uint64_t seed = 0;    // recorded in the model; used by the fold construction
+  double speaker_prior = 1;  // weight of the population statistics in a speaker's, in utterances (LinearModel)
 };
 
 struct LinearModel {
@@ -65,10 +70,21 @@ struct LinearModel {
   // each, or empty (older files). Used to z-normalise utterances of a speaker with too few utterances
   // for their own statistics (SpeechEmotionModel::predict, see docs/SER.md).
   std::vector<double> population_mean, population_std;
+  // Pooled within-speaker std of the raw functionals (n_features) and the prior's weight in utterances,
+  // or empty (older files): the shrinkage of per-speaker statistics (linear_emotion_model.hpp).
+  std::vector<double> within_speaker_std;
+  double speaker_prior = 0;
+  // Temperature of the logits in predicted probabilities (1 = none), fitted on predictions of held-out
+  // corpora by `sentio train ser --calibration`, and a description of those predictions ("" = none).
+  double output_temperature = 1;
+  std::string calibrated_on;
 
   // Logits (one per class) of one normalised feature row of n_features values.
   std::vector<double> logits(const double* row) const;
 };
+
+// Sets the population and within-speaker statistics and the prior of `model` from the raw training rows.
+void set_normalisation_prior(LinearModel& model, const Dataset& raw, const std::vector<std::size_t>& rows);
 
 // Trains on the rows `rows` of data (already normalised). Classes are the labels present in those
 // rows, in canonical order. Needs at least two classes (sentio::InputError otherwise).

@@ -33,6 +33,7 @@ struct ManifestItem {
   std::string label;    // canonical label
   std::string language;
   std::string text_id;
+  std::string corpus;   // name of the manifest's folder ("ravdess"), the group of leave-one-corpus-out
 };
 
 struct Manifest {
@@ -48,5 +49,15 @@ struct Manifest {
 Manifest read_manifest(const std::string& manifest_path);
 // Several manifests concatenated (items, counts and problems merged).
 Manifest read_manifests(const std::vector<std::string>& manifest_paths);
+
+// Which classes a model is trained on: every class of the data (all), or the 7 core labels (core), the
+// corpus extras merged into them: calm (RAVDESS) -> neutral, boredom (EmoDB) -> neutral. The shipped
+// default model is trained with core, so it never answers with a class that exists in one corpus only.
+enum class ClassSet { all, core };
+ClassSet parse_class_set(const std::string& name);  // "all" or "core"; InputError otherwise
+// The core label an extra class is merged into ("calm" -> "neutral"); other labels unchanged.
+std::string core_label(const std::string& label);
+// Applies `set` to every item's label (core: core_label; all: unchanged).
+void apply_class_set(Manifest& manifest, ClassSet set);
 
 }  // namespace sentio::ser

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Calibrated ensemble of two classifiers (docs/SER.md):
-//   log p_c = w * log_softmax(z_lin / T_lin)_c + (1 - w) * log_softmax(z_neu / T_neu)_c,
-//   then renormalised (softmax of that sum).
+//   s_c = w * log_softmax(z_lin / T_lin)_c + (1 - w) * log_softmax(z_neu / T_neu)_c,
+//   p = softmax(s / T_out).
+// T_out is 1 unless the model was calibrated on held-out corpora (`sentio train ser --calibration`).
 // T_lin and T_neu (temperature scaling, Guo et al. 2017) minimise the negative log-likelihood of the
 // held-out-speaker predictions of each component; w is chosen on the same held-out speakers (highest
 // UA, ties to the lowest NLL). Logit matrices are n x k, row-major.
@@ -22,7 +23,8 @@ double mean_nll(std::span<const float> logits, std::size_t k, std::span<const st
 double fit_temperature(std::span<const float> logits, std::size_t k, std::span<const std::size_t> truth);
 // Probabilities of one utterance from the two components.
 std::vector<float> combine(std::span<const float> linear_logits, double linear_temperature,
-                           std::span<const float> neural_logits, double neural_temperature, double linear_weight);
+                           std::span<const float> neural_logits, double neural_temperature, double linear_weight,
+                           double output_temperature = 1.0);
 // Unweighted average recall of argmax decisions over the classes present in truth.
 double unweighted_recall(std::span<const float> scores, std::size_t k, std::span<const std::size_t> truth);
 

@@ -50,6 +50,10 @@ struct EnsembleCalibration {
   double linear_temperature = 1, neural_temperature = 1, linear_weight = 0.5;
   std::vector<std::string> validation_speakers;  // the held-out training speakers it was fitted on
   double validation_ua_linear = 0, validation_ua_neural = 0, validation_ua = 0;  // informative
+  // Calibration on held-out corpora (calibrate_on_predictions): the temperature of the combined
+  // log-probabilities (1 = none), and what it and linear_weight were fitted on ("" = held-out speakers).
+  double output_temperature = 1;
+  std::string calibrated_on;
 };
 
 class EnsembleEmotionModel final : public TrainedEmotionModel {
@@ -63,6 +67,9 @@ class EnsembleEmotionModel final : public TrainedEmotionModel {
                                           std::span<const int> speaker) const override;
   std::string to_json() const override;
   const EnsembleCalibration& calibration() const { return calibration_; }
+  // Re-fits linear_weight and output_temperature on predictions of held-out corpora (see
+  // calibrate_on_predictions).
+  void set_calibration(EnsembleCalibration calibration) { calibration_ = std::move(calibration); }
   const LinearEmotionModel& linear() const { return linear_; }
   const NeuralEmotionModel& neural() const { return neural_; }
 
@@ -101,14 +108,32 @@ SerTrainOptions options_of(const SpeechEmotionModel& model);
 struct SerEvalResult {
   EvalResult result;
   double ccc_valence = 0, ccc_arousal = 0;  // predicted: probability-weighted circumplex points
+  // Every scored prediction: corpus row, fold and probabilities over canonical_labels() (-1 for classes
+  // the fold's model lacks), in fold order.
+  struct Prediction {
+    std::size_t row = 0, fold = 0;
+    std::vector<float> probs;
+  };
+  std::vector<Prediction> predictions;
   // Ensemble only: the same folds scored by each component alone.
   std::unique_ptr<SerEvalResult> linear_component, neural_component;
 };
 
-// loso / kfold_speaker: re-trains with `options` per fold; split: evaluates `model` (required) as is.
-// Every test speaker's utterances form one predict() group (per-speaker normalisation).
+// loso / kfold_speaker / loco: re-trains with `options` per fold; split: evaluates `model` (required) as is.
+// Every test speaker's utterances form one predict() group (per-speaker normalisation); with group_size
+// > 0, each speaker's utterances are shuffled (seeded) and cut into groups of that many, as if every
+// recording held only group_size utterances of a speaker.
 SerEvalResult evaluate_emotion_model(const Corpus& corpus, Protocol protocol, int folds, std::uint64_t seed,
-                                     const SerTrainOptions& options, const SpeechEmotionModel* model, int n_threads);
+                                     const SerTrainOptions& options, const SpeechEmotionModel* model, int n_threads,
+                                     int group_size = 0);
+
+// Calibration on held-out corpora: reads the CSV of `sentio eval ser --protocol loco --predictions` with
+// the same recipe (each fold's model never heard the corpus it predicts). Ensemble: chooses the ensemble
+// weight on the components' predictions (highest UA over the model's classes, ties to the lowest NLL), then
+// fits the output temperature of the combination (lowest NLL). Linear: fits the output temperature of
+// the logits. Returns a one-line description. Throws InputError when the file is unreadable, malformed,
+// shares no class with the model, or the model is neural.
+std::string calibrate_on_predictions(TrainedEmotionModel& model, const std::string& csv_path);
 
 // Lin's concordance correlation coefficient (0 when either side has zero variance and they differ).
 double concordance_ccc(std::span<const double> x, std::span<const double> y);

@@ -32,9 +32,14 @@ struct NeuralOptions {
   double weight_decay = 1e-3;
   double label_smoothing = 0.1;
   double crop_seconds = 2.0;  // training crops (random position); shorter clips are zero-padded
-  // Augmentation, per training example, in this order: random crop, gain, additive white noise, then
-  // SpecAugment on the normalised log-mel.
+  // Augmentation, per training example, in this order: speed perturbation (resampling, which moves
+  // pitch, formants and tempo together), random crop, gain, reverberation (a synthetic room: Schroeder
+  // combs and all-passes), telephone band (300-3400 Hz band-pass), additive white noise, then SpecAugment
+  // on the normalised log-mel.
   bool augment = true;
+  double speed_probability = 0.5, speed_max = 0.1;  // factor uniform in [1 - speed_max, 1 + speed_max]
+  double reverb_probability = 0.25;                  // RT60 uniform in 0.2-0.8 s, wet share 0.1-0.4
+  double telephone_probability = 0.2;
   double gain_db = 6.0;             // uniform in [-gain_db, +gain_db]
   double noise_probability = 0.5;   // probability of adding white noise ...
   double snr_min_db = 5.0, snr_max_db = 35.0;  // ... at an SNR uniform in this range

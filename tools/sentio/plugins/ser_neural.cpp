@@ -13,7 +13,9 @@
 #include "commands.hpp"
 #include "plugins/plugin_commands.hpp"
 #include "plugins/plugin_guard.hpp"
+#include "sentio/core/csv.hpp"
 #include "sentio/core/error.hpp"
+#include "sentio/core/output_file.hpp"
 #include "sentio/ser/evaluation.hpp"
 #include "sentio/ser/emotion_model.hpp"
 #include "sentio/ser_neural/models.hpp"
@@ -46,9 +48,11 @@ ser::TrainingLog stderr_log(bool quiet) {
   return [](const std::string& message) { std::fprintf(stderr, "sentio: %s\n", message.c_str()); };
 }
 
-Loaded load(const cli::SerCommonArgs& a) {
+// classes: the class set to train/evaluate on ("core" or "all").
+Loaded load(const cli::SerCommonArgs& a, const std::string& classes) {
   Loaded d;
   d.manifest = ser::read_manifests(a.data);
+  ser::apply_class_set(d.manifest, ser::parse_class_set(classes));
   print_problems(d.manifest.problems);
   if (d.manifest.items.empty()) throw InputError("no usable rows in the manifest(s)");
   d.corpus = ser::load_corpus(d.manifest, thread_count(a.jobs), stderr_log(a.quiet));
@@ -71,12 +75,17 @@ int run_train(const cli::TrainSerArgs& a) {
   o.type = ser::parse_model_type(a.type);
   o.linear.l2 = a.l2;
   if (!(o.linear.l2 >= 0)) throw InputError("--l2 must be >= 0");
+  o.linear.speaker_prior = a.speaker_prior;
+  if (!(o.linear.speaker_prior >= 0 && o.linear.speaker_prior <= 1e6))
+    throw InputError("--speaker-prior must be in [0, 1e6]");
   apply_overrides(a, o);
   const auto t0 = std::chrono::steady_clock::now();
-  const Loaded d = load(a);
+  const Loaded d = load(a, a.classes.empty() ? "all" : a.classes);
   std::vector<std::size_t> rows(d.corpus.raw.size());
   for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = i;
   const auto model = ser::train_emotion_model(d.corpus, rows, o);
+  if (!a.calibration.empty())
+    std::fprintf(stderr, "sentio: calibrated on %s\n", ser::calibrate_on_predictions(*model, a.calibration).c_str());
   model->save(a.output);
   std::string labels;
   for (const auto& l : model->labels()) labels += (labels.empty() ? "" : ",") + l;
@@ -108,14 +117,18 @@ json result_json(const ser::SerEvalResult& sr) {
   j["per_class_f1"] = per_class_f1;
   j["confusion"] = confusion;
   j["ccc"] = {{"valence", sr.ccc_valence}, {"arousal", sr.ccc_arousal}};
+  json free_recall = json::object();
+  for (std::size_t t = 0; t < r.labels.size() && t < r.free_recall.size(); ++t) free_recall[r.labels[t]] = r.free_recall[t];
+  j["free_choice"] = {{"ua", r.free_ua}, {"wa", r.free_wa}, {"per_class", free_recall}};
   return j;
 }
 
 void print_table(const ser::SerEvalResult& sr) {
   const ser::EvalResult& r = sr.result;
   const auto& m = r.metrics;
-  std::printf("WA (accuracy)  %.4f\nUA (mean recall) %.4f\nmacro-F1       %.4f\nCCC valence %.4f, arousal %.4f\n\n",
-              m.accuracy, m.balanced_accuracy, m.macro_f1, sr.ccc_valence, sr.ccc_arousal);
+  std::printf("WA (accuracy)  %.4f\nUA (mean recall) %.4f\nmacro-F1       %.4f\nCCC valence %.4f, arousal %.4f\n"
+              "free choice (any class of the model): UA %.4f, WA %.4f\n\n",
+              m.accuracy, m.balanced_accuracy, m.macro_f1, sr.ccc_valence, sr.ccc_arousal, r.free_ua, r.free_wa);
   std::printf("%-10s %7s %7s %7s %7s\n", "class", "recall", "prec", "f1", "n");
   for (std::size_t c = 0; c < r.labels.size(); ++c)
     std::printf("%-10s %7.4f %7.4f %7.4f %7zu\n", r.labels[c].c_str(), m.recall[c], m.precision[c], m.f1[c],
@@ -130,7 +143,37 @@ void print_table(const ser::SerEvalResult& sr) {
   }
 }
 
+// One row per test prediction (--predictions), of the model and, for an ensemble, of each component.
+void write_predictions(const std::string& path, const ser::Corpus& corpus, const ser::SerEvalResult& r,
+                       const std::string& kind) {
+  const auto& canon = ser::canonical_labels();
+  std::string csv = "path,corpus,speaker,fold,component,truth";
+  for (const auto& l : canon) csv += "," + l;
+  csv += "\n";
+  char buf[32];
+  const auto add = [&](const ser::SerEvalResult& part, const char* component) {
+    for (const auto& p : part.predictions) {
+      csv += csv_field(corpus.raw.paths[p.row]) + "," + csv_field(corpus.raw.corpora[p.row]) + "," +
+             csv_field(corpus.raw.speakers[p.row]) + "," + std::to_string(p.fold) + "," + component + "," +
+             corpus.raw.labels[p.row];
+      for (float v : p.probs) {
+        csv += ",";
+        if (v >= 0) {
+          std::snprintf(buf, sizeof buf, "%.6g", static_cast<double>(v));
+          csv += buf;
+        }
+      }
+      csv += "\n";
+    }
+  };
+  add(r, kind.c_str());
+  if (r.linear_component) add(*r.linear_component, "linear");
+  if (r.neural_component) add(*r.neural_component, "neural");
+  write_file_atomically(path, csv);
+}
+
 int run_eval(const cli::EvalSerArgs& a) {
+  if (a.group_size < 0) throw InputError("--group-size must be >= 0");
   std::unique_ptr<ser::SpeechEmotionModel> model;
   std::string model_path = a.model;
   if (model_path.empty() && a.type.empty()) model_path = ser::default_emotion_model_path();
@@ -147,10 +190,18 @@ int run_eval(const cli::EvalSerArgs& a) {
   const ser::Protocol protocol = ser::parse_protocol(a.protocol.empty() ? (model ? "split" : "loso") : a.protocol);
   if (protocol == ser::Protocol::split && !model) throw InputError("--protocol split evaluates a trained model: give --model");
   const auto t0 = std::chrono::steady_clock::now();
-  const Loaded d = load(a);
+  std::string classes = a.classes;
+  if (classes.empty()) {  // core unless the model answers a corpus-specific class
+    classes = "core";
+    if (model)
+      for (const auto& l : model->labels())
+        if (ser::core_label(l) != l) classes = "all";
+  }
+  const Loaded d = load(a, classes);
   const std::uint64_t seed = a.seed.value_or(o.linear.seed);
   const ser::SerEvalResult r =
-      ser::evaluate_emotion_model(d.corpus, protocol, a.folds, seed, o, model.get(), thread_count(a.jobs));
+      ser::evaluate_emotion_model(d.corpus, protocol, a.folds, seed, o, model.get(), thread_count(a.jobs), a.group_size);
+  if (!a.predictions.empty()) write_predictions(a.predictions, d.corpus, r, ser::model_type_name(o.type));
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::size_t unknown = 0;
   for (const auto& [k, v] : d.manifest.unknown_labels) unknown += v;
@@ -159,6 +210,17 @@ int run_eval(const cli::EvalSerArgs& a) {
                 model_path.empty() ? "re-trained per fold" : model_path.c_str(), ser::model_type_name(o.type),
                 ser::protocol_name(protocol), r.result.metrics.n, r.result.folds.size(), seconds);
     print_table(r);
+    if (protocol == ser::Protocol::loco) {
+      double mean_ua = 0, mean_free = 0;
+      std::printf("\nper held-out corpus:\n");
+      for (const auto& f : r.result.folds) {
+        std::printf("  %-12s n %5zu  UA %.4f  WA %.4f  free-choice UA %.4f\n", f.test_speakers.front().c_str(), f.n,
+                    f.ua, f.wa, f.free_ua);
+        mean_ua += f.ua / static_cast<double>(r.result.folds.size());
+        mean_free += f.free_ua / static_cast<double>(r.result.folds.size());
+      }
+      std::printf("  mean over corpora: UA %.4f, free-choice UA %.4f\n", mean_ua, mean_free);
+    }
     if (r.linear_component && r.neural_component)
       std::printf("\ncomponents: linear UA %.4f WA %.4f; neural UA %.4f WA %.4f\n",
                   r.linear_component->result.metrics.balanced_accuracy, r.linear_component->result.metrics.accuracy,
@@ -173,8 +235,17 @@ int run_eval(const cli::EvalSerArgs& a) {
   j["seconds"] = seconds;
   json folds = json::array();
   for (const auto& f : r.result.folds)
-    folds.push_back({{"test_speakers", f.test_speakers}, {"n", f.n}, {"wa", f.wa}, {"ua", f.ua}});
+    folds.push_back({{"test_speakers", f.test_speakers}, {"n", f.n}, {"wa", f.wa}, {"ua", f.ua}, {"free_ua", f.free_ua}});
   j["folds"] = folds;
+  j["classes"] = classes;
+  j["group_size"] = a.group_size;
+  double mean_ua = 0, mean_free = 0;
+  for (const auto& f : r.result.folds) {
+    mean_ua += f.ua / static_cast<double>(r.result.folds.size());
+    mean_free += f.free_ua / static_cast<double>(r.result.folds.size());
+  }
+  j["mean_fold_ua"] = mean_ua;
+  j["mean_fold_free_ua"] = mean_free;
   j["features"] = o.type == ser::ModelType::neural ? "log-mel-64" : o.type == ser::ModelType::linear
                                                                        ? ser::kFeatureSetEgemaps
                                                                        : "egemaps-v02-functionals+log-mel-64";
