@@ -138,6 +138,12 @@ bool push_audio(Session& session, const std::string& path, const AnalyzeOptions&
   return true;
 }
 
+text::TranscriptOptions transcript_options(const AnalyzeOptions& options) {
+  text::TranscriptOptions t;
+  t.speaker_prefixes = options.speaker_prefixes;
+  return t;
+}
+
 }  // namespace
 
 InputKind classify_input(const std::string& path) {
@@ -159,7 +165,7 @@ AnalysisResult analyze_file(std::shared_ptr<const Engine> engine, const std::str
   SessionOptions so = options.session;
   so.input_name = path;
   if (kind == InputKind::transcript) {
-    const text::Transcript t = text::read_transcript(path);
+    const text::Transcript t = text::read_transcript(path, transcript_options(options));
     so.input_kind = "transcript";
     so.transcribe = false;
     so.transcript_name = path;
@@ -189,7 +195,7 @@ AnalysisResult analyze_file(std::shared_ptr<const Engine> engine, const std::str
   // that a bad transcript fails the input at once.
   std::optional<text::Transcript> transcript;
   if (!options.transcript.empty()) {
-    transcript = text::read_transcript(options.transcript);
+    transcript = text::read_transcript(options.transcript, transcript_options(options));
     so.transcribe = false;
     so.transcript_name = options.transcript;
     so.transcript_format = transcript->format;

@@ -65,7 +65,8 @@ bool split_speaker_prefix(std::string_view line, std::string_view& speaker, std:
     }
   }
   if (colon == std::string_view::npos) return false;
-  const std::string_view name = trim(line.substr(0, colon));
+  std::string_view name = trim(line.substr(0, colon));
+  if (name.size() > 2 && name[0] == '-' && name[1] == ' ') name = trim(name.substr(2));  // "- Mark: ..." dialogue dash
   const std::string_view text = trim(line.substr(after));
   if (name.empty() || name.size() > 40 || text.empty()) return false;
   int words = 0;
@@ -77,7 +78,10 @@ bool split_speaker_prefix(std::string_view line, std::string_view& speaker, std:
       in_word = false;
       continue;
     }
-    if (!in_word) ++words;
+    if (!in_word) {
+      ++words;
+      if (c >= 'a' && c <= 'z') return false;  // every word of a name is capitalised ("Note that: ..." is text)
+    }
     in_word = true;
     if (std::string_view(".,;!?\"()[]{}<>/\\|*=").find(c) != std::string_view::npos) return false;
     if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || u >= 0x80) has_letter = true;

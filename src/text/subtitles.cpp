@@ -78,6 +78,37 @@ struct OrphanWarning {
   }
 };
 
+// Appends the payload lines [first, end) of one cue as utterances with the cue's times: one per speaker,
+// where a WebVTT <v Name> tag, or (unless ctx.speaker_prefixes is off) a line starting "Name: " by the
+// plain-text rule of transcript.hpp, names the speaker ("Mark: I can't believe it" -> speaker Mark).
+void append_cue(ParseResult& r, const Utterance& timing, const std::vector<std::string_view>& lines, std::size_t first,
+                std::size_t end, const std::string& where, const ParseContext& ctx) {
+  std::string speaker;
+  std::string text;
+  const auto flush = [&]() {
+    Utterance u = timing;
+    u.speaker = clean_field(speaker, ctx.cp1252);
+    u.text = clean_field(text, ctx.cp1252);
+    r.utterances.push_back(std::move(u));
+    r.where.push_back(where);
+    text.clear();
+  };
+  for (std::size_t k = first; k < end; ++k) {
+    std::string voice = speaker;
+    std::string line = strip_markup(lines[k], &voice);
+    std::string_view name, rest;
+    if (ctx.speaker_prefixes && voice == speaker && split_speaker_prefix(line, name, rest)) {
+      voice = std::string(name);
+      line = std::string(rest);
+    }
+    if (voice != speaker && !trim(text).empty()) flush();
+    speaker = voice;
+    text += ' ';
+    text += line;
+  }
+  flush();  // also an empty cue: dropped later with the empty-text count
+}
+
 }  // namespace
 
 ParseResult parse_srt(std::string_view doc, const ParseContext& ctx) {
@@ -109,18 +140,9 @@ ParseResult parse_srt(std::string_view doc, const ParseContext& ctx) {
       }
     }
     parse_timing(lines[t], t, ctx, u);
-    const std::size_t first = t + 1;
-    const std::size_t end = srt_payload_end(lines, first);
-    std::string text;
-    for (std::size_t k = first; k < end; ++k) {
-      if (k > first) text += ' ';
-      text += strip_markup(lines[k], nullptr);
-    }
-    u.text = clean_field(text, ctx.cp1252);
-    r.utterances.push_back(std::move(u));
-    r.where.push_back("cue " + (r.utterances.back().id.empty() ? std::to_string(r.utterances.size())
-                                                               : r.utterances.back().id) +
-                      " (" + line_ref(t) + ")");
+    const std::size_t end = srt_payload_end(lines, t + 1);
+    append_cue(r, u, lines, t + 1, end,
+               "cue " + (u.id.empty() ? std::to_string(r.utterances.size() + 1) : u.id) + " (" + line_ref(t) + ")", ctx);
     i = end;
   }
   orphans.report(r, ctx);
@@ -173,34 +195,9 @@ ParseResult parse_webvtt(std::string_view doc, const ParseContext& ctx) {
     while (end < lines.size() && !is_blank(lines[end]) && !has_arrow(lines[end])) ++end;
     // A line directly before a timing line without a blank line is that cue's identifier.
     if (end < lines.size() && has_arrow(lines[end]) && end > t + 2) --end;
-    // Split the cue where the <v Speaker> changes, so each voice is its own utterance with the cue times.
     const std::string where = "cue " + (id.empty() ? std::to_string(r.utterances.size() + 1) : id) + " (" + line_ref(t) + ")";
-    std::string speaker;
-    std::string text;
-    const auto flush = [&]() {
-      Utterance u = timing;
-      u.id = id;
-      u.speaker = clean_field(speaker, ctx.cp1252);
-      u.text = clean_field(text, ctx.cp1252);
-      r.utterances.push_back(std::move(u));
-      r.where.push_back(where);
-      text.clear();
-    };
-    for (std::size_t k = t + 1; k < end; ++k) {
-      std::string voice = speaker;
-      std::string line = strip_markup(lines[k], &voice);
-      // Without a <v Name> tag, a line "Name: text" names its speaker (the plain-text rule, transcript.hpp).
-      std::string_view name, rest;
-      if (voice == speaker && split_speaker_prefix(line, name, rest)) {
-        voice = std::string(name);
-        line = std::string(rest);
-      }
-      if (voice != speaker && !trim(text).empty()) flush();
-      speaker = voice;
-      text += ' ';
-      text += line;
-    }
-    flush();  // also an empty cue: dropped later with the empty-text count
+    timing.id = id;
+    append_cue(r, timing, lines, t + 1, end, where, ctx);
     i = end;
   }
   orphans.report(r, ctx);

@@ -254,7 +254,7 @@ ParseResult parse_plain(std::string_view doc, const ParseContext& ctx) {
     Utterance u;
     std::string_view speaker;
     std::string_view rest;
-    if (split_speaker_prefix(cleaned, speaker, rest)) {
+    if (ctx.speaker_prefixes && split_speaker_prefix(cleaned, speaker, rest)) {
       u.speaker = std::string(speaker);
       u.text = std::string(rest);
     } else {

@@ -164,6 +164,7 @@ Transcript parse_with_hint(std::string_view content, TranscriptFormat forced, Tr
   detail::ParseContext ctx;
   ctx.name = name;
   ctx.cp1252 = options.cp1252_controls;
+  ctx.speaker_prefixes = options.speaker_prefixes;
   std::vector<std::string> warnings;
   if (content.empty()) throw InputError(name + ": is empty (0 bytes)");
   const std::string doc = detail::decode_document(content, ctx, warnings);

@@ -23,6 +23,7 @@ struct ParseResult {
 struct ParseContext {
   std::string name;  // input name for messages
   Cp1252Controls cp1252 = Cp1252Controls::typographic;
+  bool speaker_prefixes = true;  // "Name: text" lines name the speaker (TranscriptOptions)
 };
 
 // ---- encoding.cpp ----

@@ -28,6 +28,24 @@ TEST(TranscriptSrt, ParsesCuesWithMultiLineTextAndMarkup) {
   EXPECT_TRUE(t.warnings.empty());
 }
 
+TEST(TranscriptSrt, NamePrefixesAreSpeakers) {
+  const std::string srt =
+      "1\n00:00:00,000 --> 00:00:02,000\nMark: I am furious!\n\n"
+      "2\n00:00:02,000 --> 00:00:04,000\nAnna: I am not happy at all.\n- Mark: Why not?\n\n"
+      "3\n00:00:04,000 --> 00:00:05,000\nNote that: this is text\n";
+  const Transcript t = parse(srt);
+  ASSERT_EQ(t.utterances.size(), 4u);
+  expect_utterance(t.utterances[0], 0, 2, "Mark", "I am furious!", "1");
+  expect_utterance(t.utterances[1], 2, 4, "Anna", "I am not happy at all.", "2");  // a cue split per speaker
+  expect_utterance(t.utterances[2], 2, 4, "Mark", "Why not?", "2");  // after a dialogue dash
+  expect_utterance(t.utterances[3], 4, 5, "", "Note that: this is text", "3");
+  TranscriptOptions off;
+  off.speaker_prefixes = false;
+  const Transcript kept = parse_transcript(srt, TranscriptFormat::automatic, "t.srt", off);
+  ASSERT_EQ(kept.utterances.size(), 3u);
+  expect_utterance(kept.utterances[0], 0, 2, "", "Mark: I am furious!", "1");
+}
+
 TEST(TranscriptSrt, MissingBlankLinesAndNumbersAreTolerated) {
   const Transcript t = parse(
       "00:00:01,000 --> 00:00:02,000\n"

@@ -24,6 +24,7 @@ struct AnalyzeArgs {
   double window_s = 2.0;         // group-view window
   int detect_interval = 0;       // face detection every N analysed frames; 0 = every 0.4 s of video
   std::string transcript;        // given transcript (one media input, or on its own)
+  bool no_speaker_names = false; // "Name: text" transcript lines stay text
   bool transcribe = false;       // speech recognition for the words part
   std::string input_format;      // standard input: raw PCM format ("" = probe)
   int rate = 0, channels = 0;    // standard input: raw PCM rate and channels

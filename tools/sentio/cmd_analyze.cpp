@@ -152,6 +152,7 @@ int run_analyze(const AnalyzeArgs& a) {
   job.csv_table = analysis::parse_csv_table(a.table);
   job.generator = a.generator;
   job.transcript = a.transcript;
+  job.analyze.speaker_prefixes = !a.no_speaker_names;
   if (!a.report.empty() && job.format == DocumentFormat::csv)
     throw InputError("--report: the report is made from the JSON document; use --format json or jsonl");
   if (job.files.empty() && job.transcript.empty() && inputs.problems.empty())
@@ -268,6 +269,9 @@ Runner add_analyze_command(CLI::App& app) {
   cmd->add_option("--transcript", args->transcript,
                   "Transcript of the recording (SRT, WebVTT, JSON, CSV, MELD CSV or plain text, docs/TRANSCRIPTS.md): "
                   "adds the words part (text emotion per utterance). Without media inputs it is analysed on its own");
+  cmd->add_flag("--no-speaker-names", args->no_speaker_names,
+                "Keep transcript lines 'Name: text' (plain text, SRT, WebVTT) as text; by default a short name before "
+                "the colon is the speaker's name (docs/ANALYSIS.md)");
   cmd->add_flag("--transcribe", args->transcribe,
                 "Recognise the speech (pocketsphinx, English) of recordings without --transcript and add the words "
                 "part; slower (about 0.3 x real time per thread)");

@@ -36,6 +36,7 @@ struct AnalyzeOptions {
   SessionOptions session;   // input_name / input_kind are set from the path
   std::string transcript;   // a transcript file of the recording (any format of text/transcript.hpp)
   bool transcript_only = false;  // the input itself is a transcript, whatever its extension
+  bool speaker_prefixes = true;  // transcript lines "Name: text" name their speaker (text/transcript.hpp)
   // Standard input ("-"): a raw PCM format ("s16le", "s32le", "f32le"; "" = probe the stream: WAV or
   // anything FFmpeg can read from a pipe) with its rate and channel count.
   std::string input_format;

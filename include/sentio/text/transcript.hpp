@@ -28,13 +28,14 @@
 // Labels (Emotion, Sentiment) are not part of a Transcript.
 //
 // Subtitles (SRT, WebVTT): a cue's speaker comes from WebVTT's <v Name> tag, or, without one, from a line
-// that starts "Name: " by the plain-text rule below ("Mark: I can't believe it" -> speaker Mark); a cue
+// that starts "Name: " by the plain-text rule below (both formats) ("Mark: I can't believe it" -> speaker Mark); a cue
 // whose lines change speaker becomes one utterance per speaker, with the cue's times.
 //
 // Plain text: one utterance per non-blank line. A line "Name: text" gets speaker "Name" when the part before
 // the first ':' (ASCII colon followed by white space, or the full-width colon U+FF1A) is a short name:
-// 1 to 3 words, at most 40 bytes, at least one letter, and none of the characters . , ; ! ? " ( ) [ ] { }
-// < > / \ | * = (so "Note that: ..." is not a speaker, "Dr. Smith: ..." is not either, "Speaker 2: ..." is).
+// 1 to 3 words, none starting with an ASCII lower-case letter, at most 40 bytes, at least one letter, and
+// none of the characters . , ; ! ? " ( ) [ ] { } < > / \ | * = (so "Note that: ..." is not a speaker,
+// "Dr. Smith: ..." is not either, "Speaker 2: ..." and "- Mark: ..." (a subtitle's dialogue dash) are).
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,6 +69,9 @@ enum class Cp1252Controls {
 struct TranscriptOptions {
   TranscriptFormat format = TranscriptFormat::automatic;  // automatic: extension + content sniffing
   Cp1252Controls cp1252_controls = Cp1252Controls::typographic;
+  // Plain text and subtitles: a line "Name: text" gives the speaker Name (rule above); false keeps such
+  // lines as text (for transcripts whose lines start with "Note: ..." and the like).
+  bool speaker_prefixes = true;
 };
 
 // Reads a transcript file. With format automatic, the format comes from the content when it is
