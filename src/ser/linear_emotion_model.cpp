@@ -28,6 +28,36 @@ UtteranceEvidence LinearEmotionModel::analyse(std::span<const float> samples) co
   return e;
 }
 
+namespace {
+
+// Mean and population std per feature of the functionals of `rows`.
+void moments(std::span<const UtteranceEvidence> evidence, const std::vector<std::size_t>& rows, std::size_t d,
+             std::vector<double>& mean, std::vector<double>& sd) {
+  mean.assign(d, 0.0);
+  sd.assign(d, 0.0);
+  for (std::size_t r : rows)
+    for (std::size_t f = 0; f < d; ++f) mean[f] += evidence[r].functionals[f];
+  for (double& v : mean) v /= static_cast<double>(rows.size());
+  for (std::size_t r : rows)
+    for (std::size_t f = 0; f < d; ++f) {
+      const double c = evidence[r].functionals[f] - mean[f];
+      sd[f] += c * c;
+    }
+  for (double& v : sd) v = std::sqrt(v / static_cast<double>(rows.size()));
+}
+
+// n observations with (mean, sd) shrunk towards a prior (prior_mean, prior_sd) worth k observations.
+void shrink(std::vector<double>& mean, std::vector<double>& sd, double n, const std::vector<double>& prior_mean,
+            const std::vector<double>& prior_sd, double k) {
+  for (std::size_t f = 0; f < mean.size(); ++f) {
+    const double m = (n * mean[f] + k * prior_mean[f]) / (n + k);
+    sd[f] = std::sqrt((n * sd[f] * sd[f] + k * prior_sd[f] * prior_sd[f]) / (n + k));
+    mean[f] = m;
+  }
+}
+
+}  // namespace
+
 std::vector<std::vector<float>> LinearEmotionModel::logits(std::span<const UtteranceEvidence> evidence,
                                                            std::span<const int> speaker) const {
   SENTIO_ASSERT(evidence.size() == speaker.size());
@@ -36,37 +66,27 @@ std::vector<std::vector<float>> LinearEmotionModel::logits(std::span<const Utter
   std::map<int, std::vector<std::size_t>> groups;
   for (std::size_t i = 0; i < evidence.size(); ++i) groups[speaker[i]].push_back(i);
   std::vector<std::vector<float>> out(evidence.size());
+  if (evidence.empty()) return out;
+  const bool hierarchical = !model_.within_speaker_std.empty();
+  // The recording's statistics, shrunk towards the population: the prior of each speaker's.
+  std::vector<double> recording_mean, recording_sd;
+  if (hierarchical) {
+    std::vector<std::size_t> all(evidence.size());
+    for (std::size_t i = 0; i < all.size(); ++i) all[i] = i;
+    moments(evidence, all, d, recording_mean, recording_sd);
+    shrink(recording_mean, recording_sd, static_cast<double>(all.size()), model_.population_mean,
+           model_.within_speaker_std, model_.speaker_prior);
+  }
   std::vector<double> mean(d), sd(d), row(d);
   for (const auto& [spk, rows] : groups) {
-    const bool shrink = !model_.within_speaker_std.empty();
-    const bool own = shrink || rows.size() >= kMinSpeakerUtterances || model_.population_mean.empty();
-    if (own) {
-      // Same statistics as normalise_per_speaker (training), over this speaker's utterances.
-      std::fill(mean.begin(), mean.end(), 0.0);
-      std::fill(sd.begin(), sd.end(), 0.0);
-      for (std::size_t r : rows)
-        for (std::size_t f = 0; f < d; ++f) mean[f] += evidence[r].functionals[f];
-      for (double& v : mean) v /= static_cast<double>(rows.size());
-      for (std::size_t r : rows)
-        for (std::size_t f = 0; f < d; ++f) {
-          const double c = evidence[r].functionals[f] - mean[f];
-          sd[f] += c * c;
-        }
-      for (double& v : sd) v = std::sqrt(v / static_cast<double>(rows.size()));
+    if (hierarchical) {
+      moments(evidence, rows, d, mean, sd);
+      shrink(mean, sd, static_cast<double>(rows.size()), recording_mean, recording_sd, model_.speaker_prior);
+    } else if (rows.size() >= kMinSpeakerUtterances || model_.population_mean.empty()) {
+      moments(evidence, rows, d, mean, sd);  // the statistics of normalise_per_speaker (training)
     } else {
       mean = model_.population_mean;
       sd = model_.population_std;
-    }
-    if (shrink) {
-      // n utterances of the speaker against a prior worth speaker_prior utterances at the population mean
-      // with the typical within-speaker spread.
-      const double n = static_cast<double>(rows.size()), k = model_.speaker_prior;
-      for (std::size_t f = 0; f < d; ++f) {
-        const double prior_sd = model_.within_speaker_std[f];
-        const double m = (n * mean[f] + k * model_.population_mean[f]) / (n + k);
-        sd[f] = std::sqrt((n * sd[f] * sd[f] + k * prior_sd * prior_sd) / (n + k));
-        mean[f] = m;
-      }
     }
     for (std::size_t r : rows) {
       for (std::size_t f = 0; f < d; ++f) {

@@ -15,7 +15,8 @@
 //                 statistics of the training rows, the normalisation prior for speakers with few clips
 //   within_speaker_std, speaker_prior  (optional, together) n_features numbers >= 0: the pooled
 //                 within-speaker std of the training rows; a number >= 0: the prior's weight in utterances.
-//                 With them, a speaker's statistics are shrunk towards the population (linear_emotion_model.hpp);
+//                 With them, a speaker's statistics are shrunk towards its recording's, and those towards the
+//                 population (linear_emotion_model.hpp);
 //                 without, speakers with fewer than 4 clips use the population statistics.
 //   output_temperature, calibrated_on  (optional) a number in (0, 100]: predicted probabilities are
 //                 softmax(logits / output_temperature); a string naming the held-out data it was fitted on.

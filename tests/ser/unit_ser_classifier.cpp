@@ -185,22 +185,28 @@ TEST(SerNormalisation, SpeakerStatisticsShrinkTowardsThePopulation) {
   m.within_speaker_std = {2.0};
   m.speaker_prior = 1.0;
   const LinearEmotionModel model(m);
-  // One utterance at 14: mean (14 + 10) / 2 = 12, var (0 + 1 * 4) / 2 = 2, z = 2 / sqrt(2).
+  // One utterance at 14. The recording: mean (14 + 10) / 2 = 12, var (0 + 1 * 4) / 2 = 2; the speaker,
+  // shrunk towards the recording: mean (14 + 12) / 2 = 13, var (0 + 2) / 2 = 1, so z = 1.
   std::vector<UtteranceEvidence> ev(1);
   ev[0].functionals = {14.0};
   const std::vector<int> one = {0};
-  EXPECT_NEAR(model.logits(ev, one)[0][1], 2.0 / std::sqrt(2.0), 1e-5);
-  // Three utterances 12, 14, 16 (own mean 14, var 8/3): mean (42 + 10) / 4 = 13, var (8 + 4) / 4 = 3.
+  EXPECT_NEAR(model.logits(ev, one)[0][1], 1.0, 1e-5);
+  // Three utterances 12, 14, 16 (own mean 14, var 8/3). The recording: mean (42 + 10) / 4 = 13, var
+  // (8 + 4) / 4 = 3; the speaker: mean (42 + 13) / 4 = 13.75, var (8 + 3) / 4 = 2.75.
   ev.resize(3);
   ev[0].functionals = {12.0};
   ev[1].functionals = {14.0};
   ev[2].functionals = {16.0};
   const std::vector<int> three = {0, 0, 0};
-  EXPECT_NEAR(model.logits(ev, three)[2][1], 3.0 / std::sqrt(3.0), 1e-5);
-  // The output temperature divides the logits before the softmax: one utterance at 12 has z = 1 / sqrt(2).
+  EXPECT_NEAR(model.logits(ev, three)[2][1], 2.25 / std::sqrt(2.75), 1e-5);
+  // Speakers split differently within one recording share the recording's prior: 16 alone as speaker 1
+  // is judged against mean (16 + 13) / 2 = 14.5, var (0 + 3) / 2 = 1.5.
+  EXPECT_NEAR(model.logits(ev, std::vector<int>{0, 0, 1})[2][1], 1.5 / std::sqrt(1.5), 1e-5);
+  // The output temperature divides the logits before the softmax: one utterance at 12 has z = 0.5
+  // (recording mean 11, var 2; speaker mean 11.5, var 1).
   m.output_temperature = 2.0;
   const auto p = LinearEmotionModel(m).predict(std::vector<UtteranceEvidence>(ev.begin(), ev.begin() + 1), one);
-  EXPECT_NEAR(p[0][1], 1.0 / (1.0 + std::exp(-(1.0 / std::sqrt(2.0)) / 2.0)), 1e-5);
+  EXPECT_NEAR(p[0][1], 1.0 / (1.0 + std::exp(-0.5 / 2.0)), 1e-5);
 }
 
 TEST(SerModelFile, JsonRoundTrip) {

@@ -113,8 +113,8 @@ Runner add_train_ser_command(CLI::App& train) {
   s->add_option("--type", args->type, "linear, neural or ensemble (default: ensemble)");
   s->add_option("--l2", args->l2, "L2 penalty lambda on the linear weights")->capture_default_str();
   s->add_option("--speaker-prior", args->speaker_prior,
-                "Weight, in utterances, of the training population's statistics in a speaker's normalisation "
-                "statistics (shrinkage; 0 = the speaker's own only)")
+                "Weight, in utterances, of the prior in the normalisation statistics: a recording's are shrunk "
+                "towards the training population's, a speaker's towards its recording's (0 = own statistics only)")
       ->capture_default_str();
   s->add_option("--calibration", args->calibration,
                 "Fit an output temperature (ensemble: and choose the ensemble weight) on these predictions of held-out "

@@ -23,7 +23,7 @@ struct SerCommonArgs {
 struct TrainSerArgs : SerCommonArgs {
   std::string output;
   double l2 = 1e-2;
-  double speaker_prior = 1;
+  double speaker_prior = 8;
   std::string calibration;  // predictions CSV of held-out corpora ("" = calibrate on held-out speakers only)
 };
 

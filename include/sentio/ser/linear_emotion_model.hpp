@@ -3,12 +3,15 @@
 // The linear speech-emotion model as a SpeechEmotionModel: eGeMAPS functionals, per-speaker
 // z-normalisation, softmax regression (linear_model.hpp). Needs no libtorch.
 //
-// Per-speaker normalisation in predict(), from the first utterance on: the mean and variance of a
-// speaker's n utterances are shrunk towards a prior worth k = LinearModel::speaker_prior utterances, the
-// training population's mean and its pooled within-speaker variance:
-//   mean = (n mean_s + k mean_pop) / (n + k),   var = (n var_s + k var_within) / (n + k).
-// One utterance is therefore judged mostly against the population, a speaker with many against itself, and
-// a diarization error that moves a few utterances between speakers moves the statistics only a little.
+// Normalisation in predict(), per recording and per speaker, from the first utterance on (one predict()
+// call = one recording). With k = LinearModel::speaker_prior (in utterances):
+//   recording (all N utterances): mean_R = (N mean_all + k mean_pop) / (N + k),
+//                                 var_R  = (N var_all  + k var_within) / (N + k)
+//   speaker (its n utterances):   mean   = (n mean_s + k mean_R) / (n + k),  var = (n var_s + k var_R) / (n + k)
+// with the training population's mean and pooled within-speaker variance. A short recording is judged
+// mostly against the population, a long one against itself; a speaker with few utterances mostly against
+// its recording, so a diarization error that moves utterances between speakers moves the statistics only
+// a little (bench/ser_trust.md measures how often a segment's label changes with --speakers).
 // Model files without the prior (older ones): a speaker with at least kMinSpeakerUtterances utterances uses
 // its own statistics, one with fewer the population's.
 // Thread-safety: analyse() may run on many threads at once; predict() is const and re-entrant.

@@ -54,7 +54,7 @@ struct TrainOptions {
   double tolerance = 1e-6;   // stop when the gradient's max-norm is below this (objective then within ~1e-9 of its minimum)
   bool balanced = true;      // class weights n / (K n_k), so every class counts equally in the loss
   std::uint64_t seed = 0;    // recorded in the model; used by the fold construction
-  double speaker_prior = 1;  // weight of the population statistics in a speaker's, in utterances (LinearModel)
+  double speaker_prior = 8;  // weight of the normalisation prior, in utterances (linear_emotion_model.hpp)
 };
 
 struct LinearModel {
