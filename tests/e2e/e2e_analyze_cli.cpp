@@ -71,6 +71,48 @@ TEST(AnalyzeCli, ConversationJsonWithDefaultModel) {
   EXPECT_NE(j["models"][0]["licence"].get<std::string>().find("non-commercial"), std::string::npos);
 }
 
+// Uncertain segments: counted apart, never in the timeline; --min-confidence 0 never marks one; a segment
+// shorter than 0.5 s is uncertain with a warning.
+TEST(AnalyzeCli, UncertainSegmentsStayOutOfTheTimeline) {
+  const auto analyse = [](const std::string& options, const fs::path& input) {
+    const fs::path out = sentio::test::temp_dir() / "uncertain.json";
+    const auto r = run_command(sentio_cmd("analyze -q " + options + " '" + input.string() + "' -o '" + out.string() + "'"));
+    EXPECT_EQ(r.status, 0) << r.output;
+    return read_json(out);
+  };
+  // Every call of the synthetic voices is below 0.99; none is below 0.
+  const nlohmann::json all = analyse("--min-confidence 0.99", conversation());
+  for (const auto& seg : all["speech"]["segments"]) EXPECT_TRUE(seg["uncertain"].get<bool>());
+  EXPECT_TRUE(all["speech"]["timeline"].empty());
+  for (const auto& sp : all["speech"]["speakers"]) {
+    EXPECT_TRUE(sp["dominant_label"].is_null());
+    EXPECT_EQ(sp["uncertain_segments"], sp["segments"]);
+  }
+  bool said = false;
+  for (const auto& w : all["warnings"]) said |= w.get<std::string>().find("every speech segment is uncertain") != std::string::npos;
+  EXPECT_TRUE(said) << all["warnings"].dump();
+  const nlohmann::json none = analyse("--min-confidence 0", conversation());
+  for (const auto& seg : none["speech"]["segments"]) EXPECT_FALSE(seg["uncertain"].get<bool>());
+  for (const auto& sp : none["speech"]["speakers"]) EXPECT_EQ(sp["uncertain_segments"], 0);
+  // The shipped model answers the 7 core labels only (no corpus-specific class such as boredom).
+  EXPECT_EQ(none["speech"]["labels"].size(), 7u);
+
+  const fs::path short_clip = sentio::test::temp_dir() / "short.wav";
+  sentio::test::synthesize_conversation({{"en-us", 30, "Oh."}}, 0.0, short_clip);
+  const nlohmann::json brief = analyse("", short_clip);  // about 0.4 s of speech
+  ASSERT_EQ(brief["speech"]["status"], "ok") << brief.dump();
+  ASSERT_EQ(brief["speech"]["segments"].size(), 1u);
+  const auto& seg = brief["speech"]["segments"][0];
+  ASSERT_LT(seg["end"].get<double>() - seg["start"].get<double>(), 0.5);
+  EXPECT_TRUE(seg["uncertain"].get<bool>());
+  said = false;
+  for (const auto& w : brief["warnings"]) said |= w.get<std::string>().find("too short for an emotion") != std::string::npos;
+  EXPECT_TRUE(said) << brief["warnings"].dump();
+  const auto bad = run_command(sentio_cmd("analyze -q --min-confidence 2 '" + conversation().string() + "'"));
+  EXPECT_EQ(bad.status, 2) << bad.output;
+  EXPECT_NE(bad.output.find("--min-confidence"), std::string::npos) << bad.output;
+}
+
 TEST(AnalyzeCli, CsvRowsAndBatchWithFailures) {
   const fs::path dir = sentio::test::temp_dir() / "batch";
   const fs::path empty = sentio::test::temp_dir() / "empty.wav";
