@@ -30,6 +30,13 @@ std::string seconds(double s) {
   return buf;
 }
 
+// A probability as written in messages ("0.35").
+std::string probability(double p) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g", p);
+  return buf;
+}
+
 void check_options(const SessionOptions& o) {
   if (o.speakers < 0) throw InputError("--speakers: expected 0 (estimate) or a positive count");
   if (o.speakers > 0 && o.speaker_mode != analysis::SpeakerMode::diarize)
@@ -40,7 +47,7 @@ void check_options(const SessionOptions& o) {
   if (o.detect_interval < 0) throw InputError("--detect-interval: expected 0 (automatic) or a positive frame count");
   if (!(o.window_s > 0)) throw InputError("--window: expected a positive length in seconds");
   if (!(o.min_confidence >= 0 && o.min_confidence <= 1)) throw InputError("--min-confidence: expected a probability in [0, 1]");
-  if (!(o.min_emotion_s >= 0)) throw InputError("--min-emotion: expected a length >= 0 seconds");
+  if (!(o.min_emotion_s >= 0)) throw InputError("min_emotion_s: expected a length >= 0 seconds");
 }
 
 }  // namespace
@@ -353,7 +360,7 @@ struct Session::Impl {
         warn(std::to_string(short_segments) + " speech segment(s) shorter than " + seconds(options.min_emotion_s) +
              ": too short for an emotion, marked uncertain");
       if (uncertain > 0 && uncertain == r.speech->segments.size())
-        warn("every speech segment is uncertain (top probability below " + std::to_string(options.min_confidence).substr(0, 4) +
+        warn("every speech segment is uncertain (top probability below " + probability(options.min_confidence) +
              " or too short): no emotion is reported for the speech");
     }
     if (words) {

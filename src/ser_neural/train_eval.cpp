@@ -268,12 +268,12 @@ SerEvalResult score(const Corpus& corpus, const Pool& pool, Protocol protocol, c
       scores[j] = r.probs[canon_of_eval[j]];
       if (scores[j] >= 0 && in_fold[r.fold][j]) allowed.push_back(j);
     }
-    std::size_t free_best = tc;
+    std::size_t free_best = canon.size();  // the model's own decision (ties: the first class)
     for (std::size_t c = 0; c < canon.size(); ++c)
       if (r.probs[c] >= 0) {
         model_labels.push_back(canon[c]);
         model_probs.push_back(r.probs[c]);
-        if (r.probs[c] > r.probs[free_best]) free_best = c;
+        if (free_best == canon.size() || r.probs[c] > r.probs[free_best]) free_best = c;
       }
     const std::size_t pred = restricted_argmax(scores, allowed);
     const std::size_t t = static_cast<std::size_t>(ti - e.labels.begin());
