@@ -241,6 +241,7 @@ std::string explain_moment(const Moment& m, const std::string& who, const std::s
   if (!voice.empty()) reasons.push_back("their voice is " + join(voice) + " than usual");
   if (!face.empty()) reasons.push_back("they " + join(face));
   if (!said.empty()) reasons.push_back("they say " + quoted(said, 8));
+  if (m.uncertain) return who + "'s voice is too unclear here for an emotion (most likely " + m.fused.label + ").";
   std::string out = who + " " + how + " " + (m.compound ? m.compound->label : adjective(m.fused.label));
   if (!reasons.empty()) out += ": " + join(reasons);
   out += ".";

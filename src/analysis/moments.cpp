@@ -191,6 +191,7 @@ void build_moments(AnalysisResult& r, const FusionModel& model, const MomentOpti
     if (text) e[2] = words_evidence(*text, m.utterances, seg.start, seg.end);
     if (!e[0] && !e[1] && !e[2]) continue;
     fuse(m, e, model);
+    m.uncertain = seg.uncertain && !e[1] && !e[2];
     r.moments.push_back(std::move(m));
   }
   // Utterances no segment covers (a transcript alone, or words where no speech was found).
@@ -240,14 +241,19 @@ void build_moments(AnalysisResult& r, const FusionModel& model, const MomentOpti
     double total = 0;
     std::map<std::string, int> labels, compounds;
     p.speaking_s = 0;
+    p.uncertain_moments = 0;
     for (const Moment& m : r.moments) {
       if (m.person != p.id) continue;
+      if (m.segment >= 0) p.speaking_s += m.end - m.start;
+      if (m.uncertain) {
+        ++p.uncertain_moments;
+        continue;
+      }
       const double w = m.start >= 0 ? std::max(1e-3, m.end - m.start) : 1.0;
       for (std::size_t k = 0; k < kEmotionCount; ++k) sum[k] += w * m.fused.probabilities[k];
       total += w;
       ++labels[m.fused.label];
       if (m.compound) ++compounds[m.compound->label];
-      if (m.segment >= 0) p.speaking_s += m.end - m.start;
     }
     p.label_counts.clear();
     for (std::string_view n : kEmotionNames)
@@ -256,6 +262,8 @@ void build_moments(AnalysisResult& r, const FusionModel& model, const MomentOpti
     for (const CompoundClass& c : kCompounds)
       if (const auto it = compounds.find(c.label); it != compounds.end()) p.compound_counts.emplace_back(it->first, it->second);
     p.mean_probabilities.clear();
+    p.dominant_label.clear();
+    p.mean_valence = p.mean_arousal = 0;
     if (total > 0) {
       for (double v : sum) p.mean_probabilities.push_back(static_cast<float>(v / total));
       const EmotionProbs mp = to_probs(p.mean_probabilities);

@@ -242,6 +242,7 @@ ordered_json moment_json(const Moment& m) {
   fused["valence"] = score4(m.valence);
   fused["arousal"] = score4(m.arousal);
   o["fused"] = std::move(fused);
+  o["uncertain"] = m.uncertain;
   o["agreement"] = {{"agree", m.agreement}, {"disagreeing", m.disagreeing}};
   if (m.compound)
     o["compound"] = {{"label", m.compound->label},
@@ -274,6 +275,7 @@ ordered_json person_json(const Person& p) {
   o["name"] = p.name.empty() ? ordered_json(nullptr) : ordered_json(p.name);
   o["link_confidence"] = score4(p.link_confidence);
   o["speaking_s"] = time3(p.speaking_s);
+  o["uncertain_moments"] = p.uncertain_moments;
   o["dominant_label"] = p.dominant_label.empty() ? ordered_json(nullptr) : ordered_json(p.dominant_label);
   o["mean_valence"] = score4(p.mean_valence);
   o["mean_arousal"] = score4(p.mean_arousal);
@@ -367,7 +369,7 @@ namespace {
 std::string moments_csv(const AnalysisResult& result) {
   std::ostringstream out;
   out << "file,start,end,person,modalities,voice,face,words,label,confidence,valence,arousal,agreement,compound,"
-         "explanation";
+         "explanation,uncertain";
   for (std::string_view label : kEmotionNames) out << ",p_" << label;
   out << "\n";
   for (const Moment& m : result.moments) {
@@ -381,7 +383,8 @@ std::string moments_csv(const AnalysisResult& result) {
         << (m.voice ? m.voice->label : "") << ',' << (m.face ? m.face->label : "") << ','
         << (m.words ? m.words->label : "") << ',' << m.fused.label << ',' << number(m.fused.confidence, 4) << ','
         << number(m.valence, 4) << ',' << number(m.arousal, 4) << ',' << (m.agreement ? "yes" : "no") << ','
-        << (m.compound ? m.compound->label : "") << ',' << csv_field(m.explanation);
+        << (m.compound ? m.compound->label : "") << ',' << csv_field(m.explanation) << ','
+        << (m.uncertain ? "true" : "false");
     for (float p : m.fused.probabilities) out << ',' << number(p, 4);
     out << "\n";
   }

@@ -179,6 +179,26 @@ TEST(Moments, DisagreementNamesTheOddModality) {
   EXPECT_EQ(b.disagreeing, std::vector<std::string>{"words"});
 }
 
+TEST(Moments, AnUncertainVoiceAloneMakesNoCall) {
+  AnalysisResult r = recording();
+  r.speech->segments[0].uncertain = true;  // S1: the face is there too, so the moment still has a call
+  r.speech->segments[1].uncertain = true;  // S2: voice and words
+  r.text->utterances.clear();              // now S2's voice is alone
+  r.text->utterances.push_back(utterance(-1, -1, "and that was that", Emotion::neutral));
+  build_moments(r, FusionModel{});
+  ASSERT_GE(r.moments.size(), 2u);
+  EXPECT_FALSE(r.moments[0].uncertain);
+  const Moment& b = r.moments[1];
+  EXPECT_EQ(b.person, "P2");
+  EXPECT_TRUE(b.uncertain);
+  EXPECT_NE(b.explanation.find("too unclear"), std::string::npos) << b.explanation;
+  // P2's summary leaves the moment out: no call, but the time spoken still counts.
+  EXPECT_EQ(r.persons[1].uncertain_moments, 1);
+  EXPECT_TRUE(r.persons[1].label_counts.empty());
+  EXPECT_TRUE(r.persons[1].mean_probabilities.empty());
+  EXPECT_DOUBLE_EQ(r.persons[1].speaking_s, 1.5);
+}
+
 TEST(Moments, NothingPresentGivesNoMoments) {
   AnalysisResult r;
   build_moments(r, FusionModel{});

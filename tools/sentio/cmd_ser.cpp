@@ -149,7 +149,7 @@ Runner add_eval_ser_command(CLI::App& eval) {
                 "Normalise each test speaker in random groups of this many utterances, as if a recording held only "
                 "that many (default 0: all of a speaker's utterances form one group)");
   s->add_option("--predictions", args->predictions,
-                "Also write every test prediction to this CSV: path, corpus, speaker, fold, truth, then one "
+                "Also write every test prediction to this CSV: path, corpus, speaker, fold, component, truth, then one "
                 "probability column per class (empty where the fold's model lacks the class)");
   return [args, s] {
     if (!s->parsed()) return kExitUsage;

@@ -204,6 +204,7 @@ struct Person {
   float link_confidence = 0;           // that the voice and the face tracks are one person, [0, 1] (0: no link)
   // Summary over the person's moments.
   double speaking_s = 0;
+  int uncertain_moments = 0;               // moments without a call, left out of the fields below
   std::vector<float> mean_probabilities;   // fused, duration-weighted, core label order (empty without moments)
   std::string dominant_label;
   float mean_valence = 0, mean_arousal = 0;
@@ -246,6 +247,7 @@ struct Moment {
   std::string person;         // "" = unknown
   std::optional<ModalityCall> voice, face, words;
   ModalityCall fused;         // the calibrated pool of the modalities present (fusion.hpp)
+  bool uncertain = false;     // the voice of an uncertain segment is its only evidence: no emotion call
   float valence = 0, arousal = 0;
   bool agreement = true;                 // every modality's label is the fused label
   std::vector<std::string> disagreeing;  // the modalities whose label differs ("voice", "face", "words")
