@@ -68,10 +68,9 @@ MD
     cat <<'MD'
 
 Ensemble (linear + log-mel CNN with speed, reverberation, telephone-band and noise augmentation, weight fitted on
-held-out training speakers), `sentio eval ser --type ensemble --protocol loco --classes core ... -j 1` (run with
-`SENTIO_BENCH_ENSEMBLE=1`; the JSON in bench/ser_trust/ensemble_loco.json is from the run recorded in
-bench/RESULTS.md, made before the normalisation prior below was added: its linear part normalised each held-out
-speaker with all of the speaker's clips, as `all` in the prior table):
+held-out training speakers), `sentio eval ser --type ensemble --protocol loco --classes core ... -j 1` (about 12
+minutes; run with `SENTIO_BENCH_ENSEMBLE=1`, otherwise the JSON of the last such run,
+bench/ser_trust/ensemble_loco.json, is shown):
 
 | held-out corpus | clips | UA (restricted) | WA | UA (free choice) |
 |---|---|---|---|---|
