@@ -205,20 +205,21 @@ int run_eval(const cli::EvalSerArgs& a) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::size_t unknown = 0;
   for (const auto& [k, v] : d.manifest.unknown_labels) unknown += v;
+  double mean_ua = 0, mean_free = 0;  // over folds (with loco: over corpora)
+  for (const auto& f : r.result.folds) {
+    mean_ua += f.ua / static_cast<double>(r.result.folds.size());
+    mean_free += f.free_ua / static_cast<double>(r.result.folds.size());
+  }
   if (!a.json) {
     std::printf("model %s (%s), protocol %s, %zu clips, %zu folds, %.1f s\n",
                 model_path.empty() ? "re-trained per fold" : model_path.c_str(), ser::model_type_name(o.type),
                 ser::protocol_name(protocol), r.result.metrics.n, r.result.folds.size(), seconds);
     print_table(r);
     if (protocol == ser::Protocol::loco) {
-      double mean_ua = 0, mean_free = 0;
       std::printf("\nper held-out corpus:\n");
-      for (const auto& f : r.result.folds) {
+      for (const auto& f : r.result.folds)
         std::printf("  %-12s n %5zu  UA %.4f  WA %.4f  free-choice UA %.4f\n", f.test_speakers.front().c_str(), f.n,
                     f.ua, f.wa, f.free_ua);
-        mean_ua += f.ua / static_cast<double>(r.result.folds.size());
-        mean_free += f.free_ua / static_cast<double>(r.result.folds.size());
-      }
       std::printf("  mean over corpora: UA %.4f, free-choice UA %.4f\n", mean_ua, mean_free);
     }
     if (r.linear_component && r.neural_component)
@@ -239,11 +240,6 @@ int run_eval(const cli::EvalSerArgs& a) {
   j["folds"] = folds;
   j["classes"] = classes;
   j["group_size"] = a.group_size;
-  double mean_ua = 0, mean_free = 0;
-  for (const auto& f : r.result.folds) {
-    mean_ua += f.ua / static_cast<double>(r.result.folds.size());
-    mean_free += f.free_ua / static_cast<double>(r.result.folds.size());
-  }
   j["mean_fold_ua"] = mean_ua;
   j["mean_fold_free_ua"] = mean_free;
   j["features"] = o.type == ser::ModelType::neural ? "log-mel-64" : o.type == ser::ModelType::linear
