@@ -84,6 +84,12 @@ std::string FrameSource::describe_damage() const {
          av_error_text(last_error_);
 }
 
+// FFmpeg refuses single allocations above its limit (av_max_alloc, 2 GiB) with ENOMEM; while demuxing or
+// decoding that comes from damaged data declaring a huge packet or frame, so it is the input's fault.
+void FrameSource::throw_too_much_memory() const {
+  throw_input_error(path_, "damaged data after " + position_text() + ": it asks for more memory than allowed");
+}
+
 void FrameSource::note_damage(int err) {
   ++damaged_;
   last_error_ = err;
@@ -104,7 +110,7 @@ void FrameSource::feed_decoder() {
       break;
     }
     if (r == AVERROR(EAGAIN) && ++retries < 1000) continue;
-    if (r == AVERROR(ENOMEM)) throw std::bad_alloc();
+    if (r == AVERROR(ENOMEM)) throw_too_much_memory();
     if (r < 0 && streaming() && packets_ > 0) {  // rule 4 on a stream: keep what arrived
       early_end_error_ = r;
       demux_done_ = true;
@@ -133,7 +139,7 @@ void FrameSource::feed_decoder() {
     const int sent = avcodec_send_packet(codec, packet_.get());
     av_packet_unref(packet_.get());
     if (sent == 0) return;
-    if (sent == AVERROR(ENOMEM)) throw std::bad_alloc();
+    if (sent == AVERROR(ENOMEM)) throw_too_much_memory();
     note_damage(sent);  // rejected: skip it and read the next packet
   }
   if (!flush_sent_) {
@@ -178,7 +184,7 @@ bool FrameSource::next(AVFrame* out) {
       check_end_of_stream();
       return false;
     }
-    if (r == AVERROR(ENOMEM)) throw std::bad_alloc();
+    if (r == AVERROR(ENOMEM)) throw_too_much_memory();
     note_damage(r);  // the decoder failed on a frame; it stays usable for the next one
   }
 }

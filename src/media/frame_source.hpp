@@ -45,6 +45,7 @@ class FrameSource {
  private:
   void feed_decoder();            // sends the next packet of the stream, or the final flush
   bool trim_partial_sample();     // PCM: cuts a partial sample frame off packet_; false if nothing is left
+  [[noreturn]] void throw_too_much_memory() const;  // ENOMEM while demuxing or decoding
   void note_damage(int err);      // counts a rejected packet / dropped frame; may throw
   void check_end_of_stream();     // the end-of-stream part of the rule; may throw
   std::string describe_damage() const;
