@@ -40,6 +40,65 @@ TEST(TextFeatures, TokenizerLowerCasesAndKeepsApostrophesAndMarks) {
   EXPECT_TRUE(detail::tokenize("... --- ,,,").empty());
 }
 
+namespace {
+std::vector<std::string> everyday_texts(std::string_view text) {
+  std::vector<std::string> out;
+  for (const auto& t : detail::everyday_tokens(text)) out.push_back(t.text);
+  return out;
+}
+}  // namespace
+
+TEST(TextFeatures, EverydaySpellsOutEmojiAndEmoticonsAsTheirNames) {
+  EXPECT_EQ(everyday_texts("my cat died \xF0\x9F\x98\xA2"),  // U+1F622 crying face
+            (std::vector<std::string>{"my", "cat", "died", "crying", "face"}));
+  // Variation selectors and skin tones are dropped; an emoticon counts only as a whole piece.
+  EXPECT_EQ(everyday_texts("\xE2\x9D\xA4\xEF\xB8\x8F :) x:)"),
+            (std::vector<std::string>{"red", "heart", "slightly", "smiling", "face", "x"}));
+  EXPECT_EQ(everyday_texts(">:( stop"), (std::vector<std::string>{"angry", "face", "stop"}));
+}
+
+TEST(TextFeatures, EverydayUndoesElongationAndMissingApostrophes) {
+  EXPECT_EQ(everyday_texts("sooo happyyy, cooool"), (std::vector<std::string>{"so", "happy", "cool"}));
+  EXPECT_EQ(everyday_texts("im scared, idk"), (std::vector<std::string>{"i'm", "scared", "i", "don't", "not_know"}));
+}
+
+TEST(TextFeatures, EverydayNegationScopeEndsAtTheClause) {
+  EXPECT_EQ(everyday_texts("I am not happy, really! I never cry"),
+            (std::vector<std::string>{"i", "am", "not", "not_happy", "really", "!", "i", "never", "not_cry"}));
+  // "but" ends the scope; an emoji is never negated.
+  EXPECT_EQ(everyday_texts("no way \xF0\x9F\x98\xAE"),
+            (std::vector<std::string>{"no", "not_way", "face", "with", "open", "mouth"}));
+  EXPECT_EQ(everyday_texts("didn't like it but love it"),
+            (std::vector<std::string>{"didn't", "not_like", "not_it", "but", "love", "it"}));
+  const auto t = detail::everyday_tokens("not sad");
+  EXPECT_TRUE(t[1].negated);
+  EXPECT_EQ(t[1].display, "not sad");
+}
+
+TEST(TextFeatures, EverydayContrastWeighsTheClauseAfterBut) {
+  const auto t = detail::everyday_tokens("It was fine but I am furious. Nice");
+  std::vector<float> w;
+  for (const auto& x : t) w.push_back(x.weight);
+  EXPECT_EQ(w, (std::vector<float>{0.5f, 0.5f, 0.5f, 1.0f, 1.5f, 1.5f, 1.5f, 1.0f}));  // "but" itself: 1
+  // A sentence that starts with "but" is not split.
+  for (const auto& x : detail::everyday_tokens("But I am fine")) EXPECT_EQ(x.weight, 1.0f);
+}
+
+TEST(TextFeatures, EverydayModelsRecordTheirNormalisation) {
+  TextTrainOptions opts;
+  opts.hash_bits = 16;
+  opts.epochs = 30;
+  opts.normalize = "everyday";
+  const auto m = TextModel::train(tiny_corpus(), nullptr, opts);
+  EXPECT_NE(m.description().find("everyday"), std::string::npos);
+  // Negation: "not wonderful" no longer shares its word and character features with "wonderful".
+  const auto plain = m.predict("wonderful");
+  const auto negated = m.predict("not wonderful");
+  EXPECT_LT(negated.probabilities[plain.top], plain.probabilities[plain.top]);
+  opts.normalize = "sideways";
+  EXPECT_THROW(TextModel::train(tiny_corpus(), nullptr, opts), InputError);
+}
+
 TEST(TextFeatures, HashedGroupsAreUnitNormAndDeterministic) {
   detail::HashConfig cfg{18, true, 2, 5};
   detail::SparseVec a, b;

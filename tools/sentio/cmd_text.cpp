@@ -94,6 +94,7 @@ nlohmann::json language_json(const text::LanguageChoice& c) {
 int run_train_neural(TrainTextArgs& a) {
   if (a.context) throw InputError("--context is not available with --type neural");
   if (!a.opt.lexicons.empty()) throw InputError("--lexicon is not used by --type neural");
+  if (a.given("--normalize")) throw InputError("--normalize is not used by --type neural");
   auto& n = a.neural;
   n.data = a.data;
   n.dev = a.dev;
@@ -373,6 +374,11 @@ Runner add_train_text_command(CLI::App& train) {
   s->add_option("--hash-bits", a->opt.hash_bits, "log2 of the hash buckets")->capture_default_str();
   s->add_option("--char-min", a->opt.char_min, "Shortest character n-gram (0 = none)")->capture_default_str();
   s->add_option("--char-max", a->opt.char_max, "Longest character n-gram")->capture_default_str();
+  s->add_option("--normalize", a->opt.normalize,
+                "Token normalisation of the linear model: none, or everyday (emoji and emoticons spelled out, "
+                "elongations and missing apostrophes undone, negation scope and 'but' contrast marked; docs/TEXT.md)")
+      ->check(CLI::IsMember({"none", "everyday"}))
+      ->capture_default_str();
   s->add_option("--epochs", a->opt.epochs, "Passes over the data")->capture_default_str();
   s->add_option("--learning-rate", a->opt.learning_rate, "AdaGrad step")->capture_default_str();
   s->add_option("--l2", a->opt.l2, "L2 penalty")->capture_default_str();

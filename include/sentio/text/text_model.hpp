@@ -37,6 +37,9 @@ struct TextTrainOptions {
   bool word_bigrams = true;
   int char_min = 2;           // character n-grams inside "<word>", 0 = none
   int char_max = 5;
+  // Token normalisation: "none" (words as written) or "everyday" (emoji and emoticons spelled out,
+  // elongations and missing apostrophes undone, negation scope and "but" contrast marked; docs/TEXT.md).
+  std::string normalize = "everyday";
   // lexicon features: "vader=PATH", "afinn=PATH", "nrc-emolex=PATH", "nrc-vad=PATH". Lexicon models use
   // VADER and AFINN from ../shared/data/text when empty; a linear model with any appends lexicon features.
   std::vector<std::string> lexicons;

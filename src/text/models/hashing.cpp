@@ -26,7 +26,7 @@ bool word_byte(unsigned char c) {
 
 struct Raw {
   std::uint32_t bucket;
-  float sign;
+  float sign;  // the hash's sign times the token's weight (1 unless everyday contrast weights apply)
   std::uint32_t term;
 };
 
@@ -122,19 +122,35 @@ std::vector<std::string> tokenize(std::string_view text) {
 void hashed_features(const HashConfig& config, std::string_view text, SparseVec& out, Trace* trace) {
   out.clear();
   const std::uint64_t mask = (std::uint64_t{1} << config.bits) - 1;
-  const std::vector<std::string> tokens = tokenize(text);
-  auto raw_of = [&](std::uint64_t h, std::uint32_t term) {
-    return Raw{static_cast<std::uint32_t>(h & mask), (h >> 63) != 0 ? -1.0f : 1.0f, term};
+  // Plain tokens, or everyday ones with their weights and negation marks (weight 1, none negated otherwise).
+  std::vector<std::string> tokens;
+  std::vector<float> weight;
+  std::vector<char> negated;
+  std::vector<std::string> display;
+  if (config.everyday) {
+    for (EverydayToken& t : everyday_tokens(text)) {
+      tokens.push_back(std::move(t.text));
+      weight.push_back(t.weight);
+      negated.push_back(t.negated ? 1 : 0);
+      display.push_back(std::move(t.display));
+    }
+  } else {
+    tokens = tokenize(text);
+    weight.assign(tokens.size(), 1.0f);
+    negated.assign(tokens.size(), 0);
+  }
+  auto raw_of = [&](std::uint64_t h, std::uint32_t term, float w) {
+    return Raw{static_cast<std::uint32_t>(h & mask), (h >> 63) != 0 ? -w : w, term};
   };
   std::uint32_t term_base = 0;
   if (trace) {
     term_base = static_cast<std::uint32_t>(trace->terms.size());
-    for (const auto& t : tokens) trace->terms.push_back(t);
+    for (const auto& t : config.everyday ? display : tokens) trace->terms.push_back(t);
   }
   thread_local std::vector<Raw> raw;
   raw.clear();
   for (std::size_t k = 0; k < tokens.size(); ++k)
-    raw.push_back(raw_of(hash_string(tokens[k], kNsWord), term_base + static_cast<std::uint32_t>(k)));
+    raw.push_back(raw_of(hash_string(tokens[k], kNsWord), term_base + static_cast<std::uint32_t>(k), weight[k]));
   emit_group(raw, out, trace);
   if (config.bigrams) {
     raw.clear();
@@ -146,9 +162,10 @@ void hashed_features(const HashConfig& config, std::string_view text, SparseVec&
       std::uint32_t term = term_base + static_cast<std::uint32_t>(k);
       if (trace && k > 0) {
         term = static_cast<std::uint32_t>(trace->terms.size());
-        trace->terms.push_back(tokens[k - 1] + " " + tokens[k]);
+        const auto& shown = config.everyday ? display : tokens;
+        trace->terms.push_back(shown[k - 1] + " " + shown[k]);
       }
-      raw.push_back(raw_of(hash_string(pair, kNsBigram), term));
+      raw.push_back(raw_of(hash_string(pair, kNsBigram), term, weight[k]));
     }
     emit_group(raw, out, trace);
   }
@@ -156,6 +173,7 @@ void hashed_features(const HashConfig& config, std::string_view text, SparseVec&
     raw.clear();
     std::string w;
     for (std::size_t k = 0; k < tokens.size(); ++k) {
+      if (negated[k]) continue;  // "not_happy" must not look like "happy" through its pieces
       w.assign("<");
       w += tokens[k];
       w.push_back('>');
@@ -165,7 +183,8 @@ void hashed_features(const HashConfig& config, std::string_view text, SparseVec&
         if (un > wv.size()) break;
         for (std::size_t i = 0; i + un <= wv.size(); ++i) {
           if (un == wv.size()) continue;  // the whole "<word>" is the unigram's job
-          raw.push_back(raw_of(hash_string(wv.substr(i, un), kNsChar), term_base + static_cast<std::uint32_t>(k)));
+          raw.push_back(
+              raw_of(hash_string(wv.substr(i, un), kNsChar), term_base + static_cast<std::uint32_t>(k), weight[k]));
         }
       }
     }

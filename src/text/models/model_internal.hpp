@@ -64,12 +64,31 @@ struct HashConfig {
   int bits = 20;
   bool bigrams = true;
   int char_min = 2, char_max = 5;
+  bool everyday = false;  // tokens from everyday_tokens() instead of tokenize()
 };
 // Bytes kept of one token (longer runs of word characters are cut).
 inline constexpr std::size_t kMaxTokenBytes = 256;
 // Lower-cased word and punctuation tokens: runs of letters, digits, apostrophes and non-ASCII bytes
 // (apostrophes trimmed at the ends, U+2019 read as '), and each '!' and '?' as a token of its own.
 std::vector<std::string> tokenize(std::string_view text);
+// Everyday-language tokens (everyday.cpp), in order:
+//  1. emoji (a table of ~100 common ones) and ASCII emoticons (":)", ":-(", ">:(", "<3", ...; whole
+//     space-separated pieces) are replaced by their Unicode CLDR short names ("crying face");
+//  2. tokenize() per clause (clauses end at . , ; : ! ?; '!' and '?' stay tokens);
+//  3. runs of 3+ equal letters shrink to one at the end of a word and to two inside it ("sooo" -> "so");
+//  4. common apostrophe-less contractions and chat abbreviations are expanded ("im" -> "i'm", "u" -> "you");
+//  5. negation scope: the tokens after a negator ("not", "never", "no", "nothing", "...n't", ...) up to the
+//     end of its clause or "but" become "not_<word>" (negated: no character n-grams);
+//  6. contrast: in a sentence with "but" / "however" after its first word, the tokens before it weigh 0.5
+//     and those after it 1.5.
+struct EverydayToken {
+  std::string text;     // what is hashed
+  std::string display;  // what explanations show ("not happy")
+  float weight = 1;
+  bool negated = false;
+  bool clause_end_after = false, sentence_end_after = false;
+};
+std::vector<EverydayToken> everyday_tokens(std::string_view text);
 // 64-bit hash of `s` in namespace `ns` (FNV-1a over the bytes, finished with the splitmix64 mixer).
 std::uint64_t hash_string(std::string_view s, std::uint64_t ns);
 void hashed_features(const HashConfig& config, std::string_view text, SparseVec& out, Trace* trace);

@@ -165,7 +165,8 @@ std::string TextModel::description() const {
   std::string s = m.type == TextModelType::linear
                       ? "linear (hashed word 1-" + std::string(m.hash.bigrams ? "2" : "1") + "-grams + char " +
                             std::to_string(m.hash.char_min) + "-" + std::to_string(m.hash.char_max) + "-grams, 2^" +
-                            std::to_string(m.hash.bits) + " buckets" + (m.lex_features ? " + lexicon features" : "") + ")"
+                            std::to_string(m.hash.bits) + " buckets" + (m.hash.everyday ? ", everyday normalisation" : "") +
+                            (m.lex_features ? " + lexicon features" : "") + ")"
                       : "lexicon (VADER/AFINN/NRC features)";
   s += m.multi ? ", multi-label sigmoid" : ", softmax";
   s += ", labels ";
@@ -505,7 +506,9 @@ TextModel TextModel::train(const Corpus& train_in, const Corpus* dev, const Text
   TextModel model;
   Impl& m = *model.impl_;
   m.type = opt.type;
-  m.hash = {opt.hash_bits, opt.word_bigrams, opt.char_min, opt.char_max};
+  if (opt.normalize != "none" && opt.normalize != "everyday")
+    throw InputError("--normalize must be none or everyday, got '" + opt.normalize + "'");
+  m.hash = {opt.hash_bits, opt.word_bigrams, opt.char_min, opt.char_max, opt.normalize == "everyday"};
   m.float16 = opt.float16;
   m.multi = opt.multi_label == "yes" || (opt.multi_label == "auto" && train_in.multi_label);
 
@@ -694,6 +697,7 @@ void TextModel::save(std::ostream& out) const {
   if (m.type == TextModelType::linear)
     features = {{"hash_bits", m.hash.bits},   {"word_bigrams", m.hash.bigrams},
                 {"char_min", m.hash.char_min}, {"char_max", m.hash.char_max},
+                {"normalize", m.hash.everyday ? "everyday" : "none"},
                 {"weighting", "signed-log1p-count-l2-per-group"}, {"lexicon_features", m.lex_features}};
   if (m.lex_features) {
     nlohmann::json lex;
@@ -763,6 +767,9 @@ TextModel TextModel::load(std::istream& in, const std::string& path) {
       m.hash.bigrams = f.at("word_bigrams");
       m.hash.char_min = f.at("char_min");
       m.hash.char_max = f.at("char_max");
+      const std::string normalize = f.value("normalize", "none");  // absent before everyday normalisation
+      if (normalize != "none" && normalize != "everyday") bad_model(path, "unknown normalize '" + normalize + "'");
+      m.hash.everyday = normalize == "everyday";
       m.lex_features = f.value("lexicon_features", false);
       if (!detail::char_range_ok(m.hash.char_min, m.hash.char_max))
         bad_model(path, "char_min/char_max out of range (0, or 1 <= min <= max <= " +
