@@ -143,11 +143,13 @@ void Server::stop() {
     impl->acceptor->close(ec);
     shutdown_streams(*impl->st);
     // Streams get up to 2 s to send their `shutdown` error and close; idle keep-alive connections do not.
+    // A stream still in its WebSocket upgrade finds `stopping` set when it opens and closes itself.
     auto timer = std::make_shared<net::steady_timer>(impl->st->ioc);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
     auto check = std::make_shared<std::function<void()>>();
     *check = [impl, timer, deadline, check] {
-      if (impl->st->metrics.sessions_open() == 0 || std::chrono::steady_clock::now() >= deadline) {
+      if ((impl->st->metrics.sessions_open() == 0 && impl->st->upgrading == 0) ||
+          std::chrono::steady_clock::now() >= deadline) {
         impl->st->ioc.stop();
         *check = nullptr;  // ends the self-reference
         return;

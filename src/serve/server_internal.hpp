@@ -35,6 +35,9 @@ struct ServerState {
   std::string upload_dir;                 // private temporary folder, removed at the end
   std::atomic<std::uint64_t> upload_counter{0};
   std::atomic<bool> stopping{false};
+  // WebSocket upgrades in progress (accepted by the HTTP side, not yet open as streams): stopping waits for
+  // them, or a stream whose accept completes after the stop would never hear of it.
+  std::atomic<int> upgrading{0};
   std::mutex streams_mutex;
   std::set<std::weak_ptr<StreamConnection>, std::owner_less<std::weak_ptr<StreamConnection>>> streams;
   // Last, so that they go first: their pending handlers own the connections, which use the members above.

@@ -64,6 +64,7 @@ class StreamConnection : public std::enable_shared_from_this<StreamConnection> {
     ws_.set_option(t);
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& r) { r.set(http::field::server, "sentio"); }));
+    ++st_.upgrading;
     ws_.async_accept(upgrade, [self = shared_from_this()](beast::error_code ec) { self->on_accept(ec); });
   }
 
@@ -74,13 +75,17 @@ class StreamConnection : public std::enable_shared_from_this<StreamConnection> {
 
  private:
   void on_accept(beast::error_code ec) {
-    if (ec) return;
+    if (ec) {
+      --st_.upgrading;
+      return;
+    }
     opened_ = true;
     st_.metrics.session_opened();
     {
       std::lock_guard lock(st_.streams_mutex);
       st_.streams.insert(weak_from_this());
     }
+    --st_.upgrading;  // after it counts as open, so a stop never sees neither
     if (st_.stopping) {
       fail("shutdown", "the server is stopping", true);
       return;
