@@ -12,6 +12,7 @@
 //       tracker, cues and group view): frames/s, tracks. Defaults: the native rate, the interval from the rate.
 //   sentio_bench_faces agree FILE [--fps F] [--interval N]
 //       interval mode vs detection on every frame, same frames: matched faces, box IoU, expression.
+//   --no-identity (video, analyze, agree): without the faceres identity descriptions.
 // One line of `key=value` results on stdout.
 #include <algorithm>
 #include <chrono>
@@ -48,13 +49,14 @@ struct Args {
   int reps = 20;
   int threads = 1;
   int torch_threads = 1;
+  bool identity = true;  // --no-identity: without the faceres descriptions (tracks by geometry and appearance)
 };
 
 int usage() {
   std::fprintf(stderr,
                "usage: sentio_bench_faces models [--reps N]\n"
                "       sentio_bench_faces video|analyze|agree FILE [--fps F] [--interval N] [--threads T] "
-               "[--torch-threads T]\n");
+               "[--torch-threads T] [--no-identity]\n");
   return 2;
 }
 
@@ -105,10 +107,14 @@ int models(const Args& a) {
   return 0;
 }
 
-vision::FaceAnalyzer make_analyzer() { return vision::FaceAnalyzer(vision::FaceAnalyzerOptions{}); }
+vision::FaceAnalyzer make_analyzer(const Args& a) {
+  vision::FaceAnalyzerOptions o;
+  o.identity = a.identity;
+  return vision::FaceAnalyzer(o);
+}
 
 int video(const Args& a) {
-  const vision::FaceAnalyzer analyzer = make_analyzer();
+  const vision::FaceAnalyzer analyzer = make_analyzer(a);
   vision::FaceVideoOptions vo;
   vo.detect_interval = a.interval;
   const std::shared_ptr<sentio::Executor> pool = sentio::make_thread_pool(a.threads);
@@ -138,7 +144,7 @@ int video(const Args& a) {
 }
 
 int analyze(const Args& a) {
-  const vision::FaceAnalyzer analyzer = make_analyzer();
+  const vision::FaceAnalyzer analyzer = make_analyzer(a);
   sentio::analysis::FaceAnalysisOptions o;
   o.fps = a.fps;
   const std::shared_ptr<sentio::Executor> pool = sentio::make_thread_pool(a.threads);
@@ -174,7 +180,7 @@ float box_iou(const vision::FaceBox& p, const vision::FaceBox& q) {
 }
 
 int agree(const Args& a) {
-  const vision::FaceAnalyzer analyzer = make_analyzer();
+  const vision::FaceAnalyzer analyzer = make_analyzer(a);
   vision::FaceVideoOptions vo;
   vo.detect_interval = a.interval;
   vision::FaceVideoAnalyzer va(analyzer, vo);
@@ -239,6 +245,10 @@ int main(int argc, char** argv) {
   }
   for (; i < argc; ++i) {
     const std::string k = argv[i];
+    if (k == "--no-identity") {
+      a.identity = false;
+      continue;
+    }
     if (i + 1 >= argc) return usage();
     const char* v = argv[++i];
     if (k == "--fps") a.fps = std::atof(v);

@@ -171,6 +171,7 @@ struct FaceStream::Impl {
       d.expression = f.expression;
       if (!f.landmarks.empty()) d.cues = vision::compute_facial_cues(f.landmarks);
       d.appearance = vision::appearance_descriptor(rgb, w, h, f.box, f.roll);
+      d.identity = f.identity;
       out.push_back(std::move(d));
     }
     return out;
@@ -185,9 +186,11 @@ struct FaceStream::Impl {
     }
     width = w;
     height = h;
+    const std::int64_t cuts_before = image ? 0 : video->stats().cuts;
     const std::vector<vision::TrackerDetection> dets =
         detections(rgb, w, h, image ? model.analyze_rgb(rgb, w, h) : video->next(rgb, w, h));
-    const std::vector<vision::TrackedFace>& live = tracker.update(dets);
+    const bool cut = !image && video->stats().cuts != cuts_before;
+    const std::vector<vision::TrackedFace>& live = tracker.update(dets, cut);
     std::vector<FaceEvent> events;
     for (const vision::TrackedFace& tf : live) {
       if (!tf.confirmed || tf.detection < 0) continue;

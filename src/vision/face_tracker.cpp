@@ -16,6 +16,17 @@ namespace {
 constexpr double kForbidden = 1e6;
 // While a track is missed its velocity decays by this factor per frame, so a lost face does not drift far.
 constexpr float kMissedVelocityDecay = 0.8f;
+// A track's identity is the mean of at most this many descriptions (later ones still move it, by 1/cap).
+constexpr int kIdentityCount = 50;
+// Ended tracks remembered for re-identification.
+constexpr std::size_t kMaxEnded = 64;
+
+float dot(const std::vector<float>& a, const std::vector<float>& b) {
+  if (a.empty() || a.size() != b.size()) return 0.0f;
+  double d = 0;
+  for (std::size_t k = 0; k < a.size(); ++k) d += static_cast<double>(a[k]) * b[k];
+  return static_cast<float>(d);
+}
 
 float iou(const FaceBox& a, const FaceBox& b) {
   const float w = std::min(a.x1, b.x1) - std::max(a.x0, b.x0);
@@ -76,6 +87,7 @@ void FaceTracker::reset() {
   frame_ = 0;
   next_serial_ = 0;
   next_id_ = 1;
+  ended_.clear();
 }
 
 FaceBox FaceTracker::predicted_box(const State& s) const {
@@ -115,6 +127,19 @@ void FaceTracker::observe(State& s, const TrackerDetection& d, int index) {
       }
     }
   }
+  if (!d.identity.empty()) {
+    if (s.identity.size() != d.identity.size()) {
+      s.identity = d.identity;
+      s.identity_count = 1;
+    } else {
+      const int n = std::min(s.identity_count, kIdentityCount - 1);
+      const auto old_weight = static_cast<float>(n), new_weight = 1.0f / static_cast<float>(n + 1);
+      for (std::size_t k = 0; k < s.identity.size(); ++k)
+        s.identity[k] = (s.identity[k] * old_weight + d.identity[k]) * new_weight;
+      normalise(s.identity);
+      s.identity_count = n + 1;
+    }
+  }
   t.box = d.box;
   s.seen_cx = 0.5f * (d.box.x0 + d.box.x1);
   s.seen_cy = 0.5f * (d.box.y0 + d.box.y1);
@@ -126,11 +151,37 @@ void FaceTracker::observe(State& s, const TrackerDetection& d, int index) {
   t.blinks = s.blink.blinks();
   if (!t.confirmed && t.hits >= options_.min_hits) {
     t.confirmed = true;
-    t.id = next_id_++;
+    s.needs_id = true;
   }
 }
 
-const std::vector<TrackedFace>& FaceTracker::update(const std::vector<TrackerDetection>& detections) {
+int FaceTracker::new_id(const State& s, std::vector<State>& live) {
+  if (s.identity.empty()) return next_id_++;
+  float best = options_.reid_similarity;
+  int ended = -1;
+  State* missing = nullptr;
+  for (std::size_t k = 0; k < ended_.size(); ++k) {
+    const float c = dot(s.identity, ended_[k].identity);
+    if (c >= best) best = c, ended = static_cast<int>(k);
+  }
+  for (State& o : live) {
+    if (&o == &s || !o.view.confirmed || o.needs_id || o.taken_over || o.view.missed == 0) continue;
+    const float c = dot(s.identity, o.identity);
+    if (c >= best) best = c, missing = &o, ended = -1;
+  }
+  if (missing) {
+    missing->taken_over = true;
+    return missing->view.id;
+  }
+  if (ended >= 0) {
+    const int id = ended_[static_cast<std::size_t>(ended)].id;
+    ended_.erase(ended_.begin() + ended);
+    return id;
+  }
+  return next_id_++;
+}
+
+const std::vector<TrackedFace>& FaceTracker::update(const std::vector<TrackerDetection>& detections, bool cut) {
   const std::size_t nt = states_.size(), nd = detections.size();
   // Cost matrix tracks x detections.
   std::vector<double> cost(nt * nd, kForbidden);
@@ -143,6 +194,10 @@ const std::vector<TrackedFace>& FaceTracker::update(const std::vector<TrackerDet
       const float gate = options_.max_centre_distance * 0.25f * (p.width() + p.height() + b.width() + b.height());
       const float dist = std::sqrt(dx * dx + dy * dy);
       if (overlap < options_.min_iou && !(dist <= gate)) continue;
+      const auto& known = states_[i].identity;
+      if (cut && !known.empty() && !detections[j].identity.empty() &&
+          dot(known, detections[j].identity) < options_.min_identity_similarity)
+        continue;  // another person in the same place after a cut
       float app = 0.5f;  // neutral when a descriptor is missing
       if (!states_[i].appearance.empty() && !detections[j].appearance.empty())
         app = 0.5f * (1.0f - appearance_similarity(states_[i].appearance, detections[j].appearance));
@@ -170,7 +225,16 @@ const std::vector<TrackedFace>& FaceTracker::update(const std::vector<TrackerDet
     ++t.missed;
     t.detection = -1;
     t.blink = false;
-    if (!t.confirmed || t.missed > options_.max_missed) continue;
+    if (!t.confirmed) continue;
+    // After a cut a track not seen in the new shot's first frame belongs to the previous shot: it ends
+    // (and can be re-identified later) instead of competing for whoever now sits in its place.
+    if (t.missed > options_.max_missed || cut) {
+      if (!s.identity.empty()) {
+        if (ended_.size() == kMaxEnded) ended_.erase(ended_.begin());
+        ended_.push_back({t.id, std::move(s.identity)});
+      }
+      continue;
+    }
     t.box = predicted_box(s);
     s.vx *= kMissedVelocityDecay;
     s.vy *= kMissedVelocityDecay;
@@ -178,11 +242,17 @@ const std::vector<TrackedFace>& FaceTracker::update(const std::vector<TrackerDet
   }
   for (std::size_t j = 0; j < nd; ++j) {
     if (detection_used[j]) continue;
-    State s{TrackedFace{}, 0.0f, 0.0f, 0.0f, 0.0f, {}, BlinkDetector(options_.blink), next_serial_++};
+    State s{.view = {}, .appearance = {}, .identity = {}, .blink = BlinkDetector(options_.blink), .serial = next_serial_++};
     s.view.first_frame = frame_;
     observe(s, detections[j], static_cast<int>(j));
     kept.push_back(std::move(s));
   }
+  for (State& s : kept)
+    if (s.needs_id) {
+      s.view.id = new_id(s, kept);
+      s.needs_id = false;
+    }
+  std::erase_if(kept, [](const State& s) { return s.taken_over; });
   std::sort(kept.begin(), kept.end(), [](const State& a, const State& b) {
     const bool ca = a.view.confirmed, cb = b.view.confirmed;
     if (ca != cb) return ca;

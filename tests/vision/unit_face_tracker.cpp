@@ -226,6 +226,57 @@ TEST(FaceTracker, ShortOcclusionKeepsIdLongOneGetsANewId) {
   EXPECT_EQ(id, 2);  // a new track, confirmed after min_hits = 3
 }
 
+// A unit identity description along axis k (and a little of axis k + 1, so it is not a bare basis vector).
+std::vector<float> identity_along(int k) {
+  std::vector<float> v(8, 0.0f);
+  v[static_cast<std::size_t>(k)] = 0.96f;
+  v[static_cast<std::size_t>(k + 1) % 8] = 0.28f;
+  return v;
+}
+
+std::vector<TrackerDetection> with_identity(std::vector<TrackerDetection> d, int k) {
+  for (auto& x : d) x.identity = identity_along(k);
+  return d;
+}
+
+TEST(FaceTracker, ACutToAnotherPersonInTheSamePlaceStartsANewTrack) {
+  const Sprite a{200, 120, 70, 7};
+  FaceTracker tracker;
+  for (int i = 0; i < 5; ++i) tracker.update(with_identity(detect({a}, {a}), 0));
+  EXPECT_EQ(id_of(tracker.tracks(), 0), 1);
+  // Same place, same look, another identity -- within a shot geometry wins (one person's description
+  // varies with expression)...
+  FaceTracker within = tracker;
+  EXPECT_EQ(id_of(within.update(with_identity(detect({a}, {a}), 3)), 0), 1);
+  // ...after a cut the identity gate keeps the new person out of the old track.
+  EXPECT_EQ(id_of(tracker.update(with_identity(detect({a}, {a}), 3), true), 0), -1);  // tentative
+  tracker.update(with_identity(detect({a}, {a}), 3));
+  EXPECT_EQ(id_of(tracker.update(with_identity(detect({a}, {a}), 3)), 0), 2);
+  EXPECT_EQ(tracker.tracks().size(), 1u);  // the cut ended the first person's track
+  // The first person comes back after a cut: a new track, which gets the first ID back when confirmed.
+  EXPECT_EQ(id_of(tracker.update(with_identity(detect({a}, {a}), 0), true), 0), -1);
+  tracker.update(with_identity(detect({a}, {a}), 0));
+  EXPECT_EQ(id_of(tracker.update(with_identity(detect({a}, {a}), 0)), 0), 1);
+}
+
+TEST(FaceTracker, APersonReturningAfterTheirTrackEndedGetsTheirIdBack) {
+  const Sprite a{200, 120, 70, 7}, b{300, 120, 70, 9};
+  FaceTrackerOptions o;
+  o.max_missed = 3;
+  FaceTracker tracker(o);
+  for (int i = 0; i < 4; ++i) tracker.update(with_identity(detect({a}, {a}), 0));
+  for (int i = 0; i < 5; ++i) tracker.update({});  // track 1 ends
+  ASSERT_TRUE(tracker.tracks().empty());
+  for (int i = 0; i < 3; ++i) tracker.update(with_identity(detect({b}, {b}), 5));
+  EXPECT_EQ(id_of(tracker.tracks(), 0), 2);  // someone else: a new ID
+  for (int i = 0; i < 5; ++i) tracker.update({});
+  int id = -1;
+  for (int i = 0; i < 3; ++i) id = id_of(tracker.update(with_identity(detect({b}, {b}), 0)), 0);
+  EXPECT_EQ(id, 1);  // the first person again (their description), wherever they appear
+  for (int i = 0; i < 3; ++i) id = id_of(tracker.update(detect({a}, {a})), 0);
+  EXPECT_NE(id, 1);  // without a description nobody is re-identified
+}
+
 TEST(FaceTracker, EnteringFaceGetsNewIdAfterMinHits) {
   FaceTracker tracker;
   const Sprite a{120, 120, 60, 8};

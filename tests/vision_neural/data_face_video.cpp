@@ -198,6 +198,7 @@ TEST(FaceVideoData, LostFaceTriggersDetectionAndResetForcesIt) {
   const std::vector<std::uint8_t> grey(f.rgb.size(), 128);
   FaceVideoOptions o;
   o.detect_interval = 100;
+  o.cut_threshold = 2.0f;  // the grey frame would be a cut (its own test below)
   FaceVideoAnalyzer va(analyzer(), o);
   EXPECT_EQ(va.next(f.rgb.data(), f.width, f.height).size(), 1u);  // detection frame
   EXPECT_EQ(va.next(frames[1].rgb.data(), f.width, f.height).size(), 1u);  // tracked
@@ -214,6 +215,40 @@ TEST(FaceVideoData, LostFaceTriggersDetectionAndResetForcesIt) {
   EXPECT_EQ(va.next(frames[3].rgb.data(), f.width, f.height).size(), 1u);
   EXPECT_EQ(va.stats().detection_frames, 3);
   EXPECT_EQ(va.stats().frames, 5);
+}
+
+// Two GRID speakers filmed in the same place: the cut between them is a detection frame, and their faceres
+// descriptions tell them apart while one person's frames agree.
+TEST(FaceVideoData, ACutIsADetectionFrameAndIdentitiesTellPeopleApart) {
+  SENTIO_REQUIRE_FACE_MODELS();
+  SENTIO_REQUIRE_SHARED(first, "data/video/grid/bbaf2n.mpg");
+  SENTIO_REQUIRE_SHARED(second, "data/video/grid/brbk7n.mpg");
+  const auto a = frames_of(first, 0, 2.0);
+  const auto b = frames_of(second, 0, 0.5);
+  ASSERT_GE(a.size(), 3u);
+  ASSERT_GE(b.size(), 2u);
+  FaceVideoOptions o;
+  o.detect_interval = 100;
+  FaceVideoAnalyzer va(analyzer(), o);
+  const auto fa = va.next(a[0].rgb.data(), a[0].width, a[0].height);
+  const auto fa_later = va.next(a.back().rgb.data(), a.back().width, a.back().height);  // tracked
+  EXPECT_EQ(va.stats().detection_frames, 1);
+  const auto fb = va.next(b[0].rgb.data(), b[0].width, b[0].height);
+  EXPECT_EQ(va.stats().cuts, 1);
+  EXPECT_EQ(va.stats().detection_frames, 2);
+  ASSERT_EQ(fa.size(), 1u);
+  ASSERT_EQ(fa_later.size(), 1u);
+  ASSERT_EQ(fb.size(), 1u);
+  ASSERT_EQ(fa[0].identity.size(), 1024u);
+  EXPECT_EQ(fa_later[0].identity, fa[0].identity);  // carried over on tracked frames
+  float same = 0, other = 0;
+  for (std::size_t k = 0; k < 1024; ++k) other += fa[0].identity[k] * fb[0].identity[k];
+  va.reset();
+  const auto fa_again = va.next(a.back().rgb.data(), a.back().width, a.back().height);
+  ASSERT_EQ(fa_again.size(), 1u);
+  for (std::size_t k = 0; k < 1024; ++k) same += fa[0].identity[k] * fa_again[0].identity[k];
+  EXPECT_GT(same, 0.85f);
+  EXPECT_LT(other, 0.6f);
 }
 
 }  // namespace

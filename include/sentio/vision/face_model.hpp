@@ -34,6 +34,10 @@ struct FaceModelOptions {
   int max_faces = 32;               // most confident faces kept per image
   float min_face_px = 12.0f;        // detections smaller than this (box side, pixels) are dropped
   bool landmarks = true;            // run FaceMesh (alignment then uses the mesh; else the detector keypoints)
+  // Videos: describe each detected face with the faceres model (<model_dir>/faceres.json) so that tracks
+  // follow people, not places (FaceResult::identity). Off, or without that file, tracks use geometry and
+  // appearance only.
+  bool identity = true;
 };
 
 // Sequential analysis of the frames of one video (docs/FACES.md, "Video"): the detector runs on every
@@ -46,6 +50,10 @@ struct FaceVideoOptions {
   // Two tracked faces whose boxes overlap by more than this IoU are the same face: the one with the
   // lower presence is dropped.
   float duplicate_iou = 0.5f;
+  // Shot cuts: a frame whose colour histogram (8 x 8 x 8 bins of a 64 x 48 thumbnail) differs from the
+  // previous frame's by more than this (half the L1 distance, 0..1) is a cut, and is a detection frame
+  // (the faces after a cut are found afresh and described again). Above 1: never.
+  float cut_threshold = 0.1f;
   // The per-face stages (mesh + expression of different faces) run in parallel on this executor (null:
   // on the calling thread). Pays off from 2 faces per frame; results do not depend on it.
   Executor* executor = nullptr;
@@ -56,6 +64,7 @@ struct FaceVideoStats {
   std::int64_t detection_frames = 0;   // frames on which the detector ran
   std::int64_t lost_redetections = 0;  // of those, run because a tracked face was lost
   std::int64_t tracked_faces = 0;      // face results produced from landmarks (no detector on that frame)
+  std::int64_t cuts = 0;               // shot cuts detected (each made its frame a detection frame)
 };
 
 // Frame-to-frame state of one video. Not thread-safe; the FaceModel that opened it must outlive it.

@@ -3,6 +3,7 @@
 // FaceAnalyzer's private state and stage sequence, shared by FaceAnalyzer (per image) and
 // FaceVideoAnalyzer (per video, with a detection interval).
 #include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,7 @@ struct FaceAnalyzer::Impl {
   face::Detector detector;
   face::Mesh mesh;
   face::ExpressionModel expression;
+  std::optional<face::IdentityModel> identity;  // when options.identity and <dir>/faceres.json exists
 
   Impl(FaceAnalyzerOptions o, const std::string& dir);
 
@@ -34,6 +36,8 @@ struct FaceAnalyzer::Impl {
   // `timings` (sequential runs only) accumulates the mesh and expression times.
   void mesh_and_classify(const cv::Mat& rgb, std::vector<FaceResult>& faces, Executor* executor,
                          FaceTimings* timings = nullptr) const;
+  // Identity descriptions of the faces that passed the presence threshold (nothing without the model).
+  void describe(const cv::Mat& rgb, std::vector<FaceResult>& faces, Executor* executor) const;
   // Drops the faces below the presence threshold and clamps the boxes to the image.
   void finish(const cv::Mat& rgb, std::vector<FaceResult>& faces) const;
 };

@@ -42,10 +42,10 @@ cv::Mat ExpressionModel::crop_whole(const cv::Mat& image) {
   return out;
 }
 
-cv::Mat ExpressionModel::align(const cv::Mat& rgb, const FaceResult& face) const {
+CropTransform aligned_crop(const FaceResult& face, int size, float extent_scale) {
   CropTransform t;
   t.angle = face.roll;
-  t.size = kSize;
+  t.size = size;
   if (!face.landmarks.empty()) {
     // Extent of the mesh in the eye-aligned frame (rotate the points by -roll about the origin).
     const float c = std::cos(face.roll), s = std::sin(face.roll);
@@ -57,14 +57,18 @@ cv::Mat ExpressionModel::align(const cv::Mat& rgb, const FaceResult& face) const
     const float uc = 0.5f * (u0 + u1), vc = 0.5f * (v0 + v1);
     t.cx = c * uc - s * vc;
     t.cy = s * uc + c * vc;
-    t.scale = kExpressionCropScale * std::max(u1 - u0, v1 - v0) / static_cast<float>(kSize);
+    t.scale = extent_scale * std::max(u1 - u0, v1 - v0) / static_cast<float>(size);
   } else {
     t.cx = 0.5f * (face.box.x0 + face.box.x1);
     t.cy = 0.5f * (face.box.y0 + face.box.y1);
-    t.scale = std::max(face.box.width(), face.box.height()) / static_cast<float>(kSize);
+    t.scale = std::max(face.box.width(), face.box.height()) / static_cast<float>(size);
   }
+  return t;
+}
+
+cv::Mat ExpressionModel::align(const cv::Mat& rgb, const FaceResult& face) const {
   // Sample grey from the colour image: warp first (3 channels), then convert.
-  return to_grey(warp_crop(rgb, t));
+  return to_grey(warp_crop(rgb, aligned_crop(face, kSize, kExpressionCropScale)));
 }
 
 ExpressionProbs ExpressionModel::classify(const cv::Mat& grey64) const {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
@@ -51,6 +52,15 @@ std::string model_file(const std::string& dir, const char* name) {
   return p.string();
 }
 
+// fn(0..n-1): on the executor when there are several faces, else on this thread.
+void for_each_face(std::size_t n, Executor* executor, const std::function<void(std::size_t)>& fn) {
+  if (executor && n > 1) {
+    executor->run(n, fn);
+  } else {
+    for (std::size_t i = 0; i < n; ++i) fn(i);
+  }
+}
+
 }  // namespace
 
 FaceAnalyzer::Impl::Impl(FaceAnalyzerOptions o, const std::string& dir)
@@ -61,7 +71,16 @@ FaceAnalyzer::Impl::Impl(FaceAnalyzerOptions o, const std::string& dir)
                      ? model_file(dir, "emotion")
                      : model_file(fs::path(options.expression_model).parent_path().string(),
                                   fs::path(options.expression_model).stem().string().c_str()),
-                 options.expression_flip_average) {}
+                 options.expression_flip_average) {
+  if (options.identity && fs::exists(fs::path(dir) / "faceres.json")) identity.emplace(model_file(dir, "faceres"));
+}
+
+void FaceAnalyzer::Impl::describe(const cv::Mat& rgb, std::vector<FaceResult>& faces, Executor* executor) const {
+  if (!identity) return;
+  for_each_face(faces.size(), executor, [&](std::size_t i) {
+    if (faces[i].presence >= options.presence_threshold) faces[i].identity = identity->describe(rgb, faces[i]);
+  });
+}
 
 void FaceAnalyzer::Impl::mesh_and_classify(const cv::Mat& rgb, std::vector<FaceResult>& faces, Executor* executor,
                                            FaceTimings* timings) const {
@@ -81,12 +100,8 @@ void FaceAnalyzer::Impl::mesh_and_classify(const cv::Mat& rgb, std::vector<FaceR
     f.valence = a.valence;
     f.arousal = a.arousal;
   };
-  if (executor && faces.size() > 1) {
-    SENTIO_ASSERT(timings == nullptr);
-    executor->run(faces.size(), one);
-  } else {
-    for (std::size_t i = 0; i < faces.size(); ++i) one(i);
-  }
+  SENTIO_ASSERT(timings == nullptr || !executor || faces.size() <= 1);
+  for_each_face(faces.size(), executor, one);
 }
 
 void FaceAnalyzer::Impl::finish(const cv::Mat& rgb, std::vector<FaceResult>& faces) const {

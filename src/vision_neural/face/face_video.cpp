@@ -8,11 +8,18 @@
 // next frames the box is rebuilt from the previous frame's mesh with those ratios, so the FaceMesh crop
 // (1.5 x the box side, rotated by the roll) has the same framing as on a detection frame and the mesh
 // sees inputs like the ones it gets after detection. A face whose presence falls below the threshold is
-// lost, and that frame is analysed again with the detector.
+// lost, and that frame is analysed again with the detector. A shot cut (the frame's colour histogram far
+// from the previous frame's) also makes a detection frame: after a cut the mesh of the previous shot's face
+// would follow whoever now sits in the same place. On detection frames each face is described by the
+// identity model (faceres); tracked frames carry their face's last description.
 #include "sentio/vision_neural/face_video.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <optional>
+
+#include <opencv2/imgproc.hpp>
 
 #include "face/analyzer_impl.hpp"
 #include "sentio/core/error.hpp"
@@ -97,6 +104,28 @@ float box_iou(const FaceBox& a, const FaceBox& b) {
   return uni > 0 ? inter / uni : 0.0f;
 }
 
+// Colour histogram of a frame for cut detection: 8 levels per channel of a 64 x 48 area-averaged thumbnail,
+// normalised to sum 1.
+using FrameHistogram = std::array<float, 512>;
+
+FrameHistogram frame_histogram(const cv::Mat& rgb) {
+  cv::Mat small;
+  cv::resize(rgb, small, cv::Size(64, 48), 0, 0, cv::INTER_AREA);
+  FrameHistogram h{};
+  for (int y = 0; y < small.rows; ++y) {
+    const auto* p = small.ptr<std::uint8_t>(y);
+    for (int x = 0; x < small.cols; ++x, p += 3) h[static_cast<std::size_t>((p[0] >> 5) * 64 + (p[1] >> 5) * 8 + (p[2] >> 5))] += 1;
+  }
+  for (float& v : h) v /= static_cast<float>(small.rows * small.cols);
+  return h;
+}
+
+float histogram_distance(const FrameHistogram& a, const FrameHistogram& b) {
+  float d = 0;
+  for (std::size_t k = 0; k < a.size(); ++k) d += std::fabs(a[k] - b[k]);
+  return 0.5f * d;
+}
+
 }  // namespace
 
 struct FaceVideoAnalyzer::Impl {
@@ -110,6 +139,7 @@ struct FaceVideoAnalyzer::Impl {
   std::vector<Track> tracks;
   int since_detection = 0;  // frames since the last detection frame
   bool force_detection = true;
+  std::optional<FrameHistogram> last_histogram;  // of the previous frame, for cut detection
 
   Impl(const FaceAnalyzer::Impl& p, FaceVideoOptions o) : pipeline(p), options(o) {}
 
@@ -119,6 +149,7 @@ struct FaceVideoAnalyzer::Impl {
     force_detection = false;
     std::vector<FaceResult> faces = pipeline.detector.detect(rgb, pipeline.options);
     pipeline.mesh_and_classify(rgb, faces, options.executor);
+    pipeline.describe(rgb, faces, options.executor);
     tracks.clear();
     for (const FaceResult& f : faces)
       if (f.presence >= pipeline.options.presence_threshold) tracks.push_back({f, fit_box(f)});
@@ -179,6 +210,7 @@ void FaceVideoAnalyzer::reset() {
   impl_->tracks.clear();
   impl_->since_detection = 0;
   impl_->force_detection = true;
+  impl_->last_histogram.reset();
 }
 
 std::vector<FaceResult> FaceVideoAnalyzer::next(const std::uint8_t* rgb, int width, int height) {
@@ -190,8 +222,17 @@ std::vector<FaceResult> FaceVideoAnalyzer::next(const std::uint8_t* rgb, int wid
     ++m.stats.detection_frames;
     std::vector<FaceResult> faces = m.pipeline.detector.detect(image, m.pipeline.options);
     m.pipeline.mesh_and_classify(image, faces, m.options.executor);
+    m.pipeline.describe(image, faces, m.options.executor);
     m.pipeline.finish(image, faces);
     return faces;
+  }
+  if (m.options.cut_threshold <= 1.0f) {
+    const FrameHistogram h = frame_histogram(image);
+    if (m.last_histogram && histogram_distance(*m.last_histogram, h) > m.options.cut_threshold) {
+      ++m.stats.cuts;
+      m.force_detection = true;
+    }
+    m.last_histogram = h;
   }
   const bool due = m.force_detection || m.since_detection + 1 >= m.options.detect_interval;
   if (due || m.tracks.empty()) {

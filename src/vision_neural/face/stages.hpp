@@ -70,6 +70,26 @@ class ExpressionModel {
   bool flip_average_ = false;
 };
 
+// Side of the identity model's square RGB input.
+inline constexpr int kIdentityInputSize = 224;
+
+// Identity (faceres of @vladmandic/human): 224x224 RGB as 0..255 floats -> a 1024-d face description (plus age and
+// gender, unused). The description of the eye-aligned crop, L2-normalised, compared by cosine: what the
+// tracker uses to keep people apart across cuts and to re-identify them.
+class IdentityModel {
+ public:
+  explicit IdentityModel(const std::string& model_json);
+  std::vector<float> describe(const cv::Mat& rgb, const FaceResult& face) const;
+
+ private:
+  GraphModel model_;
+  std::size_t description_out_ = 0;
+};
+
+// Square crop of `size` pixels around a face, rotated by its roll: side = `extent_scale` x the larger
+// extent of the mesh in the eye-aligned frame (the detector box's larger side without landmarks).
+CropTransform aligned_crop(const FaceResult& face, int size, float extent_scale);
+
 // The crop around the mesh used for expression: side = kExpressionCropScale x the larger extent of the
 // landmarks in the eye-aligned frame.
 inline constexpr float kExpressionCropScale = 1.0f;
