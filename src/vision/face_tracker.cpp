@@ -21,12 +21,6 @@ constexpr int kIdentityCount = 50;
 // Ended tracks remembered for re-identification.
 constexpr std::size_t kMaxEnded = 64;
 
-float dot(const std::vector<float>& a, const std::vector<float>& b) {
-  if (a.empty() || a.size() != b.size()) return 0.0f;
-  double d = 0;
-  for (std::size_t k = 0; k < a.size(); ++k) d += static_cast<double>(a[k]) * b[k];
-  return static_cast<float>(d);
-}
 
 float iou(const FaceBox& a, const FaceBox& b) {
   const float w = std::min(a.x1, b.x1) - std::max(a.x0, b.x0);
@@ -161,12 +155,12 @@ int FaceTracker::new_id(const State& s, std::vector<State>& live) {
   int ended = -1;
   State* missing = nullptr;
   for (std::size_t k = 0; k < ended_.size(); ++k) {
-    const float c = dot(s.identity, ended_[k].identity);
+    const float c = appearance_similarity(s.identity, ended_[k].identity);
     if (c >= best) best = c, ended = static_cast<int>(k);
   }
   for (State& o : live) {
     if (&o == &s || !o.view.confirmed || o.needs_id || o.taken_over || o.view.missed == 0) continue;
-    const float c = dot(s.identity, o.identity);
+    const float c = appearance_similarity(s.identity, o.identity);
     if (c >= best) best = c, missing = &o, ended = -1;
   }
   if (missing) {
@@ -196,7 +190,7 @@ const std::vector<TrackedFace>& FaceTracker::update(const std::vector<TrackerDet
       if (overlap < options_.min_iou && !(dist <= gate)) continue;
       const auto& known = states_[i].identity;
       if (cut && !known.empty() && !detections[j].identity.empty() &&
-          dot(known, detections[j].identity) < options_.min_identity_similarity)
+          appearance_similarity(known, detections[j].identity) < options_.min_identity_similarity)
         continue;  // another person in the same place after a cut
       float app = 0.5f;  // neutral when a descriptor is missing
       if (!states_[i].appearance.empty() && !detections[j].appearance.empty())

@@ -78,6 +78,14 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 30> kCasual 
 constexpr std::array<std::string_view, 11> kNegators = {"not",  "no",    "never",   "nothing", "nobody", "none",
                                                         "nor",  "neither", "nowhere", "cannot", "without"};
 
+// The value `table` gives `key`, or nullptr.
+template <std::size_t N>
+const std::string_view* lookup(const std::array<std::pair<std::string_view, std::string_view>, N>& table,
+                               std::string_view key) {
+  const auto it = std::find_if(table.begin(), table.end(), [&](const auto& e) { return e.first == key; });
+  return it == table.end() ? nullptr : &it->second;
+}
+
 bool is_negator(std::string_view t) {
   if (std::find(kNegators.begin(), kNegators.end(), t) != kNegators.end()) return true;
   return t.size() > 3 && t.substr(t.size() - 3) == "n't";
@@ -120,9 +128,8 @@ std::string spell_out_symbols(std::string_view text) {
       const std::string_view ch = text.substr(i, n);
       i += n;
       if (emoji_modifier(ch)) continue;
-      const auto it = std::find_if(kEmoji.begin(), kEmoji.end(), [&](const auto& e) { return e.first == ch; });
-      if (it != kEmoji.end()) {
-        spell(it->second);
+      if (const std::string_view* name = lookup(kEmoji, ch)) {
+        spell(*name);
       } else {
         out += ch;
       }
@@ -133,9 +140,8 @@ std::string spell_out_symbols(std::string_view text) {
       std::size_t e = i;
       while (e < text.size() && !ascii_space(text[e])) ++e;
       const std::string_view piece = text.substr(i, e - i);
-      const auto it = std::find_if(kEmoticons.begin(), kEmoticons.end(), [&](const auto& m) { return m.first == piece; });
-      if (it != kEmoticons.end()) {
-        spell(it->second);
+      if (const std::string_view* name = lookup(kEmoticons, piece)) {
+        spell(*name);
         i = e;
         continue;
       }
@@ -194,11 +200,10 @@ std::vector<EverydayToken> everyday_tokens(std::string_view text) {
   out.reserve(pieces.size() + 4);
   for (Piece& p : pieces) {
     if (p.word != "!" && p.word != "?") p.word = undo_elongation(p.word);
-    const auto casual = std::find_if(kCasual.begin(), kCasual.end(), [&](const auto& m) { return m.first == p.word; });
-    if (casual == kCasual.end()) {
+    if (const std::string_view* expanded = lookup(kCasual, p.word)) {  // may be several words ("idk")
+      for (std::string& w : tokenize(*expanded)) out.push_back({w, w, 1.0f, false});
+    } else {
       out.push_back({p.word, p.word, 1.0f, false});
-    } else {  // may expand to several words ("idk")
-      for (std::string& w : tokenize(casual->second)) out.push_back({w, w, 1.0f, false});
     }
     // The boundary flags travel on the last token of the piece.
     out.back().clause_end_after = p.clause_end_after;
