@@ -10,6 +10,7 @@
 
 #include "feature_writer.hpp"
 #include "sentio/core/error.hpp"
+#include "sentio/core/read_ahead.hpp"
 #include "sentio/features/egemaps.hpp"
 #include "sentio/media/audio_decoder.hpp"
 #include "sentio/media/resampler.hpp"
@@ -20,17 +21,17 @@ namespace {
 
 constexpr std::size_t kReadChunk = 1 << 15;  // samples per decoder read (~2 s)
 constexpr double kMinSeconds = 0.06;         // one 60-ms analysis frame
+constexpr std::size_t kPiecesAhead = 4;      // pieces the decoder may run ahead of the extractor
 
-// Runs the extractor over the 16-kHz mono samples `read(buffer)` yields (returning how many, 0 at the
-// end). `on_rows` receives LLD rows as they complete.
-template <typename Read, typename OnRows>
-InputFeatures run_extractor(Read&& read, const std::string& name, int n_threads, bool lld, Progress* seconds_progress,
+// Runs the extractor over the 16-kHz mono samples that `next()` yields, piece by piece (an empty span
+// at the end). `on_rows` receives LLD rows as they complete.
+template <typename Next, typename OnRows>
+InputFeatures run_extractor(Next&& next, const std::string& name, int n_threads, bool lld, Progress* seconds_progress,
                             OnRows&& on_rows) {
   features::EgemapsExtractor extractor(features::EgemapsOptions{.n_threads = n_threads, .lld_frames = lld});
-  std::vector<float> buf(kReadChunk);
-  while (std::size_t n = read(buf)) {
-    extractor.push({buf.data(), n});
-    if (seconds_progress) seconds_progress->advance(static_cast<double>(n) / features::kEgemapsSampleRate);
+  for (std::span<const float> piece = next(); !piece.empty(); piece = next()) {
+    extractor.push(piece);
+    if (seconds_progress) seconds_progress->advance(static_cast<double>(piece.size()) / features::kEgemapsSampleRate);
     if (lld) on_rows(extractor.take_lld_frames());
   }
   InputFeatures r;
@@ -46,14 +47,32 @@ InputFeatures run_extractor(Read&& read, const std::string& name, int n_threads,
   return r;
 }
 
-// Decodes one file and runs the extractor over it.
+// A piece of decoded audio: `samples` holds `n` valid values.
+struct AudioPiece {
+  std::vector<float> samples;
+  std::size_t n = 0;
+};
+
+// Decodes one file and runs the extractor over it. With more than one thread the decoder runs ahead on a
+// thread of its own (a few pieces), so that decoding overlaps the analysis instead of pausing it.
 template <typename OnRows>
 InputFeatures extract_file(const std::string& path, int n_threads, bool lld, Progress* seconds_progress,
                            OnRows&& on_rows) {
   media::AudioDecoder decoder(path, features::kEgemapsSampleRate);
   if (seconds_progress) seconds_progress->set_total(decoder.info().duration_s);
-  return run_extractor([&](std::vector<float>& buf) { return decoder.read(buf); }, path, n_threads, lld,
-                       seconds_progress, on_rows);
+  const auto decode = [&decoder](AudioPiece& piece) {
+    piece.samples.resize(kReadChunk);
+    piece.n = decoder.read(piece.samples);
+    return piece.n > 0;
+  };
+  AudioPiece current;
+  if (n_threads <= 1) {
+    const auto next = [&] { return std::span<const float>(current.samples.data(), decode(current) ? current.n : 0); };
+    return run_extractor(next, path, n_threads, lld, seconds_progress, on_rows);
+  }
+  ReadAhead<AudioPiece> ahead(decode, kPiecesAhead);
+  const auto next = [&] { return std::span<const float>(current.samples.data(), ahead.next(current) ? current.n : 0); };
+  return run_extractor(next, path, n_threads, lld, seconds_progress, on_rows);
 }
 
 std::string message_of(const std::string& path, const std::exception& e) {
@@ -136,15 +155,15 @@ InputFeatures extract_signal_features(std::span<const float> interleaved, int sa
     throw with_context("'" + name + "'", e);
   }
   std::size_t at = 0;
-  auto read = [&](std::vector<float>& buf) {
-    const std::size_t n = std::min(buf.size(), mono.size() - at);
-    std::copy_n(mono.begin() + static_cast<std::ptrdiff_t>(at), n, buf.begin());
+  auto next = [&] {
+    const std::size_t n = std::min(kReadChunk, mono.size() - at);
+    const std::span<const float> piece(mono.data() + at, n);
     at += n;
-    return n;
+    return piece;
   };
   std::vector<features::EgemapsLldFrame> frames;
   const bool lld = set == FeatureSet::egemaps_lld;
-  InputFeatures r = run_extractor(read, name, n_threads, lld, nullptr, [&](std::vector<features::EgemapsLldFrame>&& rows) {
+  InputFeatures r = run_extractor(next, name, n_threads, lld, nullptr, [&](std::vector<features::EgemapsLldFrame>&& rows) {
     frames.insert(frames.end(), rows.begin(), rows.end());
   });
   r.lld_frames = std::move(frames);

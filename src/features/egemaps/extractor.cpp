@@ -3,13 +3,14 @@
 // block (in parallel when n_threads > 1), the sequential pitch smoother and jitter tracker, and
 // feeds the functionals and LLD-row assemblers. Spec: ../shared/docs/EGEMAPS.md.
 //
-// Pipeline per block of frames [a, b):
-//   stage 1 (parallel, independent frames): 20-ms analysis (+ formants), 60-ms analysis (SHS);
-//           alongside it, one task delivers the previous block's finished frames to the assemblers
+// Three stages per frame:
+//   stage 1 (parallel, independent frames): 20-ms analysis (+ formants), 60-ms analysis (SHS)
 //   stage 2 (sequential): spectral flux, Viterbi pitch smoothing, energy gate
-//   stage 3 (parallel over frames with a decided F0): HNR and harmonics, and beside them one task
-//           running jitter/shimmer (stateful, sequential over frames)
-// Tasks are handed out dynamically, so the sequential tasks overlap with the parallel ones.
+//   stage 3 (frames with a decided F0): HNR and harmonics (parallel), jitter/shimmer (stateful, sequential)
+// and then delivery to the assemblers, in order. They run as a pipeline: the batch that analyses block k
+// also runs stage 2 of block k-1, stage 3 of the frames decided before it and the delivery of the frames
+// finished before it, as tasks handed out dynamically, so the three sequential tasks overlap with the
+// parallel ones and with each other, and each block costs one barrier.
 #include <algorithm>
 #include <cmath>
 #include <memory>
@@ -33,7 +34,7 @@ namespace {
 
 constexpr int kBlock = 256;          // frames analysed per block
 constexpr int kGroup = 16;           // frames per parallel work item (formant warm starts restart here)
-constexpr int kRing = 1024;          // frames in flight: undelivered + Viterbi lag + the block being analysed
+constexpr int kRing = 2048;          // frames in flight: undelivered, in stages 3 and 2, Viterbi lag, stage 1
 constexpr float kPcmScale = 32768.0f / 32767.0f;  // [-1,1) floats (int16/32768) to openSMILE's int16/32767
 constexpr float kEnergyGateRms = 0.001f;          // section 2.4: F0 := 0 unless frame RMS > 0.001
 constexpr std::int64_t kWaveKeep = 2 * kLongLen + kHop;  // samples kept before the oldest open frame
@@ -70,6 +71,7 @@ struct EgemapsExtractor::Impl {
   std::int64_t n_samples = 0;     // pushed so far
 
   std::int64_t n_analysed = 0;    // frames through stage 1 (both streams)
+  std::int64_t n_fluxed = 0;      // frames through stage 2 (flux; 60-ms frames also given to the smoother)
   std::int64_t n_decided = 0;     // frames with a decided F0
   std::int64_t n_done = 0;        // frames through stage 3
   std::int64_t n_delivered = 0;   // frames given to the assemblers
@@ -94,45 +96,72 @@ struct EgemapsExtractor::Impl {
     return n_samples >= kShortLen ? (n_samples - kShortLen) / kHop + 1 : 0;
   }
 
-  // stage 1 + 2 for frames [a, b); with_long = false for the trailing 20-ms-only frames.
-  void analyse(std::int64_t a, std::int64_t b, bool with_long) {
-    SENTIO_ASSERT(b - n_delivered <= kRing);
-    const std::int64_t n_groups = (b - a + kGroup - 1) / kGroup;
-    const std::size_t deliver_task = n_delivered < n_done ? 1 : 0;
-    pool.run_tasks(deliver_task + static_cast<std::size_t>(n_groups), [&](std::size_t task, int w) {
-      if (task < deliver_task) {
-        deliver_pending();
-        return;
+  // One batch: stage 1 of the frames [a, b) (none when a == b) and, beside it, the later stages of earlier
+  // frames: stage 2 of the frames the previous batch analysed, stage 3 of the frames decided before this
+  // batch, delivery of the frames finished before it. The three sequential tasks come first so that they
+  // start at once; the per-group tasks fill the threads around them. One barrier per block.
+  void run_batch(std::int64_t a, std::int64_t b, bool with_long) {
+    SENTIO_ASSERT(a == n_analysed && b >= a && b - n_delivered <= kRing);
+    const std::int64_t flux_end = n_analysed;                  // stage 2: [n_fluxed, flux_end)
+    const std::int64_t done_from = n_done, done_end = n_decided;  // stage 3: [done_from, done_end)
+    const bool stage2 = n_fluxed < flux_end;
+    const bool stage3 = done_from < done_end;
+    const bool delivery = n_delivered < n_done;
+    const std::size_t n_seq = std::size_t{stage2} + std::size_t{stage3} + std::size_t{delivery};
+    const auto groups = [](std::int64_t lo, std::int64_t hi) { return static_cast<std::size_t>((hi - lo + kGroup - 1) / kGroup); };
+    const std::size_t n_harmonics = groups(done_from, done_end);
+    const std::size_t n_tasks = n_seq + n_harmonics + groups(a, b);
+    pool.run_tasks(n_tasks, [&](std::size_t task, int w) {
+      if (task < n_seq) {  // the k-th of the sequential stages present
+        std::size_t k = task;
+        if (stage2 && k-- == 0) return flux_and_decide(flux_end);
+        if (stage3 && k-- == 0) return jitter_over(done_from, done_end);
+        return deliver_pending();
       }
       Worker& worker = *workers[static_cast<std::size_t>(w)];
-      const std::int64_t lo = a + static_cast<std::int64_t>(task - deliver_task) * kGroup;
-      const std::int64_t hi = std::min(b, lo + kGroup);
-      worker.short_frames.reset_warm_start();
-      for (std::int64_t i = lo; i < hi; ++i) {
-        FrameSlot& s = slot(i);
-        const float* start = samples_at(i * kHop);
-        const ShortFrameLld sl = worker.short_frames.analyze({start, kShortLen}, s.short_mag);
-        RawFrame& r = s.raw;
-        r = RawFrame{};
-        r.loudness = sl.loudness;
-        r.alpha_ratio = sl.alpha_ratio;
-        r.hammarberg = sl.hammarberg;
-        r.slope0_500 = sl.slope0_500;
-        r.slope500_1500 = sl.slope500_1500;
-        r.mfcc = sl.mfcc;
-        r.energy = sl.energy;
-        r.formant_freq = sl.formant_freq;
-        r.formant_bw = sl.formant_bw;
-        s.has_long = with_long;
-        if (with_long) s.candidates = worker.long_frames.analyze({start, kLongLen}, s.long_mag);
+      if (task < n_seq + n_harmonics) {
+        const std::int64_t lo = done_from + static_cast<std::int64_t>(task - n_seq) * kGroup;
+        return harmonics_over(worker, lo, std::min(done_end, lo + kGroup));
       }
+      const std::int64_t lo = a + static_cast<std::int64_t>(task - n_seq - n_harmonics) * kGroup;
+      analyse_group(worker, lo, std::min(b, lo + kGroup), with_long);
     });
-    for (std::int64_t i = a; i < b; ++i) {
+    n_analysed = b;
+    n_fluxed = flux_end;
+    n_done = done_end;
+  }
+
+  // stage 1 (parallel, independent frames): the 20-ms and 60-ms analyses of frames [lo, hi).
+  void analyse_group(Worker& worker, std::int64_t lo, std::int64_t hi, bool with_long) {
+    worker.short_frames.reset_warm_start();
+    for (std::int64_t i = lo; i < hi; ++i) {
+      FrameSlot& s = slot(i);
+      const float* start = samples_at(i * kHop);
+      const ShortFrameLld sl = worker.short_frames.analyze({start, kShortLen}, s.short_mag);
+      RawFrame& r = s.raw;
+      r = RawFrame{};
+      r.loudness = sl.loudness;
+      r.alpha_ratio = sl.alpha_ratio;
+      r.hammarberg = sl.hammarberg;
+      r.slope0_500 = sl.slope0_500;
+      r.slope500_1500 = sl.slope500_1500;
+      r.mfcc = sl.mfcc;
+      r.energy = sl.energy;
+      r.formant_freq = sl.formant_freq;
+      r.formant_bw = sl.formant_bw;
+      s.has_long = with_long;
+      if (with_long) s.candidates = worker.long_frames.analyze({start, kLongLen}, s.long_mag);
+    }
+  }
+
+  // stage 2 (sequential): spectral flux and Viterbi pitch smoothing of frames [n_fluxed, end).
+  void flux_and_decide(std::int64_t end) {
+    for (std::int64_t i = n_fluxed; i < end; ++i) {
       FrameSlot& s = slot(i);
       s.raw.flux = have_prev_short ? spectral_flux(prev_short_mag, s.short_mag) : 0.f;
       std::copy(s.short_mag.begin(), s.short_mag.end(), prev_short_mag.begin());
       have_prev_short = true;
-      if (with_long) viterbi.push(s.candidates);
+      if (s.has_long) viterbi.push(s.candidates);
     }
     drain_viterbi();
   }
@@ -146,35 +175,33 @@ struct EgemapsExtractor::Impl {
     }
   }
 
-  // stage 3 for every decided frame not yet done: task 0 runs jitter/shimmer over all of them
-  // (sequential by nature), the other tasks compute the harmonics of kGroup frames each.
-  void complete_decided() {
-    const std::int64_t a = n_done, b = n_decided;
-    if (a == b) return;
-    const std::int64_t n_groups = (b - a + kGroup - 1) / kGroup;
-    pool.run_tasks(1 + static_cast<std::size_t>(n_groups), [&](std::size_t task, int w) {
-      if (task == 0) {
-        const WaveView view{{wave.data(), wave.size()}, wave_begin};
-        for (std::int64_t i = a; i < b; ++i) {
-          FrameSlot& s = slot(i);
-          const JitterShimmer js = jitter.process(i, s.f0_hz, view);
-          s.raw.jitter = js.jitter_local;
-          s.raw.shimmer_db = js.shimmer_local_db;
-        }
-        return;
-      }
-      Worker& worker = *workers[static_cast<std::size_t>(w)];
-      const std::int64_t lo = a + static_cast<std::int64_t>(task - 1) * kGroup;
-      for (std::int64_t i = lo; i < std::min(b, lo + kGroup); ++i) {
-        FrameSlot& s = slot(i);
-        const HarmonicsLld h = worker.harmonics.analyze(s.long_mag, s.f0_hz, s.raw.formant_freq);
-        s.raw.hnr_db = h.hnr_db;
-        s.raw.h1_h2 = h.h1_h2;
-        s.raw.h1_a3 = h.h1_a3;
-        s.raw.formant_amp = h.formant_amp;
-      }
-    });
-    n_done = b;
+  // stage 3, sequential part: jitter and shimmer (stateful) of the decided frames [a, b).
+  void jitter_over(std::int64_t a, std::int64_t b) {
+    const WaveView view{{wave.data(), wave.size()}, wave_begin};
+    for (std::int64_t i = a; i < b; ++i) {
+      FrameSlot& s = slot(i);
+      const JitterShimmer js = jitter.process(i, s.f0_hz, view);
+      s.raw.jitter = js.jitter_local;
+      s.raw.shimmer_db = js.shimmer_local_db;
+    }
+  }
+
+  // stage 3, parallel part: HNR and harmonic amplitudes of the decided frames [lo, hi).
+  void harmonics_over(Worker& worker, std::int64_t lo, std::int64_t hi) {
+    for (std::int64_t i = lo; i < hi; ++i) {
+      FrameSlot& s = slot(i);
+      const HarmonicsLld h = worker.harmonics.analyze(s.long_mag, s.f0_hz, s.raw.formant_freq);
+      s.raw.hnr_db = h.hnr_db;
+      s.raw.h1_h2 = h.h1_h2;
+      s.raw.h1_a3 = h.h1_a3;
+      s.raw.formant_amp = h.formant_amp;
+    }
+  }
+
+  // Runs batches without new frames until every analysed frame is through stage 2 and every decided one
+  // through stage 3 and delivered.
+  void drain_pipeline() {
+    while (n_fluxed < n_analysed || n_done < n_decided || n_delivered < n_done) run_batch(n_analysed, n_analysed, true);
   }
 
   // Frames through stage 3 go to the assemblers, in order.
@@ -210,10 +237,9 @@ struct EgemapsExtractor::Impl {
   void process_available(bool final_block) {
     const std::int64_t avail = long_frames_available();
     while (avail - n_analysed >= kBlock || (final_block && avail > n_analysed)) {
-      const std::int64_t b = std::min(avail, n_analysed + kBlock);
-      analyse(n_analysed, b, true);
-      n_analysed = b;
-      complete_decided();
+      run_batch(n_analysed, std::min(avail, n_analysed + kBlock), true);
+      // One thread gains nothing from the pipeline: finishing each block at once keeps its frames in cache.
+      if (pool.size() == 1) drain_pipeline();
     }
     trim_wave();
   }
@@ -237,16 +263,16 @@ struct EgemapsExtractor::Impl {
   EgemapsFunctionals finish() {
     SENTIO_ASSERT(!finished);
     process_available(true);
+    drain_pipeline();
     // Frames decided before the final flush are the ones the functionals see (section 0).
     n_seen_by_functionals = n_decided;
     viterbi.flush();
     drain_viterbi();
-    complete_decided();
     // trailing 20-ms frames that have no 60-ms partner
     const std::int64_t n_short = short_frames_available();
     const std::int64_t a = n_analysed;
-    if (n_short > a) analyse(a, n_short, false);
-    deliver_pending();
+    if (n_short > a) run_batch(a, n_short, false);
+    drain_pipeline();
     for (std::int64_t i = a; i < n_short; ++i) deliver(i, /*pitched=*/false);
     if (options.lld_frames) lld_rows.finish();
     finished = true;
@@ -259,7 +285,11 @@ EgemapsExtractor::~EgemapsExtractor() = default;
 
 void EgemapsExtractor::push(std::span<const float> samples) { impl_->push(samples); }
 
-std::vector<EgemapsLldFrame> EgemapsExtractor::take_lld_frames() { return impl_->lld_rows.take(); }
+std::vector<EgemapsLldFrame> EgemapsExtractor::take_lld_frames() {
+  // Rows are wanted now: every analysed frame goes through the remaining stages first.
+  if (impl_->options.lld_frames && !impl_->finished) impl_->drain_pipeline();
+  return impl_->lld_rows.take();
+}
 
 EgemapsFunctionals EgemapsExtractor::finish() { return impl_->finish(); }
 
