@@ -57,13 +57,15 @@ struct Worker {
 }  // namespace
 
 struct EgemapsExtractor::Impl {
-  explicit Impl(const EgemapsOptions& o) : options(o), pool(std::max(1, o.n_threads)), ring(kRing) {
+  explicit Impl(const EgemapsOptions& o) : options(o), pool(std::max(1, o.n_threads)) {
     for (int w = 0; w < pool.size(); ++w) workers.push_back(std::make_unique<Worker>());
   }
 
   EgemapsOptions options;
   ThreadPool pool;
   std::vector<std::unique_ptr<Worker>> workers;
+  // Frames in flight, slot i % kRing. Grown as frames arrive (a short utterance never pays for the
+  // whole ring: ~3 KiB a slot), full size before the first wrap.
   std::vector<FrameSlot> ring;
 
   std::vector<float> wave;        // openSMILE-scaled samples [wave_begin, wave_begin + wave.size())
@@ -102,6 +104,8 @@ struct EgemapsExtractor::Impl {
   // start at once; the per-group tasks fill the threads around them. One barrier per block.
   void run_batch(std::int64_t a, std::int64_t b, bool with_long) {
     SENTIO_ASSERT(a == n_analysed && b >= a && b - n_delivered <= kRing);
+    if (static_cast<std::int64_t>(ring.size()) < std::min<std::int64_t>(b, kRing))  // between batches only
+      ring.resize(static_cast<std::size_t>(std::min<std::int64_t>(std::max<std::int64_t>(b, 2 * static_cast<std::int64_t>(ring.size())), kRing)));
     const std::int64_t flux_end = n_analysed;                  // stage 2: [n_fluxed, flux_end)
     const std::int64_t done_from = n_done, done_end = n_decided;  // stage 3: [done_from, done_end)
     const bool stage2 = n_fluxed < flux_end;
