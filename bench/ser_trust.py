@@ -26,8 +26,11 @@ AROUSAL = {"neutral": 0.0, "happiness": 0.35, "sadness": -0.40, "anger": 0.70, "
 HIGH, LOW = {"anger", "fear", "happiness", "surprise"}, {"neutral", "sadness"}
 
 
-def read_predictions(path, component):
-    rows = [r for r in csv.DictReader(open(path)) if r["component"] == component and r["truth"] in CORE]
+def read_predictions(path, component=None):
+    """Rows of one component (default: the first row's, e.g. "mlp" or "linear") over the core labels."""
+    rows = list(csv.DictReader(open(path)))
+    component = component or rows[0]["component"]
+    rows = [r for r in rows if r["component"] == component and r["truth"] in CORE]
     p = np.array([[float(r[c]) for c in CORE] for r in rows])
     y = np.array([CORE.index(r["truth"]) for r in rows])
     corpora = np.array([r["corpus"] for r in rows])
@@ -41,7 +44,7 @@ def scaled(p, t):
 
 
 def calibration(path, t, threshold=0.35):
-    p, y, _ = read_predictions(path, "linear")
+    p, y, _ = read_predictions(path)
     print("| probabilities | n | mean top probability | accuracy (free choice) | ECE (10 bins) |")
     print("|---|---|---|---|---|")
     for name, q in (("as trained (T = 1)", p), (f"calibrated (T = {float(t):.3f})", scaled(p, float(t)))):
@@ -76,7 +79,7 @@ def auc(pos, neg):
 
 
 def arousal(path):
-    p, y, corpora = read_predictions(path, "linear")
+    p, y, corpora = read_predictions(path)
     a = p @ np.array([AROUSAL[c] for c in CORE])
     truth = np.array([AROUSAL[CORE[i]] for i in y])
     print("| held-out corpus | clips | AUC high vs low arousal | Spearman rho (predicted arousal, class arousal) |")

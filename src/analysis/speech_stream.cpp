@@ -286,10 +286,10 @@ struct SpeechStream::Impl {
       evidence.push_back(p.evidence);
       speakers.push_back(p.provisional);
     }
-    const std::vector<std::vector<float>> probabilities = model.predict(evidence, speakers);
+    const std::vector<std::vector<float>> probabilities = model.predict_from(evidence, speakers, first_new);
     for (std::size_t i = first_new; i < pieces.size(); ++i)
       update.segments.push_back(make_segment(pieces[i], options, pieces[i].provisional,
-                                             probabilities[i], model.labels()));
+                                             probabilities[i - first_new], model.labels()));
     for (auto& w : words)
       if (w) update.utterances.push_back(std::move(*w));
     std::stable_sort(update.utterances.begin(), update.utterances.end(),

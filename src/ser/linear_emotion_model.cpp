@@ -59,14 +59,14 @@ void shrink(std::vector<double>& mean, std::vector<double>& sd, double n, const 
 }  // namespace
 
 std::vector<std::vector<float>> LinearEmotionModel::logits(std::span<const UtteranceEvidence> evidence,
-                                                           std::span<const int> speaker) const {
-  SENTIO_ASSERT(evidence.size() == speaker.size());
+                                                           std::span<const int> speaker, std::size_t first) const {
+  SENTIO_ASSERT(evidence.size() == speaker.size() && first <= evidence.size());
   const std::size_t d = model_.n_features;
   for (const auto& e : evidence) SENTIO_ASSERT(e.functionals.size() == d);
   std::map<int, std::vector<std::size_t>> groups;
   for (std::size_t i = 0; i < evidence.size(); ++i) groups[speaker[i]].push_back(i);
-  std::vector<std::vector<float>> out(evidence.size());
-  if (evidence.empty()) return out;
+  std::vector<std::vector<float>> out(evidence.size() - first);
+  if (out.empty()) return out;
   const bool hierarchical = !model_.within_speaker_std.empty();
   // The recording's statistics, shrunk towards the population: the prior of each speaker's.
   std::vector<double> recording_mean, recording_sd;
@@ -79,6 +79,7 @@ std::vector<std::vector<float>> LinearEmotionModel::logits(std::span<const Utter
   }
   std::vector<double> mean(d), sd(d), row(d);
   for (const auto& [spk, rows] : groups) {
+    if (rows.back() < first) continue;  // (rows ascend) none of this speaker's utterances is scored
     if (hierarchical) {
       moments(evidence, rows, d, mean, sd);
       shrink(mean, sd, static_cast<double>(rows.size()), recording_mean, recording_sd, model_.speaker_prior);
@@ -89,12 +90,13 @@ std::vector<std::vector<float>> LinearEmotionModel::logits(std::span<const Utter
       sd = model_.population_std;
     }
     for (std::size_t r : rows) {
+      if (r < first) continue;
       for (std::size_t f = 0; f < d; ++f) {
         const double v = evidence[r].functionals[f];
         row[f] = sd[f] > 1e-12 * (1.0 + std::fabs(mean[f])) ? (v - mean[f]) / sd[f] : 0.0;
       }
       const std::vector<double> z = model_.logits(row.data());
-      out[r].assign(z.begin(), z.end());
+      out[r - first].assign(z.begin(), z.end());
     }
   }
   return out;
@@ -102,7 +104,12 @@ std::vector<std::vector<float>> LinearEmotionModel::logits(std::span<const Utter
 
 std::vector<std::vector<float>> LinearEmotionModel::predict(std::span<const UtteranceEvidence> evidence,
                                                             std::span<const int> speaker) const {
-  std::vector<std::vector<float>> z = logits(evidence, speaker);
+  return predict_from(evidence, speaker, 0);
+}
+
+std::vector<std::vector<float>> LinearEmotionModel::predict_from(std::span<const UtteranceEvidence> evidence,
+                                                                 std::span<const int> speaker, std::size_t first) const {
+  std::vector<std::vector<float>> z = logits(evidence, speaker, first);
   const auto t = static_cast<float>(model_.output_temperature);
   for (auto& row : z) {
     for (float& v : row) v /= t;

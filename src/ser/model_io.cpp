@@ -5,11 +5,14 @@
 //   feature_set   "egemaps-v02-functionals"
 //   n_features    88
 //   normalisation "speaker-z"  (per-speaker z-scores, see linear_model.hpp)
-//   classifier    "softmax-l2"
+//   classifier    "softmax-l2", or "mlp-relu-l2" (one hidden layer of H ReLU units)
 //   labels        [K distinct canonical labels], K >= 2
-//   weights       K arrays of n_features finite numbers (logit_c = weights[c] . x + bias[c])
+//   weights       K arrays of n_features finite numbers (logit_c = weights[c] . x + bias[c]); for the MLP,
+//                 K arrays of H numbers (logit_c = weights[c] . relu(hidden_weights . x + hidden_bias) + bias[c])
 //   bias          K finite numbers
-//   hyper         {"l2": >= 0, "max_iterations": >= 0, "tolerance": > 0, "balanced": bool, "seed": uint}
+//   hidden_weights, hidden_bias  (MLP only) H arrays of n_features finite numbers; H finite numbers
+//   hyper         {"l2": >= 0, "max_iterations": >= 0, "tolerance": > 0, "balanced": bool, "seed": uint}, and
+//                 for the MLP also "hidden": H (1..4096), "dropout": [0, 1), "steps": >= 0, "learning_rate": > 0
 //   n_train       rows trained on (informative)
 //   population_mean, population_std  (optional) n_features finite numbers each, std >= 0: raw-feature
 //                 statistics of the training rows, the normalisation prior for speakers with few clips
@@ -39,6 +42,8 @@ namespace {
 constexpr const char* kFormat = "sentio.ser.linear";
 constexpr int kVersion = 1;
 constexpr const char* kClassifier = "softmax-l2";
+constexpr const char* kClassifierMlp = "mlp-relu-l2";
+constexpr long long kMaxHidden = 4096;
 
 using json = nlohmann::json;
 
@@ -79,10 +84,45 @@ std::vector<double> number_array(const json& v, std::size_t expected, const std:
   return out;
 }
 
+// hyper.<key>: an integer in [lo, hi].
+int hyper_int(const json& hyper, const char* key, long long lo, long long hi, const std::string& source) {
+  const json& v = need(hyper, key, source);
+  if (!v.is_number_integer() || v.get<long long>() < lo || v.get<long long>() > hi)
+    fail(source, std::string("hyper.") + key + " must be an integer in [" + std::to_string(lo) + ", " +
+                     std::to_string(hi) + "]");
+  return static_cast<int>(v.get<long long>());
+}
+
+// n rows of `width` numbers from a row-major vector.
+json rows_of(const std::vector<double>& values, std::size_t n, std::size_t width) {
+  json out = json::array();
+  for (std::size_t r = 0; r < n; ++r)
+    out.push_back(std::vector<double>(values.begin() + static_cast<std::ptrdiff_t>(r * width),
+                                      values.begin() + static_cast<std::ptrdiff_t>((r + 1) * width)));
+  return out;
+}
+
+// n rows of `width` numbers (row-major) from a JSON array of arrays.
+std::vector<double> read_rows(const json& v, std::size_t n, std::size_t width, const std::string& field,
+                              const std::string& what, const std::string& source) {
+  if (!v.is_array() || v.size() != n)
+    fail(source, "field '" + field + "' must be an array of " + std::to_string(n) + " rows (" + what + ")");
+  std::vector<double> out;
+  out.reserve(n * width);
+  for (std::size_t r = 0; r < n; ++r) {
+    const std::vector<double> row = number_array(v[r], width, field + "[" + std::to_string(r) + "]", source);
+    out.insert(out.end(), row.begin(), row.end());
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string model_to_json(const LinearModel& model) {
-  SENTIO_ASSERT(model.weights.size() == model.labels.size() * model.n_features);
+  const std::size_t h = model.hidden_units();
+  const std::size_t width = h > 0 ? h : model.n_features;
+  SENTIO_ASSERT(model.weights.size() == model.labels.size() * width);
+  SENTIO_ASSERT(model.hidden_weights.size() == h * model.n_features);
   SENTIO_ASSERT(model.bias.size() == model.labels.size());
   json j;
   j["format"] = kFormat;
@@ -90,19 +130,25 @@ std::string model_to_json(const LinearModel& model) {
   j["feature_set"] = model.feature_set;
   j["n_features"] = model.n_features;
   j["normalisation"] = model.normalisation;
-  j["classifier"] = kClassifier;
+  j["classifier"] = h > 0 ? kClassifierMlp : kClassifier;
   j["labels"] = model.labels;
-  json w = json::array();
-  for (std::size_t c = 0; c < model.labels.size(); ++c)
-    w.push_back(std::vector<double>(model.weights.begin() + static_cast<std::ptrdiff_t>(c * model.n_features),
-                                    model.weights.begin() + static_cast<std::ptrdiff_t>((c + 1) * model.n_features)));
-  j["weights"] = std::move(w);
+  j["weights"] = rows_of(model.weights, model.labels.size(), width);
   j["bias"] = model.bias;
+  if (h > 0) {
+    j["hidden_weights"] = rows_of(model.hidden_weights, h, model.n_features);
+    j["hidden_bias"] = model.hidden_bias;
+  }
   j["hyper"] = {{"l2", model.options.l2},
                 {"max_iterations", model.options.max_iterations},
                 {"tolerance", model.options.tolerance},
                 {"balanced", model.options.balanced},
                 {"seed", model.options.seed}};
+  if (h > 0) {
+    j["hyper"]["hidden"] = model.options.hidden;
+    j["hyper"]["dropout"] = model.options.dropout;
+    j["hyper"]["steps"] = model.options.steps;
+    j["hyper"]["learning_rate"] = model.options.learning_rate;
+  }
   j["n_train"] = model.n_train;
   if (!model.population_mean.empty()) {
     SENTIO_ASSERT(model.population_mean.size() == model.n_features && model.population_std.size() == model.n_features);
@@ -146,8 +192,10 @@ LinearModel model_from_json(const std::string& text, const std::string& source) 
   m.normalisation = need_string(j, "normalisation", source);
   if (m.normalisation != kNormalisationSpeakerZ)
     fail(source, "unsupported 'normalisation' '" + m.normalisation + "' (expected '" + kNormalisationSpeakerZ + "')");
-  if (need_string(j, "classifier", source) != kClassifier)
-    fail(source, "unsupported 'classifier' '" + j["classifier"].get<std::string>() + "' (expected '" + kClassifier + "')");
+  const std::string classifier = need_string(j, "classifier", source);
+  if (classifier != kClassifier && classifier != kClassifierMlp)
+    fail(source, "unsupported 'classifier' '" + classifier + "' (expected '" + kClassifier + "' or '" + kClassifierMlp + "')");
+  const bool mlp = classifier == kClassifierMlp;
   const json& labels = need(j, "labels", source);
   if (!labels.is_array() || labels.size() < 2) fail(source, "field 'labels' must be an array of at least 2 labels");
   std::set<std::string> seen;
@@ -160,22 +208,25 @@ LinearModel model_from_json(const std::string& text, const std::string& source) 
     m.labels.push_back(label);
   }
   const std::size_t k = m.labels.size();
-  const json& weights = need(j, "weights", source);
-  if (!weights.is_array() || weights.size() != k)
-    fail(source, "field 'weights' must be an array of " + std::to_string(k) + " rows (one per label)");
-  for (std::size_t c = 0; c < k; ++c) {
-    const std::vector<double> row = number_array(weights[c], m.n_features, "weights[" + std::to_string(c) + "]", source);
-    m.weights.insert(m.weights.end(), row.begin(), row.end());
-  }
-  m.bias = number_array(need(j, "bias", source), k, "field 'bias'", source);
   const json& hyper = need(j, "hyper", source);
   if (!hyper.is_object()) fail(source, "field 'hyper' must be an object");
+  if (mlp) {
+    m.options.hidden = hyper_int(hyper, "hidden", 1, kMaxHidden, source);
+    m.options.dropout = need_number(hyper, "dropout", source);
+    if (!(m.options.dropout >= 0 && m.options.dropout < 1)) fail(source, "hyper.dropout must be in [0, 1)");
+    m.options.steps = hyper_int(hyper, "steps", 0, 1000000, source);
+    m.options.learning_rate = need_number(hyper, "learning_rate", source);
+    if (!(m.options.learning_rate > 0)) fail(source, "hyper.learning_rate must be > 0");
+    const std::size_t h = static_cast<std::size_t>(m.options.hidden);
+    m.hidden_weights = read_rows(need(j, "hidden_weights", source), h, m.n_features, "hidden_weights", "one per hidden unit", source);
+    m.hidden_bias = number_array(need(j, "hidden_bias", source), h, "field 'hidden_bias'", source);
+  }
+  m.weights = read_rows(need(j, "weights", source), k, mlp ? m.hidden_units() : m.n_features, "weights",
+                        "one per label", source);
+  m.bias = number_array(need(j, "bias", source), k, "field 'bias'", source);
   m.options.l2 = need_number(hyper, "l2", source);
   if (m.options.l2 < 0) fail(source, "hyper.l2 must be >= 0");
-  const json& iters = need(hyper, "max_iterations", source);
-  if (!iters.is_number_integer() || iters.get<long long>() < 0 || iters.get<long long>() > 1000000)
-    fail(source, "hyper.max_iterations must be an integer in [0, 1000000]");
-  m.options.max_iterations = iters.get<int>();
+  m.options.max_iterations = hyper_int(hyper, "max_iterations", 0, 1000000, source);
   m.options.tolerance = need_number(hyper, "tolerance", source);
   if (!(m.options.tolerance > 0)) fail(source, "hyper.tolerance must be > 0");
   const json& balanced = need(hyper, "balanced", source);

@@ -132,18 +132,19 @@ std::string calibrate_on_predictions(TrainedEmotionModel& model, const std::stri
     return ensemble->calibration().calibrated_on + buf;
   }
   auto* linear = dynamic_cast<LinearEmotionModel*>(&model);
-  if (!linear) throw InputError("--calibration: only linear and ensemble models take a held-out-corpus calibration");
+  if (!linear) throw InputError("--calibration: only linear, mlp and ensemble models take a held-out-corpus calibration");
   const std::size_t k = linear->labels().size();
   Predictions p = read_predictions(csv_path, linear->labels());
   std::vector<float> z;
   std::vector<std::size_t> truth;
   std::set<std::string> corpora;
-  for (const auto& [key, r] : p["linear"]) {
+  const std::string component = linear->kind();  // "linear" or "mlp": predictions of the same recipe
+  for (const auto& [key, r] : p[component]) {
     z.insert(z.end(), r.log_p.begin(), r.log_p.end());
     truth.push_back(r.truth);
     corpora.insert(r.corpus);
   }
-  if (truth.empty()) no_rows(csv_path, "linear");
+  if (truth.empty()) no_rows(csv_path, component);
   const double t = fit_temperature(z, k, truth);
   linear->set_output_temperature(t, describe(corpora, truth.size(), unweighted_recall(z, k, truth)));
   char buf[64];

@@ -17,10 +17,22 @@ namespace sentio::ser {
 using json = nlohmann::json;
 
 ModelType parse_model_type(const std::string& name) {
-  if (name == "linear") return ModelType::linear;
+  if (name == "linear" || name == "mlp") return ModelType::linear;
   if (name == "neural") return ModelType::neural;
   if (name == "ensemble") return ModelType::ensemble;
-  throw InputError("unknown SER model type '" + name + "' (expected linear, neural or ensemble)");
+  throw InputError("unknown SER model type '" + name + "' (expected linear, mlp, neural or ensemble)");
+}
+
+void apply_model_type(const std::string& name, SerTrainOptions& options) {
+  options.type = parse_model_type(name);
+  if (name == "mlp") {
+    options.linear.hidden = kMlpHidden;
+    options.linear.l2 = kMlpL2;
+  }
+}
+
+const char* model_type_name(const SerTrainOptions& options) {
+  return options.type == ModelType::linear && options.linear.hidden > 0 ? "mlp" : model_type_name(options.type);
 }
 
 const char* model_type_name(ModelType type) {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// Linear SER baseline on synthetic feature vectors: speaker normalisation by hand, separable clusters,
-// folds without speaker overlap, model JSON round trip and corrupt model files.
+// Linear SER baseline and MLP on synthetic feature vectors: speaker normalisation by hand, separable
+// clusters, a non-linear boundary, folds without speaker overlap, model JSON round trip and corrupt model files.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <set>
@@ -146,14 +147,18 @@ TEST(SerFolds, NoSpeakerOnBothSides) {
   EXPECT_THROW(parse_protocol("holdout"), sentio::InputError);
 }
 
-LinearModel small_model() {
+TrainOptions small_options() {
+  TrainOptions opt;
+  opt.seed = 9;
+  opt.max_iterations = 30;
+  return opt;
+}
+
+LinearModel small_model(const TrainOptions& opt = small_options()) {
   Dataset data = clusters({"neutral", "anger", "calm"}, 2, 5, 88, 5);
   normalise_per_speaker(data);
   std::vector<std::size_t> rows(data.size());
   for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = i;
-  TrainOptions opt;
-  opt.seed = 9;
-  opt.max_iterations = 30;
   return train_linear(data, rows, opt);
 }
 
@@ -207,6 +212,14 @@ TEST(SerNormalisation, SpeakerStatisticsShrinkTowardsThePopulation) {
   m.output_temperature = 2.0;
   const auto p = LinearEmotionModel(m).predict(std::vector<UtteranceEvidence>(ev.begin(), ev.begin() + 1), one);
   EXPECT_NEAR(p[0][1], 1.0 / (1.0 + std::exp(-0.5 / 2.0)), 1e-5);
+  // predict_from scores the later utterances only, against statistics that include the earlier ones.
+  const std::vector<int> split = {0, 0, 1};
+  const auto all = LinearEmotionModel(m).predict(ev, split);
+  const auto tail = LinearEmotionModel(m).predict_from(ev, split, 1);
+  ASSERT_EQ(tail.size(), 2u);
+  EXPECT_EQ(tail[0], all[1]);
+  EXPECT_EQ(tail[1], all[2]);
+  EXPECT_TRUE(LinearEmotionModel(m).predict_from(ev, split, 3).empty());
 }
 
 TEST(SerModelFile, JsonRoundTrip) {
@@ -247,6 +260,91 @@ void expect_rejected(const nlohmann::json& j, const std::string& needle) {
     EXPECT_NE(msg.find("bad.json"), std::string::npos) << msg;
     EXPECT_NE(msg.find(needle), std::string::npos) << msg;
   }
+}
+
+// Two classes on the XOR pattern of two features (class by the product's sign), which no linear model
+// separates; four more noise features.
+Dataset xor_data(int n, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(-1.0, 1.0);
+  Dataset data;
+  data.n_features = 6;
+  for (int i = 0; i < n; ++i) {
+    const double a = u(rng), b = u(rng);
+    data.x.insert(data.x.end(), {a, b, u(rng), u(rng), u(rng), u(rng)});
+    data.labels.push_back(a * b > 0 ? "happiness" : "sadness");
+    data.speakers.push_back("spk");
+    data.paths.push_back("clip");
+  }
+  return data;
+}
+
+double training_accuracy(const LinearModel& model, const Dataset& data) {
+  std::size_t correct = 0;
+  for (std::size_t r = 0; r < data.size(); ++r) {
+    const std::vector<double> z = model.logits(data.row(r));
+    correct += model.labels[static_cast<std::size_t>(std::max_element(z.begin(), z.end()) - z.begin())] == data.labels[r];
+  }
+  return static_cast<double>(correct) / static_cast<double>(data.size());
+}
+
+TEST(SerMlp, LearnsABoundaryTheRegressionCannot) {
+  const Dataset data = xor_data(400, 3);
+  std::vector<std::size_t> rows(data.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = i;
+  const LinearModel linear = train_linear(data, rows, TrainOptions{});
+  TrainOptions o;
+  o.hidden = 16;
+  o.dropout = 0.1;
+  o.l2 = 1e-4;
+  o.steps = 400;
+  o.learning_rate = 0.03;
+  const LinearModel mlp = train_linear(data, rows, o);
+  EXPECT_EQ(mlp.hidden_units(), 16u);
+  EXPECT_EQ(mlp.hidden_weights.size(), 16u * 6u);
+  EXPECT_EQ(mlp.weights.size(), 2u * 16u);
+  EXPECT_LT(training_accuracy(linear, data), 0.7);
+  EXPECT_GT(training_accuracy(mlp, data), 0.9);
+  // Deterministic for a seed; another seed gives another network.
+  EXPECT_EQ(train_linear(data, rows, o).hidden_weights, mlp.hidden_weights);
+  o.seed = 1;
+  EXPECT_NE(train_linear(data, rows, o).hidden_weights, mlp.hidden_weights);
+}
+
+TEST(SerModelFile, MlpRoundTripAndCorruptFields) {
+  TrainOptions o = small_options();
+  o.hidden = 8;
+  o.steps = 20;
+  const LinearModel m = small_model(o);
+  const LinearModel back = model_from_json(model_to_json(m), "mem");
+  EXPECT_EQ(back.hidden_weights, m.hidden_weights);
+  EXPECT_EQ(back.hidden_bias, m.hidden_bias);
+  EXPECT_EQ(back.weights, m.weights);
+  EXPECT_EQ(back.options.hidden, 8);
+  EXPECT_EQ(back.options.steps, 20);
+  EXPECT_EQ(back.options.dropout, o.dropout);
+  std::vector<double> row(88);
+  for (std::size_t f = 0; f < row.size(); ++f) row[f] = std::sin(static_cast<double>(f));
+  EXPECT_EQ(back.logits(row.data()), m.logits(row.data()));
+  EXPECT_EQ(LinearEmotionModel(back).kind(), "mlp");
+
+  const nlohmann::json good = nlohmann::json::parse(model_to_json(m));
+  EXPECT_EQ(good["classifier"], "mlp-relu-l2");
+  nlohmann::json j = good;
+  j["hidden_weights"][0].erase(0);
+  expect_rejected(j, "hidden_weights[0]");
+  j = good;
+  j["hyper"].erase("hidden");
+  expect_rejected(j, "hidden");
+  j = good;
+  j["hyper"]["dropout"] = 1.0;
+  expect_rejected(j, "dropout");
+  j = good;
+  j["weights"][0].push_back(0.0);  // rows have `hidden` values, not n_features
+  expect_rejected(j, "weights[0]");
+  j = good;
+  j["classifier"] = "softmax-l2";  // an MLP's weights read as a regression's
+  expect_rejected(j, "weights");
 }
 
 TEST(SerModelFile, CorruptFilesNameTheProblem) {

@@ -24,10 +24,12 @@ TEST(SerDefaultModel, LoadsRunsFastAndRecognisesRavdess) {
   sentio::ser::Manifest manifest = sentio::ser::read_manifest(path.string());
   sentio::ser::apply_class_set(manifest, sentio::ser::ClassSet::core);
   const auto model = sentio::ser::load_emotion_model(sentio::ser::default_emotion_model_path());
-  // The shipped model (models/ser/MODEL_CARD.md): linear, the seven core labels, calibrated on held-out corpora.
-  ASSERT_EQ(model->kind(), "linear");
+  // The shipped model (models/ser/MODEL_CARD.md): the MLP over eGeMAPS, the seven core labels, calibrated on
+  // held-out corpora.
+  ASSERT_EQ(model->kind(), "mlp");
   const auto* linear = dynamic_cast<const sentio::ser::LinearEmotionModel*>(model.get());
   ASSERT_NE(linear, nullptr);
+  EXPECT_EQ(linear->model().hidden_units(), static_cast<std::size_t>(sentio::ser::kMlpHidden));
   EXPECT_EQ(model->labels().size(), 7u);
   EXPECT_GT(linear->model().output_temperature, 1.0);
   EXPECT_FALSE(linear->model().calibrated_on.empty());

@@ -15,14 +15,14 @@ struct SerCommonArgs {
   int jobs = 0;
   std::optional<std::uint64_t> seed;  // unset: 0 for train, the model's seed for eval --model
   bool quiet = false;
-  std::string type;                   // linear | neural | ensemble ("" = command default)
+  std::string type;                   // linear | mlp | neural | ensemble ("" = command default)
   int epochs = 0;                     // > 0: override the CNN's training epochs
   std::string classes;                // core | all ("" = command default)
 };
 
 struct TrainSerArgs : SerCommonArgs {
   std::string output;
-  double l2 = 1e-2;
+  std::optional<double> l2;  // unset: the type's default (0.01 linear, ser::kMlpL2 mlp)
   double speaker_prior = 8;
   std::string calibration;  // predictions CSV of held-out corpora ("" = calibrate on held-out speakers only)
 };

@@ -4,6 +4,7 @@
 // one recording, and the loader of model files. Two phases, because per-speaker normalisation needs all of a speaker's utterances:
 //  1. analyse(): per-utterance evidence (features, neural logits), thread-safe, any order;
 //  2. predict(): class probabilities for every utterance once the speakers are known.
+#include <algorithm>
 #include <cstddef>
 #include <memory>
 #include <span>
@@ -23,7 +24,7 @@ class SpeechEmotionModel {
   virtual ~SpeechEmotionModel() = default;
   // Class order of the probabilities (canonical order, see manifest.hpp).
   virtual const std::vector<std::string>& labels() const = 0;
-  // "linear", "neural" or "ensemble".
+  // "linear", "mlp", "neural" or "ensemble".
   virtual std::string kind() const = 0;
   // Evidence for one utterance: 16 kHz mono float samples. Thread-safe.
   virtual UtteranceEvidence analyse(std::span<const float> samples) const = 0;
@@ -32,6 +33,14 @@ class SpeechEmotionModel {
   // with too few utterances for its own statistics falls back to documented population statistics.
   virtual std::vector<std::vector<float>> predict(std::span<const UtteranceEvidence> evidence,
                                                   std::span<const int> speaker) const = 0;
+  // The rows first.. of predict(evidence, speaker): the utterances before `first` still count in the
+  // normalisation statistics, but are not scored (a growing recording scores only its new utterances).
+  virtual std::vector<std::vector<float>> predict_from(std::span<const UtteranceEvidence> evidence,
+                                                       std::span<const int> speaker, std::size_t first) const {
+    std::vector<std::vector<float>> all = predict(evidence, speaker);
+    all.erase(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(std::min(first, all.size())));
+    return all;
+  }
 };
 
 // Loads any speech-emotion model file Sentio writes; the format is read from the file's "format" field:

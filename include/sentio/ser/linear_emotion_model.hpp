@@ -37,14 +37,17 @@ class LinearEmotionModel final : public TrainedEmotionModel {
  public:
   explicit LinearEmotionModel(LinearModel model);
   const std::vector<std::string>& labels() const override { return model_.labels; }
-  std::string kind() const override { return "linear"; }
+  std::string kind() const override { return model_.hidden_units() > 0 ? "mlp" : "linear"; }
   UtteranceEvidence analyse(std::span<const float> samples) const override;
   std::vector<std::vector<float>> predict(std::span<const UtteranceEvidence> evidence,
                                           std::span<const int> speaker) const override;
+  std::vector<std::vector<float>> predict_from(std::span<const UtteranceEvidence> evidence, std::span<const int> speaker,
+                                               std::size_t first) const override;
   std::string to_json() const override;
   // Logits after per-speaker normalisation (rows of n_features raw functionals per utterance), before
-  // the output temperature.
-  std::vector<std::vector<float>> logits(std::span<const UtteranceEvidence> evidence, std::span<const int> speaker) const;
+  // the output temperature; of the utterances first.. only (the earlier ones count in the statistics).
+  std::vector<std::vector<float>> logits(std::span<const UtteranceEvidence> evidence, std::span<const int> speaker,
+                                         std::size_t first = 0) const;
   const LinearModel& model() const { return model_; }
   // Sets the output temperature fitted on held-out corpora and what it was fitted on.
   void set_output_temperature(double temperature, std::string calibrated_on) {

@@ -2,8 +2,10 @@
 #pragma once
 // Speech-emotion baseline: eGeMAPS v02 functionals (88 per clip), per-speaker z-normalisation and a
 // multinomial logistic-regression (softmax) classifier with L2, trained by full-batch L-BFGS in double
-// precision. Training starts from zero weights and visits the data in a fixed order, so results are
-// bit-identical run to run (the seed only shuffles speakers into folds, see evaluation.hpp).
+// precision, or a one-hidden-layer perceptron (MLP) over the same inputs, trained by full-batch Adam with
+// dropout. The regression starts from zero weights and visits the data in a fixed order, the MLP draws its
+// initial weights and dropout masks from a generator seeded with `seed`: results are bit-identical run to
+// run (the seed also shuffles speakers into folds, see evaluation.hpp).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -53,17 +55,31 @@ struct TrainOptions {
   int max_iterations = 400;  // L-BFGS iterations
   double tolerance = 1e-6;   // stop when the gradient's max-norm is below this (objective then within ~1e-9 of its minimum)
   bool balanced = true;      // class weights n / (K n_k), so every class counts equally in the loss
-  std::uint64_t seed = 0;    // recorded in the model; used by the fold construction
+  std::uint64_t seed = 0;    // recorded in the model; used by the fold construction (and the MLP's initialisation)
   double speaker_prior = 8;  // weight of the normalisation prior, in utterances (linear_emotion_model.hpp)
+  // > 0: one hidden layer of this many ReLU units before the softmax (a multilayer perceptron), trained
+  // by full-batch Adam for `steps` steps at `learning_rate` with dropout on the hidden units; l2 then
+  // penalises both weight matrices. 0: the softmax regression above (L-BFGS).
+  int hidden = 0;
+  double dropout = 0.5;
+  int steps = 300;
+  double learning_rate = 0.01;
 };
+
+// Defaults of `--type mlp`, chosen by leave-one-corpus-out UA (bench/ser_trust.md).
+inline constexpr int kMlpHidden = 64;
+inline constexpr double kMlpL2 = 0.03;
 
 struct LinearModel {
   std::string feature_set = kFeatureSetEgemaps;
   std::string normalisation = kNormalisationSpeakerZ;
   std::vector<std::string> labels;  // class order (canonical order, restricted to trained classes)
   std::size_t n_features = 0;
-  std::vector<double> weights;      // labels.size() x n_features, row-major
+  std::vector<double> weights;      // labels.size() x n_features (or x hidden units), row-major
   std::vector<double> bias;         // labels.size()
+  // The MLP's hidden layer (options.hidden > 0): units x n_features, row-major, and units biases; empty
+  // for the softmax regression. logits = weights . relu(hidden_weights . x + hidden_bias) + bias.
+  std::vector<double> hidden_weights, hidden_bias;
   TrainOptions options;
   std::size_t n_train = 0;          // rows it was trained on (informative)
   // Mean and population std of the raw (unnormalised) functionals over the training rows, n_features
@@ -81,13 +97,15 @@ struct LinearModel {
 
   // Logits (one per class) of one normalised feature row of n_features values.
   std::vector<double> logits(const double* row) const;
+  std::size_t hidden_units() const { return hidden_bias.size(); }
 };
 
 // Sets the population and within-speaker statistics and the prior of `model` from the raw training rows.
 void set_normalisation_prior(LinearModel& model, const Dataset& raw, const std::vector<std::size_t>& rows);
 
-// Trains on the rows `rows` of data (already normalised). Classes are the labels present in those
-// rows, in canonical order. Needs at least two classes (sentio::InputError otherwise).
+// Trains on the rows `rows` of data (already normalised): the softmax regression, or the MLP when
+// options.hidden > 0. Classes are the labels present in those rows, in canonical order. Needs at least two
+// classes (sentio::InputError otherwise). Deterministic for given data, rows and options.
 LinearModel train_linear(const Dataset& data, const std::vector<std::size_t>& rows, const TrainOptions& options);
 
 // Model file: JSON, format "sentio.ser.linear" version 1 (see src/ser/model_io.cpp for the fields).

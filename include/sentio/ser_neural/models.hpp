@@ -24,7 +24,7 @@
 namespace sentio::ser {
 
 enum class ModelType { linear, neural, ensemble };
-ModelType parse_model_type(const std::string& name);  // InputError for anything but the three names
+ModelType parse_model_type(const std::string& name);  // linear, mlp (= linear), neural, ensemble; else InputError
 const char* model_type_name(ModelType type);
 
 // Registers the sentio.ser.neural and sentio.ser.ensemble file formats with ser::load_emotion_model
@@ -95,6 +95,12 @@ struct SerTrainOptions {
   NeuralOptions neural;
   TrainingLog log;  // progress messages (none when empty)
 };
+
+// The options of a model type named on the command line: "mlp" is the linear pipeline with a hidden layer
+// (kMlpHidden units, L2 kMlpL2); the others only set the type.
+void apply_model_type(const std::string& name, SerTrainOptions& options);
+// "mlp" for a linear type with a hidden layer, else model_type_name(options.type).
+const char* model_type_name(const SerTrainOptions& options);
 
 // Trains a model of options.type on corpus rows `rows`. Ensemble: a seeded share of the training
 // speakers (neural.validation_fraction) is held out; the CNN and a linear model are trained on the

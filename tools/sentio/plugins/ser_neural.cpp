@@ -72,8 +72,8 @@ void apply_overrides(const cli::SerCommonArgs& a, ser::SerTrainOptions& o) {
 
 int run_train(const cli::TrainSerArgs& a) {
   ser::SerTrainOptions o;
-  o.type = ser::parse_model_type(a.type);
-  o.linear.l2 = a.l2;
+  ser::apply_model_type(a.type, o);
+  if (a.l2) o.linear.l2 = *a.l2;
   if (!(o.linear.l2 >= 0)) throw InputError("--l2 must be >= 0");
   o.linear.speaker_prior = a.speaker_prior;
   if (!(o.linear.speaker_prior >= 0 && o.linear.speaker_prior <= 1e6))
@@ -181,10 +181,10 @@ int run_eval(const cli::EvalSerArgs& a) {
   if (!model_path.empty()) {
     model = ser::load_emotion_model(model_path);
     o = ser::options_of(*model);  // its type and hyper-parameters for re-trained folds
-    if (!a.type.empty() && ser::parse_model_type(a.type) != o.type)
+    if (!a.type.empty() && a.type != model->kind())
       throw InputError("--type " + a.type + " contradicts the model's type " + model->kind());
   } else {
-    o.type = ser::parse_model_type(a.type);
+    ser::apply_model_type(a.type, o);
   }
   apply_overrides(a, o);
   const ser::Protocol protocol = ser::parse_protocol(a.protocol.empty() ? (model ? "split" : "loso") : a.protocol);
@@ -201,7 +201,7 @@ int run_eval(const cli::EvalSerArgs& a) {
   const std::uint64_t seed = a.seed.value_or(o.linear.seed);
   const ser::SerEvalResult r =
       ser::evaluate_emotion_model(d.corpus, protocol, a.folds, seed, o, model.get(), thread_count(a.jobs), a.group_size);
-  if (!a.predictions.empty()) write_predictions(a.predictions, d.corpus, r, ser::model_type_name(o.type));
+  if (!a.predictions.empty()) write_predictions(a.predictions, d.corpus, r, ser::model_type_name(o));
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::size_t unknown = 0;
   for (const auto& [k, v] : d.manifest.unknown_labels) unknown += v;
@@ -212,7 +212,7 @@ int run_eval(const cli::EvalSerArgs& a) {
   }
   if (!a.json) {
     std::printf("model %s (%s), protocol %s, %zu clips, %zu folds, %.1f s\n",
-                model_path.empty() ? "re-trained per fold" : model_path.c_str(), ser::model_type_name(o.type),
+                model_path.empty() ? "re-trained per fold" : model_path.c_str(), ser::model_type_name(o),
                 ser::protocol_name(protocol), r.result.metrics.n, r.result.folds.size(), seconds);
     print_table(r);
     if (protocol == ser::Protocol::loco) {
@@ -232,7 +232,7 @@ int run_eval(const cli::EvalSerArgs& a) {
   }
   json j = result_json(r);
   j["protocol"] = ser::protocol_name(protocol);
-  j["model"] = {{"type", ser::model_type_name(o.type)}, {"path", model_path}};
+  j["model"] = {{"type", ser::model_type_name(o)}, {"path", model_path}};
   j["seconds"] = seconds;
   json folds = json::array();
   for (const auto& f : r.result.folds)
@@ -246,7 +246,7 @@ int run_eval(const cli::EvalSerArgs& a) {
                                                                        ? ser::kFeatureSetEgemaps
                                                                        : "egemaps-v02-functionals+log-mel-64";
   j["normalisation"] = ser::kNormalisationSpeakerZ;
-  j["classifier"] = {{"type", ser::model_type_name(o.type)}, {"l2", o.linear.l2}, {"balanced", o.linear.balanced},
+  j["classifier"] = {{"type", ser::model_type_name(o)}, {"l2", o.linear.l2}, {"balanced", o.linear.balanced},
                      {"max_iterations", o.linear.max_iterations}, {"seed", o.linear.seed},
                      {"neural_epochs", o.neural.epochs}};
   if (r.linear_component && r.neural_component)
