@@ -65,13 +65,13 @@ InputFeatures extract_file(const std::string& path, int n_threads, bool lld, Pro
     piece.n = decoder.read(piece.samples);
     return piece.n > 0;
   };
+  std::optional<ReadAhead<AudioPiece>> ahead;
+  if (n_threads > 1) ahead.emplace(decode, kPiecesAhead);
   AudioPiece current;
-  if (n_threads <= 1) {
-    const auto next = [&] { return std::span<const float>(current.samples.data(), decode(current) ? current.n : 0); };
-    return run_extractor(next, path, n_threads, lld, seconds_progress, on_rows);
-  }
-  ReadAhead<AudioPiece> ahead(decode, kPiecesAhead);
-  const auto next = [&] { return std::span<const float>(current.samples.data(), ahead.next(current) ? current.n : 0); };
+  const auto next = [&] {
+    const bool more = ahead ? ahead->next(current) : decode(current);
+    return std::span<const float>(current.samples.data(), more ? current.n : 0);
+  };
   return run_extractor(next, path, n_threads, lld, seconds_progress, on_rows);
 }
 

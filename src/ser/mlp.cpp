@@ -75,7 +75,7 @@ void train_mlp(const Dataset& data, const std::vector<std::size_t>& rows, const 
         double s = hb.value[u];
         for (std::size_t f = 0; f < d; ++f) s += vu[f] * x[f];
         const bool kept = o.dropout == 0 || random.uniform() < keep;
-        act[u] = s > 0 && kept ? s * (o.dropout == 0 ? 1.0 : scale) : 0.0;
+        act[u] = s > 0 && kept ? s * scale : 0.0;  // scale is exactly 1 without dropout
       }
       double zmax = -INFINITY;
       for (std::size_t c = 0; c < k; ++c) {
@@ -101,7 +101,7 @@ void train_mlp(const Dataset& data, const std::vector<std::size_t>& rows, const 
       }
       for (std::size_t u = 0; u < h; ++u) {
         if (act[u] == 0.0) continue;  // ReLU off or dropped: no gradient into the hidden layer
-        const double gu = ga[u] * (o.dropout == 0 ? 1.0 : scale);
+        const double gu = ga[u] * scale;
         hb.grad[u] += gu;
         double* gvu = hw.grad.data() + u * d;
         for (std::size_t f = 0; f < d; ++f) gvu[f] += gu * x[f];

@@ -25,10 +25,7 @@ ModelType parse_model_type(const std::string& name) {
 
 void apply_model_type(const std::string& name, SerTrainOptions& options) {
   options.type = parse_model_type(name);
-  if (name == "mlp") {
-    options.linear.hidden = kMlpHidden;
-    options.linear.l2 = kMlpL2;
-  }
+  if (name == "mlp") use_mlp_defaults(options.linear);
 }
 
 const char* model_type_name(const SerTrainOptions& options) {

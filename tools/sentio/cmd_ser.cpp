@@ -36,10 +36,7 @@ void print_problems(const std::vector<std::string>& problems) {
 int run_train_linear(const TrainSerArgs& a, bool mlp) {
   ser::TrainOptions opt;
   opt.seed = a.seed.value_or(0);
-  if (mlp) {
-    opt.hidden = ser::kMlpHidden;
-    opt.l2 = ser::kMlpL2;
-  }
+  if (mlp) ser::use_mlp_defaults(opt);
   if (a.l2) opt.l2 = *a.l2;
   if (!(opt.l2 >= 0)) throw InputError("--l2 must be >= 0");
   opt.speaker_prior = a.speaker_prior;

@@ -69,6 +69,11 @@ struct TrainOptions {
 // Defaults of `--type mlp`, chosen by leave-one-corpus-out UA (bench/ser_trust.md).
 inline constexpr int kMlpHidden = 64;
 inline constexpr double kMlpL2 = 0.03;
+// Turns `options` into the MLP recipe of `--type mlp` (hidden layer and its L2; the rest unchanged).
+inline void use_mlp_defaults(TrainOptions& options) {
+  options.hidden = kMlpHidden;
+  options.l2 = kMlpL2;
+}
 
 struct LinearModel {
   std::string feature_set = kFeatureSetEgemaps;

@@ -104,8 +104,9 @@ struct EgemapsExtractor::Impl {
   // start at once; the per-group tasks fill the threads around them. One barrier per block.
   void run_batch(std::int64_t a, std::int64_t b, bool with_long) {
     SENTIO_ASSERT(a == n_analysed && b >= a && b - n_delivered <= kRing);
-    if (static_cast<std::int64_t>(ring.size()) < std::min<std::int64_t>(b, kRing))  // between batches only
-      ring.resize(static_cast<std::size_t>(std::min<std::int64_t>(std::max<std::int64_t>(b, 2 * static_cast<std::int64_t>(ring.size())), kRing)));
+    const auto slots = static_cast<std::int64_t>(ring.size());
+    if (slots < std::min<std::int64_t>(b, kRing))  // grown between batches only (no task holds a slot)
+      ring.resize(static_cast<std::size_t>(std::min<std::int64_t>(std::max(b, 2 * slots), kRing)));
     const std::int64_t flux_end = n_analysed;                  // stage 2: [n_fluxed, flux_end)
     const std::int64_t done_from = n_done, done_end = n_decided;  // stage 3: [done_from, done_end)
     const bool stage2 = n_fluxed < flux_end;
