@@ -12,7 +12,8 @@
 //   bias          K finite numbers
 //   hidden_weights, hidden_bias  (MLP only) H arrays of n_features finite numbers; H finite numbers
 //   hyper         {"l2": >= 0, "max_iterations": >= 0, "tolerance": > 0, "balanced": bool, "seed": uint}, and
-//                 for the MLP also "hidden": H (1..4096), "dropout": [0, 1), "steps": >= 0, "learning_rate": > 0
+//                 for the MLP also "hidden": H (1..4096), "dropout": [0, 1), "steps": >= 0, "learning_rate": > 0;
+//                 optional "augmentation": the names of augment_variants() in order, when trained with them
 //   n_train       rows trained on (informative)
 //   population_mean, population_std  (optional) n_features finite numbers each, std >= 0: raw-feature
 //                 statistics of the training rows, the normalisation prior for speakers with few clips
@@ -33,6 +34,7 @@
 #include "sentio/core/error.hpp"
 #include "sentio/core/output_file.hpp"
 #include "sentio/features/egemaps.hpp"
+#include "sentio/ser/augment.hpp"
 #include "sentio/ser/linear_model.hpp"
 
 namespace sentio::ser {
@@ -149,6 +151,11 @@ std::string model_to_json(const LinearModel& model) {
     j["hyper"]["steps"] = model.options.steps;
     j["hyper"]["learning_rate"] = model.options.learning_rate;
   }
+  if (model.options.augment) {
+    json names = json::array();
+    for (const AudioVariant& v : augment_variants()) names.push_back(v.name);
+    j["hyper"]["augmentation"] = names;
+  }
   j["n_train"] = model.n_train;
   if (!model.population_mean.empty()) {
     SENTIO_ASSERT(model.population_mean.size() == model.n_features && model.population_std.size() == model.n_features);
@@ -224,6 +231,13 @@ LinearModel model_from_json(const std::string& text, const std::string& source) 
   m.weights = read_rows(need(j, "weights", source), k, mlp ? m.hidden_units() : m.n_features, "weights",
                         "one per label", source);
   m.bias = number_array(need(j, "bias", source), k, "field 'bias'", source);
+  if (hyper.contains("augmentation")) {
+    json names = json::array();
+    for (const AudioVariant& v : augment_variants()) names.push_back(v.name);
+    if (hyper["augmentation"] != names)
+      fail(source, "hyper.augmentation must be " + names.dump() + " (the augmentation this version knows)");
+    m.options.augment = true;
+  }
   m.options.l2 = need_number(hyper, "l2", source);
   if (m.options.l2 < 0) fail(source, "hyper.l2 must be >= 0");
   m.options.max_iterations = hyper_int(hyper, "max_iterations", 0, 1000000, source);

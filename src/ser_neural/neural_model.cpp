@@ -20,6 +20,7 @@
 #include "sentio/core/base64.hpp"
 #include "sentio/core/error.hpp"
 #include "sentio/torch_runtime/threads.hpp"
+#include "sentio/ser/augment.hpp"
 #include "sentio/ser/manifest.hpp"
 #include "sentio/ser_neural/calibration.hpp"
 
@@ -376,22 +377,6 @@ void add_reverb(std::vector<float>& x, double rt60, double wet, int rate) {
   for (std::size_t i = 0; i < x.size(); ++i) x[i] = static_cast<float>((1 - wet) * x[i] + wet * acc[i]);
 }
 
-// RBJ biquad (direct form I) in place: high-pass (true) or low-pass at f0 Hz, Q = 1/sqrt(2).
-void biquad(std::vector<float>& x, double f0, int rate, bool high) {
-  const double w = 2 * 3.14159265358979323846 * f0 / rate, c = std::cos(w), alpha = std::sin(w) / std::sqrt(2.0);
-  const double b0 = high ? (1 + c) / 2 : (1 - c) / 2, b1 = high ? -(1 + c) : 1 - c, b2 = b0;
-  const double a0 = 1 + alpha, a1 = -2 * c, a2 = 1 - alpha;
-  double x1 = 0, x2 = 0, y1 = 0, y2 = 0;
-  for (float& v : x) {
-    const double y = (b0 * v + b1 * x1 + b2 * x2 - a1 * y1 - a2 * y2) / a0;
-    x2 = x1;
-    x1 = v;
-    y2 = y1;
-    y1 = y;
-    v = static_cast<float>(y);
-  }
-}
-
 // One augmented, normalised training example [T, M] (T = crop frames).
 std::vector<float> training_example(features::LogMel& mel, const std::vector<float>& source, const NeuralOptions& o,
                                     std::mt19937_64& rng, std::size_t crop_samples) {
@@ -415,12 +400,7 @@ std::vector<float> training_example(features::LogMel& mel, const std::vector<flo
     for (float& v : x) v = static_cast<float>(v * gain);
     if (o.reverb_probability > 0 && u01(rng) < o.reverb_probability)
       add_reverb(x, 0.2 + 0.6 * u01(rng), 0.1 + 0.3 * u01(rng), rate);
-    if (o.telephone_probability > 0 && u01(rng) < o.telephone_probability) {
-      for (int pass = 0; pass < 2; ++pass) {  // 4th order each side
-        biquad(x, 300.0, rate, true);
-        biquad(x, 3400.0, rate, false);
-      }
-    }
+    if (o.telephone_probability > 0 && u01(rng) < o.telephone_probability) telephone_band(x, rate);
     if (u01(rng) < o.noise_probability) {
       double power = 0;
       for (float v : x) power += static_cast<double>(v) * v;

@@ -31,40 +31,34 @@ std::string format(const char* fmt, Args... args) {
 
 }  // namespace
 
-Corpus load_corpus(const Manifest& manifest, int n_threads, const TrainingLog& log) {
+Corpus load_corpus(const Manifest& manifest, int n_threads, const TrainingLog& log, bool augment) {
   SENTIO_ASSERT(n_threads >= 1);
   const std::size_t n = manifest.items.size();
-  constexpr std::size_t d = features::kEgemapsFunctionalCount;
   std::vector<std::vector<float>> audio(n);
   std::vector<std::vector<double>> rows(n);
   std::vector<std::string> errors(n);
-  if (log) log(format("decoding %zu files, eGeMAPS on %d threads", n, n_threads));
+  if (log)
+    log(format("decoding %zu files, eGeMAPS%s on %d threads", n, augment ? " (with augmented copies)" : "", n_threads));
   ThreadPool pool(n_threads);
   pool.run_tasks(n, [&](std::size_t i, int) {
     try {
-      std::vector<float> pcm = media::decode_audio(manifest.items[i].path, features::kEgemapsSampleRate);
-      const features::EgemapsFunctionals f = features::egemaps_functionals(pcm, features::kEgemapsSampleRate, 1);
-      for (double v : f)
-        if (!std::isfinite(v)) throw InputError("'" + manifest.items[i].path + "': non-finite eGeMAPS functional");
-      if (pcm.size() < 1600) throw InputError("'" + manifest.items[i].path + "': shorter than 0.1 s");
-      rows[i].assign(f.begin(), f.end());
+      const std::string& path = manifest.items[i].path;
+      std::vector<float> pcm = media::decode_audio(path, features::kEgemapsSampleRate);
+      if (pcm.size() < 1600) throw InputError("'" + path + "': shorter than 0.1 s");
+      rows[i] = clip_functionals(pcm, path, augment);
       audio[i] = std::move(pcm);
     } catch (const InputError& e) {
       errors[i] = e.what();
     }
   });
   Corpus c;
-  c.raw.n_features = d;
+  c.raw.n_features = features::kEgemapsFunctionalCount;
   for (std::size_t i = 0; i < n; ++i) {
     if (rows[i].empty()) {
       c.raw.problems.push_back(errors[i]);
       continue;
     }
-    c.raw.x.insert(c.raw.x.end(), rows[i].begin(), rows[i].end());
-    c.raw.labels.push_back(manifest.items[i].label);
-    c.raw.speakers.push_back(manifest.items[i].speaker);
-    c.raw.paths.push_back(manifest.items[i].path);
-    c.raw.corpora.push_back(manifest.items[i].corpus);
+    add_clip(c.raw, manifest.items[i], rows[i]);
     c.audio.push_back(std::move(audio[i]));
   }
   return c;
@@ -98,13 +92,6 @@ Dataset normalised_copy(const Dataset& raw) {
   return d;
 }
 
-LinearModel train_linear_with_stats(const Dataset& raw, const Dataset& norm, const std::vector<std::size_t>& rows,
-                                    const TrainOptions& o) {
-  LinearModel m = train_linear(norm, rows, o);
-  set_normalisation_prior(m, raw, rows);
-  return m;
-}
-
 std::vector<std::size_t> truth_indices(const Dataset& data, const std::vector<std::size_t>& rows,
                                        const std::vector<std::string>& labels, std::vector<std::size_t>& kept) {
   std::vector<std::size_t> t;
@@ -133,9 +120,8 @@ NeuralProgress epoch_reporter(const TrainingLog& log, const std::string& what) {
 std::unique_ptr<TrainedEmotionModel> train_emotion_model(const Corpus& corpus, const std::vector<std::size_t>& rows,
                                                          const SerTrainOptions& o) {
   if (rows.empty()) throw InputError("SER training: no training clips");
-  const Dataset norm = normalised_copy(corpus.raw);
   if (o.type == ModelType::linear)
-    return std::make_unique<LinearEmotionModel>(train_linear_with_stats(corpus.raw, norm, rows, o.linear));
+    return std::make_unique<LinearEmotionModel>(train_on_raw(corpus.raw, rows, o.linear));
   std::vector<std::size_t> train, held;
   std::vector<std::string> held_names;
   hold_out_speakers(corpus.raw, rows, o.neural.validation_fraction, o.neural.seed, train, held, held_names);
@@ -147,7 +133,8 @@ std::unique_ptr<TrainedEmotionModel> train_emotion_model(const Corpus& corpus, c
 
   // Ensemble: calibrate on the held-out speakers' predictions of components that never saw them.
   if (held.empty()) throw InputError("ensemble training needs held-out speakers (validation fraction > 0, >= 2 speakers)");
-  const LinearModel linear_part = train_linear_with_stats(corpus.raw, norm, train, o.linear);
+  const LinearModel linear_part = train_on_raw(corpus.raw, train, o.linear);
+  const Dataset norm = normalised_copy(corpus.raw);
   if (linear_part.labels != neural.labels())
     throw InputError("ensemble training: a class occurs only in the held-out speakers; use more speakers");
   const std::vector<std::string>& labels = neural.labels();
@@ -176,7 +163,7 @@ std::unique_ptr<TrainedEmotionModel> train_emotion_model(const Corpus& corpus, c
                  truth.size(), cal.linear_temperature, cal.neural_temperature, cal.linear_weight,
                  cal.validation_ua_linear, cal.validation_ua_neural, cal.validation_ua));
   // The linear component is cheap: re-train it on every training speaker.
-  LinearModel linear_all = train_linear_with_stats(corpus.raw, norm, rows, o.linear);
+  LinearModel linear_all = train_on_raw(corpus.raw, rows, o.linear);
   if (linear_all.labels != labels) linear_all = linear_part;
   return std::make_unique<EnsembleEmotionModel>(std::move(linear_all), std::move(neural), std::move(cal));
 }

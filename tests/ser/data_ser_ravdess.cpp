@@ -55,6 +55,22 @@ TEST(SerCli, TrainOnFourSpeakersEvaluateOnAFifth) {
   EXPECT_EQ(m.labels.size(), 8u);
   EXPECT_EQ(m.n_train, 40u);
   EXPECT_EQ(m.options.seed, 3u);
+  EXPECT_FALSE(m.options.augment);
+
+  // The MLP recipe trains also on the pitch-shifted copies and records them; --augment off trains without.
+  for (const char* augment : {"", " --augment off"}) {
+    const fs::path mlp = dir / "mlp.json";
+    const auto tm = run_command(sentio_cmd("train ser --type mlp -q -j 2" + std::string(augment) + " --data '" +
+                                           (dir / "train.csv").string() + "' -o '" + mlp.string() + "'"));
+    ASSERT_EQ(tm.status, 0) << tm.output;
+    const sentio::ser::LinearModel mm = sentio::ser::load_model(mlp.string());
+    EXPECT_EQ(mm.options.augment, *augment == '\0') << augment;
+    EXPECT_EQ(mm.n_train, 40u);
+  }
+  const auto bad = run_command(sentio_cmd("eval ser -q --type neural --augment on --protocol loso --data '" +
+                                          (dir / "train.csv").string() + "'"));
+  EXPECT_NE(bad.status, 0);
+  EXPECT_NE(bad.output.find("--augment applies to the eGeMAPS models"), std::string::npos) << bad.output;
 
   const auto r = run_command(sentio_cmd("eval ser -q -j 2 --protocol split --json --model '" + model.string() +
                                         "' --data '" + (dir / "test.csv").string() + "'"));

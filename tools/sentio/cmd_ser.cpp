@@ -37,6 +37,7 @@ int run_train_linear(const TrainSerArgs& a, bool mlp) {
   ser::TrainOptions opt;
   opt.seed = a.seed.value_or(0);
   if (mlp) ser::use_mlp_defaults(opt);
+  opt.augment = augment_choice(a, opt.augment);
   if (a.l2) opt.l2 = *a.l2;
   if (!(opt.l2 >= 0)) throw InputError("--l2 must be >= 0");
   opt.speaker_prior = a.speaker_prior;
@@ -46,17 +47,14 @@ int run_train_linear(const TrainSerArgs& a, bool mlp) {
   print_problems(manifest.problems);
   if (manifest.items.empty()) throw InputError("no usable rows in the manifest(s)");
   if (!a.quiet)
-    std::fprintf(stderr, "sentio: extracting eGeMAPS from %zu files on %d threads\n", manifest.items.size(),
-                 thread_count(a.jobs));
-  ser::Dataset data = ser::extract_egemaps(manifest, thread_count(a.jobs));
+    std::fprintf(stderr, "sentio: extracting eGeMAPS from %zu files%s on %d threads\n", manifest.items.size(),
+                 opt.augment ? " and their augmented copies" : "", thread_count(a.jobs));
+  const ser::Dataset data = ser::extract_egemaps(manifest, thread_count(a.jobs), opt.augment);
   print_problems(data.problems);
   if (data.size() == 0) throw InputError("no clip of the manifest(s) could be decoded");
   std::vector<std::size_t> rows(data.size());
   for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = i;
-  const ser::Dataset raw = data;  // statistics of the raw rows, before normalisation
-  ser::normalise_per_speaker(data);
-  ser::LinearModel model = ser::train_linear(data, rows, opt);
-  ser::set_normalisation_prior(model, raw, rows);
+  const ser::LinearModel model = ser::train_on_raw(data, rows, opt);
   ser::save_model(model, a.output);
   std::string labels;
   for (const auto& l : model.labels) labels += (labels.empty() ? "" : ",") + l;
@@ -80,6 +78,12 @@ void add_common(CLI::App* cmd, SerCommonArgs& a) {
                   "core: merge the corpus-specific classes into the 7 core labels (calm, boredom -> neutral), as "
                   "the shipped model does; all: keep every class of the data. Default: all for training; for "
                   "evaluation, core unless --model answers a corpus-specific class");
+  cmd->add_option("--augment", a.augment,
+                  "on: also train the eGeMAPS models (linear, mlp, the ensemble's linear part) on copies of every "
+                  "training clip shifted in pitch by -6, -4, -2, +2, +4, +6 semitones, tempo kept (evaluation "
+                  "re-trains folds with them; test clips stay as they are); off: the clips only. Default: on for "
+                  "mlp, off otherwise, or as recorded in --model")
+      ->check(CLI::IsMember({"on", "off"}));
 }
 
 int run_train(const TrainSerArgs& a) {
@@ -114,8 +118,8 @@ Runner add_train_ser_command(CLI::App& train) {
   add_common(s, *args);
   s->add_option("-o,--output", args->output, "Model file to write (JSON; format sentio.ser.<type>)")->required();
   s->add_option("--type", args->type,
-                "linear, mlp (64 ReLU units, dropout 0.5, 300 full-batch Adam steps), neural or ensemble (default: "
-                "ensemble)");
+                "linear, mlp (64 ReLU units, dropout 0.5, 300 full-batch Adam steps, pitch-shifted copies), neural or "
+                "ensemble (default: ensemble)");
   s->add_option("--l2", args->l2, "L2 penalty lambda on the weights (default: 0.01 linear, 0.03 mlp)");
   s->add_option("--speaker-prior", args->speaker_prior,
                 "Weight, in utterances, of the prior in the normalisation statistics: a recording's are shrunk "

@@ -18,7 +18,13 @@ struct SerCommonArgs {
   std::string type;                   // linear | mlp | neural | ensemble ("" = command default)
   int epochs = 0;                     // > 0: override the CNN's training epochs
   std::string classes;                // core | all ("" = command default)
+  std::string augment;                // on | off ("" = the recipe's default: on for mlp)
 };
+
+// --augment as a value for TrainOptions::augment, or the recipe's own default when not given.
+inline bool augment_choice(const SerCommonArgs& a, bool recipe_default) {
+  return a.augment.empty() ? recipe_default : a.augment == "on";
+}
 
 struct TrainSerArgs : SerCommonArgs {
   std::string output;

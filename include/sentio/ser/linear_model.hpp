@@ -27,14 +27,28 @@ struct Dataset {
   std::vector<std::string> paths;     // per row
   std::vector<std::string> corpora;   // per row (ManifestItem::corpus)
   std::vector<std::string> problems;  // clips that failed to decode or gave non-finite features
+  // Functionals of augmented copies of rows (TrainOptions::augment, augment.hpp), n_features each, row-major:
+  // copy i is of row augmented_source[i] as variant augmented_variant[i] (an index into augment_variants()).
+  // Trained on beside their source row, never evaluated; empty unless asked for.
+  std::vector<double> augmented_x;
+  std::vector<std::size_t> augmented_source;
+  std::vector<int> augmented_variant;
 
   std::size_t size() const { return labels.size(); }
   const double* row(std::size_t i) const { return x.data() + i * n_features; }
 };
 
 // Decodes every item (16 kHz mono, sentio::media) and computes its 88 eGeMAPS functionals, files in
-// parallel on n_threads (>= 1) threads. Failed files are listed in problems and left out.
-Dataset extract_egemaps(const Manifest& manifest, int n_threads);
+// parallel on n_threads (>= 1) threads, and with `augment` those of its augmented copies too. Failed files
+// are listed in problems and left out.
+Dataset extract_egemaps(const Manifest& manifest, int n_threads, bool augment = false);
+
+// The 88 functionals of one clip decoded at 16 kHz, and with `augment` those of each augmented copy
+// after them (1 + augment_variants().size() rows). InputError naming `path` when one is not finite.
+std::vector<double> clip_functionals(const std::vector<float>& pcm, const std::string& path, bool augment);
+// Appends the row `functionals` (as clip_functionals returns it) of `item` to `data`; its augmented copies, if any,
+// go to data.augmented_*.
+void add_clip(Dataset& data, const ManifestItem& item, const std::vector<double>& functionals);
 
 // Mean and population std per feature over `rows` of raw (unnormalised) data (for LinearModel::population_*).
 void population_statistics(const Dataset& raw, const std::vector<std::size_t>& rows, std::vector<double>& mean,
@@ -64,6 +78,11 @@ struct TrainOptions {
   double dropout = 0.5;
   int steps = 300;
   double learning_rate = 0.01;
+  // Also train on augmented copies of every training clip (augment.hpp): shifted by -6, -4, -2, +2, +4 and
+  // +6 semitones, tempo kept. Each copy is normalised with the other copies of its speaker and
+  // variant, as if it were another speaker; the normalisation prior comes from the original clips only.
+  // Needs a Dataset extracted with augmentation.
+  bool augment = false;
 };
 
 // Defaults of `--type mlp`, chosen by leave-one-corpus-out UA (bench/ser_trust.md).
@@ -73,6 +92,7 @@ inline constexpr double kMlpL2 = 0.03;
 inline void use_mlp_defaults(TrainOptions& options) {
   options.hidden = kMlpHidden;
   options.l2 = kMlpL2;
+  options.augment = true;
 }
 
 struct LinearModel {
@@ -112,6 +132,11 @@ void set_normalisation_prior(LinearModel& model, const Dataset& raw, const std::
 // options.hidden > 0. Classes are the labels present in those rows, in canonical order. Needs at least two
 // classes (sentio::InputError otherwise). Deterministic for given data, rows and options.
 LinearModel train_linear(const Dataset& data, const std::vector<std::size_t>& rows, const TrainOptions& options);
+
+// The whole recipe from raw (unnormalised) rows: per-speaker normalisation, with options.augment the rows'
+// augmented copies added (InputError when `raw` has none), train_linear, and the normalisation prior of
+// the original rows. n_train counts the original rows.
+LinearModel train_on_raw(const Dataset& raw, const std::vector<std::size_t>& rows, const TrainOptions& options);
 
 // Model file: JSON, format "sentio.ser.linear" version 1 (see src/ser/model_io.cpp for the fields).
 std::string model_to_json(const LinearModel& model);

@@ -79,7 +79,8 @@ class EnsembleEmotionModel final : public TrainedEmotionModel {
   EnsembleCalibration calibration_;
 };
 
-// A manifest decoded once: raw eGeMAPS functionals (unnormalised) and the 16 kHz audio of every row.
+// A manifest decoded once: raw eGeMAPS functionals (unnormalised), with `augment` also those of every
+// row's augmented copies (TrainOptions::augment), and the 16 kHz audio of every row.
 struct Corpus {
   Dataset raw;
   std::vector<std::vector<float>> audio;  // one per row of raw
@@ -87,7 +88,7 @@ struct Corpus {
 // Messages about long work (files decoded, epochs, folds) for the user; the library never prints them.
 using TrainingLog = std::function<void(const std::string& message)>;
 
-Corpus load_corpus(const Manifest& manifest, int n_threads, const TrainingLog& log = {});
+Corpus load_corpus(const Manifest& manifest, int n_threads, const TrainingLog& log = {}, bool augment = false);
 
 struct SerTrainOptions {
   ModelType type = ModelType::ensemble;

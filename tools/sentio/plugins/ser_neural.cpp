@@ -48,14 +48,14 @@ ser::TrainingLog stderr_log(bool quiet) {
   return [](const std::string& message) { std::fprintf(stderr, "sentio: %s\n", message.c_str()); };
 }
 
-// classes: the class set to train/evaluate on ("core" or "all").
-Loaded load(const cli::SerCommonArgs& a, const std::string& classes) {
+// classes: the class set to train/evaluate on ("core" or "all"); augment: extract the augmented copies too.
+Loaded load(const cli::SerCommonArgs& a, const std::string& classes, bool augment) {
   Loaded d;
   d.manifest = ser::read_manifests(a.data);
   ser::apply_class_set(d.manifest, ser::parse_class_set(classes));
   print_problems(d.manifest.problems);
   if (d.manifest.items.empty()) throw InputError("no usable rows in the manifest(s)");
-  d.corpus = ser::load_corpus(d.manifest, thread_count(a.jobs), stderr_log(a.quiet));
+  d.corpus = ser::load_corpus(d.manifest, thread_count(a.jobs), stderr_log(a.quiet), augment);
   print_problems(d.corpus.raw.problems);
   if (d.corpus.raw.size() == 0) throw InputError("no clip of the manifest(s) could be decoded");
   return d;
@@ -67,6 +67,10 @@ void apply_overrides(const cli::SerCommonArgs& a, ser::SerTrainOptions& o) {
     o.neural.seed = *a.seed;
   }
   if (a.epochs > 0) o.neural.epochs = a.epochs;
+  if (!a.augment.empty() && o.type == ser::ModelType::neural)
+    throw InputError("--augment applies to the eGeMAPS models (linear, mlp, the ensemble's linear part); the neural "
+                     "model has its own augmentation (docs/SER.md)");
+  o.linear.augment = cli::augment_choice(a, o.linear.augment);
   o.log = stderr_log(a.quiet);
 }
 
@@ -80,7 +84,7 @@ int run_train(const cli::TrainSerArgs& a) {
     throw InputError("--speaker-prior must be in [0, 1e6]");
   apply_overrides(a, o);
   const auto t0 = std::chrono::steady_clock::now();
-  const Loaded d = load(a, a.classes.empty() ? "all" : a.classes);
+  const Loaded d = load(a, a.classes.empty() ? "all" : a.classes, o.linear.augment);
   std::vector<std::size_t> rows(d.corpus.raw.size());
   for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = i;
   const auto model = ser::train_emotion_model(d.corpus, rows, o);
@@ -197,7 +201,9 @@ int run_eval(const cli::EvalSerArgs& a) {
       for (const auto& l : model->labels())
         if (ser::core_label(l) != l) classes = "all";
   }
-  const Loaded d = load(a, classes);
+  // Augmented copies only where eGeMAPS models are trained (not to score a given model as-is).
+  const bool augment = o.linear.augment && protocol != ser::Protocol::split;
+  const Loaded d = load(a, classes, augment);
   const std::uint64_t seed = a.seed.value_or(o.linear.seed);
   const ser::SerEvalResult r =
       ser::evaluate_emotion_model(d.corpus, protocol, a.folds, seed, o, model.get(), thread_count(a.jobs), a.group_size);
