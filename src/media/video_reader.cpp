@@ -23,6 +23,8 @@ constexpr double kTickEpsilonS = 1e-6;
 constexpr double kFallbackFrameS = 1.0 / 25.0;
 // A frame time beyond the file's declared length by more than this (seconds) is a damaged timestamp.
 constexpr double kMaxOvershootS = 1.0;
+// Longest time a frame is shown away from its own time at a fixed output rate (next_at_rate).
+constexpr double kMaxHoldS = 10.0;
 // Scratch RGB rows for swscale: row stride alignment and slack after the last row (bytes).
 constexpr int kRowAlign = 64;
 constexpr std::size_t kTailPadding = 1024;
@@ -170,7 +172,10 @@ struct VideoReader::Impl {
 
   // Output tick k is at t = k / fps and shows the latest frame with time <= t; ticks before the
   // first frame show the first frame (the output always starts at t = 0). The output ends at the
-  // end of the last frame (its time + duration).
+  // end of the last frame (its time + duration). A frame is never shown more than kMaxHoldS away from
+  // its own time: ticks further from any frame (a stream that stops and resumes, or timestamps and
+  // durations of damaged or hostile files, e.g. one frame declared to last 700 hours) are skipped, not
+  // filled with copies. Output indices stay consecutive; times are those of the ticks.
   bool next_at_rate(VideoFrame& out) {
     if (!started) {
       started = true;
@@ -178,15 +183,31 @@ struct VideoReader::Impl {
       has_ahead = has_current && fetch(ahead);
     }
     if (!has_current) return false;
-    const double t = static_cast<double>(tick) / options.fps;
-    while (has_ahead && ahead.time_s <= t + kTickEpsilonS) {
-      std::swap(current, ahead);
-      has_ahead = fetch(ahead);
+    const auto tick_at = [&](double time_s) {
+      return static_cast<std::int64_t>(std::ceil((time_s - kTickEpsilonS) * options.fps));
+    };
+    double t = 0;
+    for (;;) {
+      t = static_cast<double>(tick) / options.fps;
+      while (has_ahead && ahead.time_s <= t + kTickEpsilonS) {
+        std::swap(current, ahead);
+        has_ahead = fetch(ahead);
+      }
+      if (t + kMaxHoldS < current.time_s) {  // far before the first frame
+        tick = std::max(tick + 1, tick_at(current.time_s - kMaxHoldS));
+        continue;
+      }
+      if (has_ahead && t > current.time_s + kMaxHoldS + kTickEpsilonS) {  // a long gap before the next frame
+        tick = std::max(tick + 1, tick_at(ahead.time_s));
+        continue;
+      }
+      break;
     }
-    if (!has_ahead && t >= current.time_s + current.duration_s - kTickEpsilonS) return false;
+    if (!has_ahead && t >= current.time_s + std::min(current.duration_s, kMaxHoldS) - kTickEpsilonS) return false;
     convert(*current.frame, out);
     out.time_s = t;
-    out.index = tick++;
+    out.index = emitted++;
+    ++tick;
     return true;
   }
 };
