@@ -91,6 +91,26 @@ TEST(VideoReader, PicksLatestFrameAtOrBeforeEachTick) {
   for (std::size_t n = 0; n < every.size(); ++n) EXPECT_EQ(ramp_frame_number(every[n]), static_cast<int>(n));
 }
 
+// A stream that pauses: 25 frames from 0 s, the next 25 from 60 s. At a fixed rate the last frame
+// before the pause is shown for at most 10 s; the ticks of the rest of the pause are skipped (a file
+// whose timestamps claim hundreds of hours would otherwise yield millions of copies).
+TEST(VideoReader, LongPauseIsNotFilledWithCopies) {
+  SENTIO_REQUIRE_FFMPEG();
+  const fs::path clip = ffmpeg_fixture("pause.mkv", "-f lavfi -i \"nullsrc=s=32x32:r=25:d=2,format=gray,geq=lum='N*5',"
+                                                    "setpts='if(lt(N,25),N,N+1475)/25/TB'\" -fps_mode passthrough "
+                                                    "-pix_fmt yuv420p -c:v ffv1");
+  const auto frames = read_all(clip, {10.0, 0});
+  ASSERT_EQ(frames.size(), 120u);  // ticks 0 .. 10.9 s, then 60.0 .. 60.9 s
+  for (std::size_t k = 0; k < frames.size(); ++k) EXPECT_EQ(frames[k].index, static_cast<std::int64_t>(k));
+  EXPECT_NEAR(frames[109].time_s, 10.9, 1e-9);
+  EXPECT_EQ(ramp_frame_number(frames[109]), 24);
+  EXPECT_NEAR(frames[110].time_s, 60.0, 1e-9);
+  EXPECT_EQ(ramp_frame_number(frames[110]), 25);
+  EXPECT_EQ(ramp_frame_number(frames[119]), 47);  // 60.9 s: source frame 25 + 22
+  // Every decoded frame is still read when no rate is asked for.
+  EXPECT_EQ(read_all(clip, {0.0, 0}).size(), 50u);
+}
+
 TEST(VideoReader, SolidRedIsRed) {
   SENTIO_REQUIRE_FFMPEG();
   const fs::path red = ffmpeg_fixture("red.mp4", "-f lavfi -i color=c=red:s=64x48:r=25:d=1 -c:v libx264 -preset ultrafast -pix_fmt yuv420p");
