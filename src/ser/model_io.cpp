@@ -118,6 +118,13 @@ std::vector<double> read_rows(const json& v, std::size_t n, std::size_t width, c
   return out;
 }
 
+// hyper.augmentation of a model trained with TrainOptions::augment: the variants' names, in order.
+json augmentation_names() {
+  json names = json::array();
+  for (const AudioVariant& v : augment_variants()) names.push_back(v.name);
+  return names;
+}
+
 }  // namespace
 
 std::string model_to_json(const LinearModel& model) {
@@ -151,11 +158,7 @@ std::string model_to_json(const LinearModel& model) {
     j["hyper"]["steps"] = model.options.steps;
     j["hyper"]["learning_rate"] = model.options.learning_rate;
   }
-  if (model.options.augment) {
-    json names = json::array();
-    for (const AudioVariant& v : augment_variants()) names.push_back(v.name);
-    j["hyper"]["augmentation"] = names;
-  }
+  if (model.options.augment) j["hyper"]["augmentation"] = augmentation_names();
   j["n_train"] = model.n_train;
   if (!model.population_mean.empty()) {
     SENTIO_ASSERT(model.population_mean.size() == model.n_features && model.population_std.size() == model.n_features);
@@ -232,8 +235,7 @@ LinearModel model_from_json(const std::string& text, const std::string& source) 
                         "one per label", source);
   m.bias = number_array(need(j, "bias", source), k, "field 'bias'", source);
   if (hyper.contains("augmentation")) {
-    json names = json::array();
-    for (const AudioVariant& v : augment_variants()) names.push_back(v.name);
+    const json names = augmentation_names();
     if (hyper["augmentation"] != names)
       fail(source, "hyper.augmentation must be " + names.dump() + " (the augmentation this version knows)");
     m.options.augment = true;
