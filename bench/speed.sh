@@ -60,4 +60,29 @@ out=bench/speed.md
     echo
     echo "Many-file scaling 1 -> 2 threads: $(awk -v a=${wall[1]} -v b=${wall[2]} 'BEGIN{printf "%.2fx", a/b}')"
   fi
+
+  # Start-up cost of FFmpeg, in one run: 10 minutes on 2 threads as the program runs now (a 16-bit WAV needs
+  # no FFmpeg, which is loaded only when an input needs it) and with FFmpeg's libraries preloaded, as every
+  # run loaded them before 2026-12-07. Alternating runs, so that both see the same machine.
+  libdir=$(pkg-config --variable=libdir libavformat)
+  preload=""
+  for l in avformat avcodec swresample swscale; do
+    so=$(ls "$libdir"/lib$l.so.[0-9]* | sort | head -1)
+    preload+="${preload:+:}$so"
+  done
+  f=$(make_long 10)
+  pairs=$((runs * 3))
+  plain=() loaded=()
+  for ((r = 0; r < pairs; r++)); do
+    runs=1
+    plain+=("$(time_runs "$sentio" features -q -j 2 "$f" -o /dev/null | cut -d' ' -f1)")
+    loaded+=("$(LD_PRELOAD="$preload" time_runs "$sentio" features -q -j 2 "$f" -o /dev/null | cut -d' ' -f1)")
+  done
+  runs=$((pairs / 3))
+  p=$(median "${plain[@]}") l=$(median "${loaded[@]}")
+  echo
+  echo "| 10 min, 2 threads, $pairs alternating runs | wall s (median) | vs openSMILE 3.0.2's 7.25 s |"
+  echo "|---|---|---|"
+  echo "| FFmpeg loaded only when needed (now) | $p | $(awk -v w=$p 'BEGIN{printf "%.1fx", 7.25/w}') |"
+  echo "| FFmpeg's libraries preloaded (LD_PRELOAD, as before) | $l | $(awk -v w=$l 'BEGIN{printf "%.1fx", 7.25/w}') |"
 } | tee "$out"

@@ -1,19 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-// SHA-256 comes from FFmpeg's libavutil (already a dependency of the media module) rather than a
-// hand-written implementation or a new crypto library.
+// SHA-256 comes from Nettle (GnuTLS's crypto library, a small Debian package that costs a program
+// next to nothing to load) rather than a hand-written implementation.
 #include "sentio/core/checksum.hpp"
 
-extern "C" {
-#include <libavutil/mem.h>
-#include <libavutil/sha.h>
-}
+#include <nettle/sha2.h>
 
 #include <array>
 #include <cctype>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
-#include <memory>
 #include <sstream>
 #include <vector>
 
@@ -22,10 +18,6 @@ extern "C" {
 namespace sentio {
 
 namespace {
-
-struct ShaDeleter {
-  void operator()(AVSHA* p) const { av_free(p); }
-};
 
 std::string to_hex(const std::uint8_t* bytes, std::size_t n) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -49,28 +41,26 @@ bool is_hex_digest(const std::string& s) {
 std::string sha256_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError("'" + path + "': cannot open for reading");
-  std::unique_ptr<AVSHA, ShaDeleter> sha(av_sha_alloc());
-  SENTIO_ASSERT(sha != nullptr);
-  SENTIO_ASSERT(av_sha_init(sha.get(), 256) == 0);
+  sha256_ctx sha{};
+  sha256_init(&sha);
   std::vector<char> buffer(1 << 16);
   while (in) {
     in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
     const auto n = in.gcount();
-    if (n > 0) av_sha_update(sha.get(), reinterpret_cast<const std::uint8_t*>(buffer.data()), static_cast<std::size_t>(n));
+    if (n > 0) sha256_update(&sha, static_cast<std::size_t>(n), reinterpret_cast<const std::uint8_t*>(buffer.data()));
   }
   if (in.bad()) throw InputError("'" + path + "': read error");
-  std::array<std::uint8_t, 32> digest{};
-  av_sha_final(sha.get(), digest.data());
+  std::array<std::uint8_t, SHA256_DIGEST_SIZE> digest{};
+  sha256_digest(&sha, digest.size(), digest.data());
   return to_hex(digest.data(), digest.size());
 }
 
 std::array<std::uint8_t, 32> sha256_bytes(std::string_view data) {
-  std::unique_ptr<AVSHA, ShaDeleter> sha(av_sha_alloc());
-  SENTIO_ASSERT(sha != nullptr);
-  SENTIO_ASSERT(av_sha_init(sha.get(), 256) == 0);
-  av_sha_update(sha.get(), reinterpret_cast<const std::uint8_t*>(data.data()), data.size());
+  sha256_ctx sha{};
+  sha256_init(&sha);
+  sha256_update(&sha, data.size(), reinterpret_cast<const std::uint8_t*>(data.data()));
   std::array<std::uint8_t, 32> digest{};
-  av_sha_final(sha.get(), digest.data());
+  sha256_digest(&sha, digest.size(), digest.data());
   return digest;
 }
 

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// AudioDecoder: container -> decoder (FrameSource) -> libswresample -> float32 at the output rate
-// (channel mix, one selected channel, or all channels interleaved; mixing and selection are done by
-// swresample's mixing matrix). Memory is bounded: one decoded frame, swresample's internal delay line,
-// and `pending`, which holds at most one frame's worth of converted samples that did not fit the
-// caller's span.
+// AudioDecoder, two ways:
+//  * FfmpegAudio: container -> decoder (FrameSource) -> libswresample -> float32 at the output rate
+//    (channel mix, one selected channel, or all channels interleaved; mixing and selection are done by
+//    swresample's mixing matrix). Memory is bounded: one decoded frame, swresample's internal delay
+//    line, and `pending`, which holds at most one frame's worth of converted samples that did not fit
+//    the caller's span.
+//  * WavAudio: a 16-bit PCM WAV file read at its own rate, mono, one channel or all channels, is
+//    copied sample by sample (s / 32768, what libswresample computes), without loading FFmpeg.
 #include "sentio/media/audio_decoder.hpp"
 
 #include <algorithm>
@@ -13,9 +16,13 @@
 
 #include "ffmpeg_util.hpp"
 #include "frame_source.hpp"
+#include "pcm_wav.hpp"
+#include "stream_input.hpp"
 #include "sentio/core/error.hpp"
 
 namespace sentio::media {
+
+using detail::ffmpeg;
 namespace {
 
 // Largest float below 1: the output contract is [-1, 1), as for int16 PCM mapped by s / 32768.
@@ -24,7 +31,7 @@ constexpr float kMaxSample = 0x1.fffffep-1f;
 // Formats whose samples all map into [-1, 1) as float without clamping (s32's largest values round
 // up to 1.0f, so s32 and s64 are clamped too).
 bool maps_into_range(int format) {
-  switch (av_get_packed_sample_fmt(static_cast<AVSampleFormat>(format))) {
+  switch (ffmpeg().av_get_packed_sample_fmt(static_cast<AVSampleFormat>(format))) {
     case AV_SAMPLE_FMT_U8:
     case AV_SAMPLE_FMT_S16: return true;
     default: return false;
@@ -68,25 +75,27 @@ detail::ContainerOptions container_options(const std::string& path, const AudioD
 // A copy of `layout`, or the default layout for its channel count when its order is unspecified
 // (swresample needs to know which channel is which to build a default matrix).
 void copy_layout(AVChannelLayout* dst, const AVChannelLayout& layout) {
-  av_channel_layout_uninit(dst);
+  ffmpeg().av_channel_layout_uninit(dst);
   if (layout.order == AV_CHANNEL_ORDER_UNSPEC)
-    av_channel_layout_default(dst, layout.nb_channels);
-  else if (av_channel_layout_copy(dst, &layout) < 0)
+    ffmpeg().av_channel_layout_default(dst, layout.nb_channels);
+  else if (ffmpeg().av_channel_layout_copy(dst, &layout) < 0)
     throw std::bad_alloc();
 }
 
-}  // namespace
+// One way of decoding (see the top of the file).
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::size_t read(std::span<float> out) = 0;
+  virtual std::vector<std::string> warnings() const = 0;
+  AudioInfo info;
+};
 
-const std::vector<std::string>& raw_audio_formats() {
-  static const std::vector<std::string> formats = {"s16le", "s32le", "f32le", "f64le", "u8"};
-  return formats;
-}
-
-struct AudioDecoder::Impl {
+class FfmpegAudio final : public Backend {
+ public:
   enum class Stage { decoding, draining, done };
 
   detail::FrameSource source;
-  AudioInfo info;
   detail::FramePtr frame = detail::make_frame();
   bool primed = false;  // `frame` holds a decoded frame that read() has not converted yet
   detail::SwrPtr swr;
@@ -104,15 +113,14 @@ struct AudioDecoder::Impl {
   std::size_t pending_len = 0;
   Stage stage = Stage::decoding;
   int channel = kMixChannels;  // kMixChannels, kAllChannels or the one channel to output
-  std::uint64_t non_finite = 0;       // NaN/infinite source samples replaced by 0
-  std::vector<std::string> warnings;  // the source's, plus the count above
+  std::uint64_t non_finite = 0;  // NaN/infinite source samples replaced by 0
 
-  Impl(const std::string& path, const AudioDecodeOptions& options)
+  FfmpegAudio(const std::string& path, const AudioDecodeOptions& options)
       : source(path, AVMEDIA_TYPE_AUDIO, container_options(path, options)), channel(options.channel) {
     const AVStream& st = source.stream();
     info.path = path;
     info.container = source.container_name();
-    info.codec = avcodec_get_name(st.codecpar->codec_id);
+    info.codec = ffmpeg().avcodec_get_name(st.codecpar->codec_id);
     info.source_sample_rate = st.codecpar->sample_rate;
     info.source_channels = st.codecpar->ch_layout.nb_channels;
     check_rate(info.source_sample_rate);
@@ -141,23 +149,23 @@ struct AudioDecoder::Impl {
     if (info.sample_rate == 0) info.sample_rate = rate;
     if (channel == kAllChannels) {
       if (first.nb_channels > kMaxChannels) {
-        av_channel_layout_uninit(&first);
+        ffmpeg().av_channel_layout_uninit(&first);
         throw_too_many_channels(first.nb_channels);
       }
-      av_channel_layout_uninit(&out_layout);
+      ffmpeg().av_channel_layout_uninit(&out_layout);
       out_layout = first;  // takes ownership
       info.channels = std::max(out_layout.nb_channels, 1);
     } else {
-      av_channel_layout_uninit(&first);
+      ffmpeg().av_channel_layout_uninit(&first);
     }
   }
 
-  ~Impl() {
-    av_channel_layout_uninit(&swr_layout);
-    av_channel_layout_uninit(&out_layout);
+  ~FfmpegAudio() override {
+    ffmpeg().av_channel_layout_uninit(&swr_layout);
+    ffmpeg().av_channel_layout_uninit(&out_layout);
   }
-  Impl(const Impl&) = delete;
-  Impl& operator=(const Impl&) = delete;
+  FfmpegAudio(const FfmpegAudio&) = delete;
+  FfmpegAudio& operator=(const FfmpegAudio&) = delete;
 
   // A declared rate outside kMinSampleRate..kMaxSampleRate is refused before anything is decoded (0 = not
   // declared): a few bytes declaring 1 Hz would decode as hours, 2 GHz would need a resampler filter of
@@ -183,7 +191,7 @@ struct AudioDecoder::Impl {
 
   bool matches_resampler(const AVFrame& f) const {
     return swr && f.format == swr_format && f.sample_rate == swr_rate &&
-           av_channel_layout_compare(&f.ch_layout, &swr_layout) == 0;
+           ffmpeg().av_channel_layout_compare(&f.ch_layout, &swr_layout) == 0;
   }
 
   // Builds the resampler for frames like `f`: any layout/format/rate -> float at info.sample_rate in
@@ -201,10 +209,10 @@ struct AudioDecoder::Impl {
     AVChannelLayout in{};
     copy_layout(&in, f.ch_layout);
     SwrContext* raw = nullptr;
-    int r = swr_alloc_set_opts2(&raw, &out_layout, AV_SAMPLE_FMT_FLT, info.sample_rate, &in,
+    int r = ffmpeg().swr_alloc_set_opts2(&raw, &out_layout, AV_SAMPLE_FMT_FLT, info.sample_rate, &in,
                                 static_cast<AVSampleFormat>(f.format), f.sample_rate, 0, nullptr);
-    const bool same_layout = av_channel_layout_compare(&in, &out_layout) == 0;
-    av_channel_layout_uninit(&in);
+    const bool same_layout = ffmpeg().av_channel_layout_compare(&in, &out_layout) == 0;
+    ffmpeg().av_channel_layout_uninit(&in);
     detail::SwrPtr fresh(raw);
     const int out_channels = out_layout.nb_channels;
     bool remixed = false;
@@ -214,7 +222,7 @@ struct AudioDecoder::Impl {
         std::fill(matrix.begin(), matrix.end(), 0.0);
         matrix[static_cast<std::size_t>(channel)] = 1.0;
       }
-      r = swr_set_matrix(fresh.get(), matrix.data(), channels);
+      r = ffmpeg().swr_set_matrix(fresh.get(), matrix.data(), channels);
     } else if (r >= 0 && channel == kAllChannels && !same_layout) {
       // out_channels x channels: the identity for equal counts, the mean into a mono output, a mono
       // input copied to every output channel; otherwise swresample's default remix.
@@ -230,19 +238,19 @@ struct AudioDecoder::Impl {
         matrix.clear();
         remixed = true;
       }
-      if (!matrix.empty()) r = swr_set_matrix(fresh.get(), matrix.data(), channels);
+      if (!matrix.empty()) r = ffmpeg().swr_set_matrix(fresh.get(), matrix.data(), channels);
     }
-    if (r >= 0) r = swr_init(fresh.get());
+    if (r >= 0) r = ffmpeg().swr_init(fresh.get());
     if (r < 0) {  // ENOMEM included: the resampler's tables are sized by the declared format
-      const char* format_name = av_get_sample_fmt_name(static_cast<AVSampleFormat>(f.format));
+      const char* format_name = ffmpeg().av_get_sample_fmt_name(static_cast<AVSampleFormat>(f.format));
       detail::throw_input_error(info.path, std::string("cannot convert its audio (") +
                                                (format_name ? format_name : "unknown sample format") + ", " +
                                                std::to_string(channels) + " channels, " + std::to_string(f.sample_rate) +
                                                " Hz: " + detail::av_error_text(r) + ")");
     }
     swr = std::move(fresh);
-    av_channel_layout_uninit(&swr_layout);
-    if (av_channel_layout_copy(&swr_layout, &f.ch_layout) < 0) throw std::bad_alloc();
+    ffmpeg().av_channel_layout_uninit(&swr_layout);
+    if (ffmpeg().av_channel_layout_copy(&swr_layout, &f.ch_layout) < 0) throw std::bad_alloc();
     swr_format = f.format;
     swr_rate = f.sample_rate;
     clamp = f.sample_rate != info.sample_rate || !maps_into_range(f.format) || remixed;
@@ -263,7 +271,7 @@ struct AudioDecoder::Impl {
   // large reads), otherwise through `pending`. Returns the number of frames produced. `out` holds
   // whole output frames, and n counts samples (a multiple of info.channels).
   int convert(const std::uint8_t** in, int count, std::span<float> out, std::size_t& n) {
-    const int bound = swr_get_out_samples(swr.get(), count);
+    const int bound = ffmpeg().swr_get_out_samples(swr.get(), count);
     if (bound < 0) detail::throw_input_error(info.path, "resampling failed (" + detail::av_error_text(bound) + ")");
     const auto channels = static_cast<std::size_t>(info.channels);
     const std::size_t bound_samples = static_cast<std::size_t>(bound) * channels;
@@ -280,7 +288,7 @@ struct AudioDecoder::Impl {
       dst = pending.data() + pending_len;
     }
     std::uint8_t* planes[1] = {reinterpret_cast<std::uint8_t*>(dst)};
-    const int got = swr_convert(swr.get(), planes, bound, in, count);
+    const int got = ffmpeg().swr_convert(swr.get(), planes, bound, in, count);
     if (got < 0) detail::throw_input_error(info.path, "resampling failed (" + detail::av_error_text(got) + ")");
     const std::size_t got_samples = static_cast<std::size_t>(got) * channels;
     if (clamp)
@@ -315,11 +323,11 @@ struct AudioDecoder::Impl {
     const bool is_float = format == AV_SAMPLE_FMT_FLT || format == AV_SAMPLE_FMT_FLTP;
     const bool is_double = format == AV_SAMPLE_FMT_DBL || format == AV_SAMPLE_FMT_DBLP;
     if (!is_float && !is_double) return;
-    const bool planar = av_sample_fmt_is_planar(format) != 0;
+    const bool planar = ffmpeg().av_sample_fmt_is_planar(format) != 0;
     const int channels = f.ch_layout.nb_channels;
     const int planes = planar ? channels : 1;
     const auto per_plane = static_cast<std::size_t>(f.nb_samples) * static_cast<std::size_t>(planar ? 1 : channels);
-    if (av_frame_make_writable(&f) < 0) throw std::bad_alloc();
+    if (ffmpeg().av_frame_make_writable(&f) < 0) throw std::bad_alloc();
     for (int c = 0; c < planes; ++c) {
       if (is_float) zero_non_finite(reinterpret_cast<float*>(f.extended_data[c]), per_plane);
       else zero_non_finite(reinterpret_cast<double*>(f.extended_data[c]), per_plane);
@@ -336,7 +344,7 @@ struct AudioDecoder::Impl {
     convert(const_cast<const std::uint8_t**>(frame->extended_data), frame->nb_samples, out, n);
   }
 
-  std::size_t read(std::span<float> out) {
+  std::size_t read(std::span<float> out) override {
     const auto channels = static_cast<std::size_t>(info.channels);
     SENTIO_ASSERT(out.empty() || out.size() >= channels);
     out = out.first(out.size() - out.size() % channels);  // whole frames only
@@ -359,6 +367,62 @@ struct AudioDecoder::Impl {
     }
     return n;
   }
+
+  std::vector<std::string> warnings() const override {
+    std::vector<std::string> out = source.warnings();
+    if (non_finite > 0)
+      out.push_back("'" + info.path + "': " + std::to_string(non_finite) +
+                    " sample(s) were NaN or infinite and were replaced by 0");
+    return out;
+  }
+};
+
+class WavAudio final : public Backend {
+ public:
+  WavAudio(const std::string& path, const detail::PcmWav& wav, int channel) : file_(path, wav, channel) {
+    info.path = path;
+    info.container = "wav";
+    info.codec = "pcm_" + wav.raw_format;
+    info.source_sample_rate = wav.sample_rate;
+    info.source_channels = wav.channels;
+    info.duration_s = static_cast<double>(wav.data_bytes / wav.frame_bytes) / wav.sample_rate;
+    info.sample_rate = wav.sample_rate;
+    info.channels = channel == kAllChannels ? wav.channels : 1;
+  }
+  std::size_t read(std::span<float> out) override {
+    SENTIO_ASSERT(out.empty() || out.size() >= static_cast<std::size_t>(info.channels));
+    return file_.read(out);
+  }
+  std::vector<std::string> warnings() const override { return file_.warnings(); }
+
+ private:
+  detail::PcmWavFile file_;
+};
+
+// WavAudio when the input is a 16-bit PCM WAV file it can copy (no resampling, no mixing), else FfmpegAudio.
+std::unique_ptr<Backend> open_audio(const std::string& path, const AudioDecodeOptions& o) {
+  if (o.input_format.empty() && o.raw_sample_rate == 0 && o.raw_channels == 0 && !detail::StreamInput::is_stream(path)) {
+    if (const auto wav = detail::plain_s16_wav_file(path)) {
+      // Mono: the mix, channel 0 and all channels are the one channel.
+      const int channel = wav->channels == 1 && o.channel <= 0 ? kAllChannels : o.channel;
+      const bool copies = channel == kAllChannels || (channel >= 0 && channel < wav->channels);
+      if (copies && (o.sample_rate == 0 || o.sample_rate == wav->sample_rate))
+        return std::make_unique<WavAudio>(path, *wav, channel);
+    }
+  }
+  return std::make_unique<FfmpegAudio>(path, o);
+}
+
+}  // namespace
+
+const std::vector<std::string>& raw_audio_formats() {
+  static const std::vector<std::string> formats = {"s16le", "s32le", "f32le", "f64le", "u8"};
+  return formats;
+}
+
+struct AudioDecoder::Impl {
+  std::unique_ptr<Backend> backend;
+  std::vector<std::string> warnings;  // what warnings() last returned
 };
 
 AudioDecoder::AudioDecoder(const std::string& path, int sample_rate, int channel) {
@@ -367,32 +431,28 @@ AudioDecoder::AudioDecoder(const std::string& path, int sample_rate, int channel
   AudioDecodeOptions options;
   options.sample_rate = sample_rate;
   options.channel = channel;
-  impl_ = std::make_unique<Impl>(path, options);
+  impl_ = std::make_unique<Impl>(Impl{open_audio(path, options), {}});
 }
 AudioDecoder::AudioDecoder(const std::string& path, const AudioDecodeOptions& options)
-    : impl_(std::make_unique<Impl>(path, options)) {}
+    : impl_(std::make_unique<Impl>(Impl{open_audio(path, options), {}})) {}
 AudioDecoder::~AudioDecoder() = default;
 AudioDecoder::AudioDecoder(AudioDecoder&&) noexcept = default;
 AudioDecoder& AudioDecoder::operator=(AudioDecoder&&) noexcept = default;
 
 const AudioInfo& AudioDecoder::info() const {
   SENTIO_ASSERT(impl_ != nullptr);
-  return impl_->info;
+  return impl_->backend->info;
 }
 
 std::size_t AudioDecoder::read(std::span<float> out) {
   SENTIO_ASSERT(impl_ != nullptr);
-  return impl_->read(out);
+  return impl_->backend->read(out);
 }
 
 const std::vector<std::string>& AudioDecoder::warnings() const {
   SENTIO_ASSERT(impl_ != nullptr);
-  Impl& m = *impl_;
-  m.warnings = m.source.warnings();
-  if (m.non_finite > 0)
-    m.warnings.push_back("'" + m.info.path + "': " + std::to_string(m.non_finite) +
-                         " sample(s) were NaN or infinite and were replaced by 0");
-  return m.warnings;
+  impl_->warnings = impl_->backend->warnings();
+  return impl_->warnings;
 }
 
 std::vector<float> decode_audio(const std::string& path, int sample_rate, int channel) {

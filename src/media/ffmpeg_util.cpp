@@ -43,14 +43,14 @@ const char* media_type_word(AVMediaType type) {
 std::string explain_unreadable(const std::string& path, int err) {
   const std::string url = file_url(path);
   AVDictionary* opts = nullptr;
-  av_dict_set(&opts, "protocol_whitelist", kProtocolWhitelist, 0);
+  ffmpeg().av_dict_set(&opts, "protocol_whitelist", kProtocolWhitelist, 0);
   AVIOContext* pb = nullptr;
-  const int opened = avio_open2(&pb, url.c_str(), AVIO_FLAG_READ, nullptr, &opts);
-  av_dict_free(&opts);
+  const int opened = ffmpeg().avio_open2(&pb, url.c_str(), AVIO_FLAG_READ, nullptr, &opts);
+  ffmpeg().av_dict_free(&opts);
   if (opened >= 0) {
     const AVInputFormat* guess = nullptr;
-    const int score = av_probe_input_buffer2(pb, &guess, "", nullptr, 0, 0);  // "": ignore the extension
-    avio_closep(&pb);
+    const int score = ffmpeg().av_probe_input_buffer2(pb, &guess, "", nullptr, 0, 0);  // "": ignore the extension
+    ffmpeg().avio_closep(&pb);
     if (score > AVPROBE_SCORE_RETRY && guess != nullptr)
       return std::string("damaged or truncated ") + guess->name + " file (" + av_error_text(err) + ")";
   }
@@ -71,12 +71,12 @@ constexpr const char* kTooMuchMemory = "cannot be opened: it asks for more memor
 
 // Picks a video stream that is not an attached cover picture (av_find_best_stream does not skip those).
 int find_moving_video_stream(AVFormatContext* format, const AVCodec** decoder) {
-  int best = av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, decoder, 0);
+  int best = ffmpeg().av_find_best_stream(format, AVMEDIA_TYPE_VIDEO, -1, -1, decoder, 0);
   if (best < 0 || !(format->streams[best]->disposition & AV_DISPOSITION_ATTACHED_PIC)) return best;
   for (unsigned i = 0; i < format->nb_streams; ++i) {
     const AVStream* st = format->streams[i];
     if (st->codecpar->codec_type != AVMEDIA_TYPE_VIDEO || (st->disposition & AV_DISPOSITION_ATTACHED_PIC)) continue;
-    if (const AVCodec* dec = avcodec_find_decoder(st->codecpar->codec_id)) {
+    if (const AVCodec* dec = ffmpeg().avcodec_find_decoder(st->codecpar->codec_id)) {
       *decoder = dec;
       return static_cast<int>(i);
     }
@@ -87,20 +87,20 @@ int find_moving_video_stream(AVFormatContext* format, const AVCodec** decoder) {
 }  // namespace
 
 PacketPtr make_packet() {
-  PacketPtr p(av_packet_alloc());
+  PacketPtr p(ffmpeg().av_packet_alloc());
   if (!p) throw std::bad_alloc();
   return p;
 }
 
 FramePtr make_frame() {
-  FramePtr f(av_frame_alloc());
+  FramePtr f(ffmpeg().av_frame_alloc());
   if (!f) throw std::bad_alloc();
   return f;
 }
 
 std::string av_error_text(int errnum) {
   std::array<char, AV_ERROR_MAX_STRING_SIZE> buf{};
-  if (av_strerror(errnum, buf.data(), buf.size()) < 0) return "error " + std::to_string(errnum);
+  if (ffmpeg().av_strerror(errnum, buf.data(), buf.size()) < 0) return "error " + std::to_string(errnum);
   std::string text(buf.data());
   for (char& c : text)
     if (c == '\n' || c == '\r') c = ' ';
@@ -109,11 +109,6 @@ std::string av_error_text(int errnum) {
 
 void throw_input_error(const std::string& path, const std::string& cause) {
   throw InputError("'" + path + "': " + cause);
-}
-
-void silence_ffmpeg_logging() {
-  static std::once_flag once;
-  std::call_once(once, [] { av_log_set_level(AV_LOG_QUIET); });
 }
 
 OpenedContainer::OpenedContainer() = default;
@@ -161,7 +156,7 @@ void check_regular_path(const std::string& path) {
   probe.buf = padded.data();
   probe.buf_size = static_cast<int>(input.head().size());
   int score = 0;
-  const AVInputFormat* guess = av_probe_input_format3(&probe, 1, &score);
+  const AVInputFormat* guess = ffmpeg().av_probe_input_format3(&probe, 1, &score);
   if (guess != nullptr && score > AVPROBE_SCORE_RETRY)
     throw_input_error(path, std::string("damaged or truncated ") + guess->name + " data (" + av_error_text(err) + ")");
   throw_input_error(path, "not media data (format not recognised)");
@@ -170,7 +165,6 @@ void check_regular_path(const std::string& path) {
 }  // namespace
 
 OpenedContainer open_container(const std::string& path, const ContainerOptions& options) {
-  silence_ffmpeg_logging();
   OpenedContainer out;
   const bool stream = StreamInput::is_stream(path);
   if (stream)
@@ -179,26 +173,26 @@ OpenedContainer open_container(const std::string& path, const ContainerOptions& 
     check_regular_path(path);
 
   AVDictionary* opts = nullptr;
-  av_dict_set(&opts, "protocol_whitelist", kProtocolWhitelist, 0);
+  ffmpeg().av_dict_set(&opts, "protocol_whitelist", kProtocolWhitelist, 0);
   const AVInputFormat* forced = nullptr;
   if (!options.input_format.empty()) {
-    forced = av_find_input_format(options.input_format.c_str());
+    forced = ffmpeg().av_find_input_format(options.input_format.c_str());
     SENTIO_ASSERT(forced != nullptr);  // callers pass a validated raw format name
-    av_dict_set_int(&opts, "sample_rate", options.raw_sample_rate, 0);
-    av_dict_set(&opts, "ch_layout", raw_layout_name(options.raw_channels).c_str(), 0);
+    ffmpeg().av_dict_set_int(&opts, "sample_rate", options.raw_sample_rate, 0);
+    ffmpeg().av_dict_set(&opts, "ch_layout", raw_layout_name(options.raw_channels).c_str(), 0);
   }
-  AVFormatContext* raw = avformat_alloc_context();
+  AVFormatContext* raw = ffmpeg().avformat_alloc_context();
   if (!raw) {
-    av_dict_free(&opts);
+    ffmpeg().av_dict_free(&opts);
     throw std::bad_alloc();
   }
   std::string url = file_url(path);
   if (stream && forced == nullptr) {
     if (const auto wav = out.input->sniff_pcm_wav()) {
-      forced = av_find_input_format(wav->raw_format.c_str());
+      forced = ffmpeg().av_find_input_format(wav->raw_format.c_str());
       SENTIO_ASSERT(forced != nullptr);
-      av_dict_set_int(&opts, "sample_rate", wav->sample_rate, 0);
-      av_dict_set(&opts, "ch_layout", raw_layout_name(wav->channels).c_str(), 0);
+      ffmpeg().av_dict_set_int(&opts, "sample_rate", wav->sample_rate, 0);
+      ffmpeg().av_dict_set(&opts, "ch_layout", raw_layout_name(wav->channels).c_str(), 0);
       out.name = "wav";
       if (wav->data_bytes > 0)
         out.wav_declared_s = static_cast<double>(wav->data_bytes / wav->frame_bytes) / wav->sample_rate;
@@ -208,12 +202,12 @@ OpenedContainer open_container(const std::string& path, const ContainerOptions& 
     raw->pb = out.input->io();
     raw->flags |= AVFMT_FLAG_CUSTOM_IO;
     url = "";  // no file name: its extension must not steer probing
-    av_dict_set(&opts, "probesize", kStreamProbeSize, 0);
-    av_dict_set(&opts, "analyzeduration", kStreamAnalyzeDuration, 0);
-    av_dict_set(&opts, "max_ts_probe", kStreamMaxTsProbe, 0);
+    ffmpeg().av_dict_set(&opts, "probesize", kStreamProbeSize, 0);
+    ffmpeg().av_dict_set(&opts, "analyzeduration", kStreamAnalyzeDuration, 0);
+    ffmpeg().av_dict_set(&opts, "max_ts_probe", kStreamMaxTsProbe, 0);
   }
-  const int opened = avformat_open_input(&raw, url.c_str(), forced, &opts);
-  av_dict_free(&opts);
+  const int opened = ffmpeg().avformat_open_input(&raw, url.c_str(), forced, &opts);
+  ffmpeg().av_dict_free(&opts);
   if (opened < 0) {  // FFmpeg frees `raw` itself on failure
     if (stream) throw_stream_open_failure(path, *out.input, opened);
     throw_open_failure(path, opened);
@@ -223,7 +217,7 @@ OpenedContainer open_container(const std::string& path, const ContainerOptions& 
   // FFmpeg's "tty" demuxer renders any .txt/.nfo/... file as ANSI-art video; for us it is text.
   if (std::string(out.format->iformat->name) == "tty") throw_input_error(path, "is a text file, not a media file");
 
-  const int found = avformat_find_stream_info(out.format.get(), nullptr);
+  const int found = ffmpeg().avformat_find_stream_info(out.format.get(), nullptr);
   if (found == AVERROR(ENOMEM)) throw_input_error(path, kTooMuchMemory);
   if (found < 0)
     throw_input_error(path, std::string("damaged ") + out.format->iformat->name +
@@ -236,12 +230,12 @@ OpenedStream open_best_stream(AVFormatContext* format, AVMediaType type, const s
   const std::string word = media_type_word(type);
   const AVCodec* decoder = nullptr;
   const int index = type == AVMEDIA_TYPE_VIDEO ? find_moving_video_stream(format, &decoder)
-                                               : av_find_best_stream(format, type, -1, -1, &decoder, 0);
+                                               : ffmpeg().av_find_best_stream(format, type, -1, -1, &decoder, 0);
   if (index == AVERROR_DECODER_NOT_FOUND) {
     std::string codec = "unknown";
     for (unsigned i = 0; i < format->nb_streams; ++i)
       if (format->streams[i]->codecpar->codec_type == type) {
-        codec = avcodec_get_name(format->streams[i]->codecpar->codec_id);
+        codec = ffmpeg().avcodec_get_name(format->streams[i]->codecpar->codec_id);
         break;
       }
     throw_input_error(path, word + " codec '" + codec + "' is not supported by this FFmpeg build");
@@ -254,14 +248,14 @@ OpenedStream open_best_stream(AVFormatContext* format, AVMediaType type, const s
   for (unsigned i = 0; i < format->nb_streams; ++i)
     if (static_cast<int>(i) != index) format->streams[i]->discard = AVDISCARD_ALL;
 
-  out.codec.reset(avcodec_alloc_context3(decoder));
+  out.codec.reset(ffmpeg().avcodec_alloc_context3(decoder));
   if (!out.codec) throw std::bad_alloc();
-  const std::string codec_name = avcodec_get_name(out.stream->codecpar->codec_id);
-  int r = avcodec_parameters_to_context(out.codec.get(), out.stream->codecpar);
+  const std::string codec_name = ffmpeg().avcodec_get_name(out.stream->codecpar->codec_id);
+  int r = ffmpeg().avcodec_parameters_to_context(out.codec.get(), out.stream->codecpar);
   if (r >= 0) {
     out.codec->pkt_timebase = out.stream->time_base;
     out.codec->thread_count = 1;  // threads are the caller's business (pipeline-level parallelism)
-    r = avcodec_open2(out.codec.get(), decoder, nullptr);
+    r = ffmpeg().avcodec_open2(out.codec.get(), decoder, nullptr);
   }
   if (r == AVERROR(ENOMEM)) throw_input_error(path, kTooMuchMemory);
   if (r < 0)

@@ -2,14 +2,7 @@
 #pragma once
 // Private to sentio_media: RAII ownership of FFmpeg handles, error text, and opening a container
 // with the checks every media reader shares (missing / directory / empty file, unknown format).
-extern "C" {
-#include <libavcodec/avcodec.h>
-#include <libavformat/avformat.h>
-#include <libavutil/imgutils.h>
-#include <libavutil/pixdesc.h>
-#include <libswresample/swresample.h>
-#include <libswscale/swscale.h>
-}
+#include "ffmpeg_api.hpp"
 
 #include <memory>
 #include <string>
@@ -17,22 +10,22 @@ extern "C" {
 namespace sentio::media::detail {
 
 struct FormatContextDeleter {
-  void operator()(AVFormatContext* p) const noexcept { avformat_close_input(&p); }
+  void operator()(AVFormatContext* p) const noexcept { ffmpeg().avformat_close_input(&p); }
 };
 struct CodecContextDeleter {
-  void operator()(AVCodecContext* p) const noexcept { avcodec_free_context(&p); }
+  void operator()(AVCodecContext* p) const noexcept { ffmpeg().avcodec_free_context(&p); }
 };
 struct PacketDeleter {
-  void operator()(AVPacket* p) const noexcept { av_packet_free(&p); }
+  void operator()(AVPacket* p) const noexcept { ffmpeg().av_packet_free(&p); }
 };
 struct FrameDeleter {
-  void operator()(AVFrame* p) const noexcept { av_frame_free(&p); }
+  void operator()(AVFrame* p) const noexcept { ffmpeg().av_frame_free(&p); }
 };
 struct SwrDeleter {
-  void operator()(SwrContext* p) const noexcept { swr_free(&p); }
+  void operator()(SwrContext* p) const noexcept { ffmpeg().swr_free(&p); }
 };
 struct SwsDeleter {
-  void operator()(SwsContext* p) const noexcept { sws_freeContext(p); }
+  void operator()(SwsContext* p) const noexcept { ffmpeg().sws_freeContext(p); }
 };
 
 using FormatContextPtr = std::unique_ptr<AVFormatContext, FormatContextDeleter>;
@@ -51,9 +44,6 @@ std::string av_error_text(int errnum);
 
 // Throws InputError("'<path>': <cause>").
 [[noreturn]] void throw_input_error(const std::string& path, const std::string& cause);
-
-// Turns FFmpeg's own logging off (once per process) so that users see only Sentio's messages.
-void silence_ffmpeg_logging();
 
 // How to open an input. Empty: probe the format. Otherwise the name of a raw PCM demuxer ("s16le",
 // ...; AudioDecoder validates it) with the rate (Hz) and channel count of the samples.

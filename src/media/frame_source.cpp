@@ -68,7 +68,7 @@ FrameSource::FrameSource(const std::string& path, AVMediaType type, const Contai
   // Plain PCM (fixed bytes per sample, no packet structure): partial sample frames are cut off here,
   // where they can be counted, instead of by the decoder.
   const AVCodecParameters* par = st->codecpar;
-  const int bits = av_get_exact_bits_per_sample(par->codec_id);
+  const int bits = ffmpeg().av_get_exact_bits_per_sample(par->codec_id);
   if (type == AVMEDIA_TYPE_AUDIO && par->codec_id >= AV_CODEC_ID_FIRST_AUDIO &&
       par->codec_id < AV_CODEC_ID_ADPCM_IMA_QT && bits > 0 && bits % 8 == 0)
     pcm_frame_bytes_ = bits / 8 * par->ch_layout.nb_channels;
@@ -104,7 +104,7 @@ void FrameSource::feed_decoder() {
   AVCodecContext* codec = opened_.codec.get();
   int retries = 0;
   while (!demux_done_) {
-    const int r = av_read_frame(format_, packet_.get());
+    const int r = ffmpeg().av_read_frame(format_, packet_.get());
     if (r == AVERROR_EOF) {
       demux_done_ = true;
       break;
@@ -121,30 +121,30 @@ void FrameSource::feed_decoder() {
                                    position_text() + " (" + av_error_text(r) + ")");
     retries = 0;
     if (packet_->stream_index != opened_.index) {
-      av_packet_unref(packet_.get());
+      ffmpeg().av_packet_unref(packet_.get());
       continue;
     }
     ++packets_;
     // The demuxer already knows this one is bad. (Not for plain PCM: there the flag only means the
     // read came up short, e.g. the end of a WAV on a pipe, and every whole sample frame is good.)
     if ((packet_->flags & AV_PKT_FLAG_CORRUPT) && pcm_frame_bytes_ == 0) {
-      av_packet_unref(packet_.get());
+      ffmpeg().av_packet_unref(packet_.get());
       note_damage(AVERROR_INVALIDDATA);
       continue;
     }
     if (pcm_frame_bytes_ > 0 && !trim_partial_sample()) {
-      av_packet_unref(packet_.get());
+      ffmpeg().av_packet_unref(packet_.get());
       continue;
     }
-    const int sent = avcodec_send_packet(codec, packet_.get());
-    av_packet_unref(packet_.get());
+    const int sent = ffmpeg().avcodec_send_packet(codec, packet_.get());
+    ffmpeg().av_packet_unref(packet_.get());
     if (sent == 0) return;
     if (sent == AVERROR(ENOMEM)) throw_too_much_memory();
     note_damage(sent);  // rejected: skip it and read the next packet
   }
   if (!flush_sent_) {
     flush_sent_ = true;
-    avcodec_send_packet(codec, nullptr);  // enter draining mode; the decoder then returns its tail
+    ffmpeg().avcodec_send_packet(codec, nullptr);  // enter draining mode; the decoder then returns its tail
   }
 }
 
@@ -160,8 +160,8 @@ bool FrameSource::next(AVFrame* out) {
   if (ended_) return false;
   AVCodecContext* codec = opened_.codec.get();
   for (;;) {
-    av_frame_unref(out);
-    const int r = avcodec_receive_frame(codec, out);
+    ffmpeg().av_frame_unref(out);
+    const int r = ffmpeg().avcodec_receive_frame(codec, out);
     if (r == 0) {
       if (type_ == AVMEDIA_TYPE_VIDEO && ((out->flags & AV_FRAME_FLAG_CORRUPT) || out->decode_error_flags)) {
         note_damage(AVERROR_INVALIDDATA);

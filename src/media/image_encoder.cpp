@@ -11,13 +11,14 @@
 
 namespace sentio::media {
 
+using detail::ffmpeg;
+
 std::vector<std::uint8_t> encode_jpeg(std::span<const std::uint8_t> rgb, int width, int height, int quality) {
   SENTIO_ASSERT(width > 0 && height > 0);
   SENTIO_ASSERT(rgb.size() == static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3);
-  detail::silence_ffmpeg_logging();
-  const AVCodec* codec = avcodec_find_encoder(AV_CODEC_ID_MJPEG);
+  const AVCodec* codec = ffmpeg().avcodec_find_encoder(AV_CODEC_ID_MJPEG);
   if (codec == nullptr) throw InputError("JPEG encoding: FFmpeg has no mjpeg encoder");
-  detail::CodecContextPtr ctx(avcodec_alloc_context3(codec));
+  detail::CodecContextPtr ctx(ffmpeg().avcodec_alloc_context3(codec));
   if (!ctx) throw std::bad_alloc();
   ctx->width = width;
   ctx->height = height;
@@ -29,7 +30,7 @@ std::vector<std::uint8_t> encode_jpeg(std::span<const std::uint8_t> rgb, int wid
   const int q = std::clamp(quality, 1, 100);
   const int qscale = 31 - (q - 1) * 29 / 99;
   ctx->global_quality = FF_QP2LAMBDA * qscale;
-  if (const int err = avcodec_open2(ctx.get(), codec, nullptr); err < 0)
+  if (const int err = ffmpeg().avcodec_open2(ctx.get(), codec, nullptr); err < 0)
     throw InputError("JPEG encoding: cannot open the mjpeg encoder (" + detail::av_error_text(err) + ")");
 
   detail::FramePtr frame = detail::make_frame();
@@ -38,7 +39,7 @@ std::vector<std::uint8_t> encode_jpeg(std::span<const std::uint8_t> rgb, int wid
   frame->format = AV_PIX_FMT_YUVJ444P;
   frame->quality = ctx->global_quality;
   frame->pts = 0;
-  if (const int err = av_frame_get_buffer(frame.get(), 0); err < 0) throw std::bad_alloc();
+  if (const int err = ffmpeg().av_frame_get_buffer(frame.get(), 0); err < 0) throw std::bad_alloc();
   for (int y = 0; y < height; ++y) {
     const std::uint8_t* src = rgb.data() + static_cast<std::size_t>(y) * static_cast<std::size_t>(width) * 3;
     std::uint8_t* py = frame->data[0] + static_cast<std::ptrdiff_t>(y) * frame->linesize[0];
@@ -54,11 +55,11 @@ std::vector<std::uint8_t> encode_jpeg(std::span<const std::uint8_t> rgb, int wid
     }
   }
   detail::PacketPtr packet = detail::make_packet();
-  if (const int err = avcodec_send_frame(ctx.get(), frame.get()); err < 0)
+  if (const int err = ffmpeg().avcodec_send_frame(ctx.get(), frame.get()); err < 0)
     throw InputError("JPEG encoding: " + detail::av_error_text(err));
-  if (const int err = avcodec_send_frame(ctx.get(), nullptr); err < 0)
+  if (const int err = ffmpeg().avcodec_send_frame(ctx.get(), nullptr); err < 0)
     throw InputError("JPEG encoding: " + detail::av_error_text(err));
-  if (const int err = avcodec_receive_packet(ctx.get(), packet.get()); err < 0)
+  if (const int err = ffmpeg().avcodec_receive_packet(ctx.get(), packet.get()); err < 0)
     throw InputError("JPEG encoding: " + detail::av_error_text(err));
   return {packet->data, packet->data + packet->size};
 }

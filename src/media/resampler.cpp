@@ -12,6 +12,8 @@
 #include "sentio/core/error.hpp"
 
 namespace sentio::media {
+
+using detail::ffmpeg;
 namespace {
 
 // Largest float below 1: the output contract is [-1, 1), as for AudioDecoder.
@@ -59,12 +61,12 @@ struct Resampler::Impl {
   // (only their size matters: the matrix below is explicit, or absent for all channels).
   detail::SwrPtr make_swr() const {
     AVChannelLayout in{}, out{};
-    av_channel_layout_default(&in, in_channels);
-    av_channel_layout_default(&out, out_channels);
+    ffmpeg().av_channel_layout_default(&in, in_channels);
+    ffmpeg().av_channel_layout_default(&out, out_channels);
     SwrContext* raw = nullptr;
-    int r = swr_alloc_set_opts2(&raw, &out, AV_SAMPLE_FMT_FLT, out_rate, &in, AV_SAMPLE_FMT_FLT, in_rate, 0, nullptr);
-    av_channel_layout_uninit(&in);
-    av_channel_layout_uninit(&out);
+    int r = ffmpeg().swr_alloc_set_opts2(&raw, &out, AV_SAMPLE_FMT_FLT, out_rate, &in, AV_SAMPLE_FMT_FLT, in_rate, 0, nullptr);
+    ffmpeg().av_channel_layout_uninit(&in);
+    ffmpeg().av_channel_layout_uninit(&out);
     detail::SwrPtr fresh(raw);
     if (r >= 0 && out_channels == 1 && in_channels > 1) {
       // 1 x in_channels: the mean (swresample's default stereo -> mono matrix would be 1/sqrt(2)
@@ -74,9 +76,9 @@ struct Resampler::Impl {
         std::fill(matrix.begin(), matrix.end(), 0.0);
         matrix[static_cast<std::size_t>(channel)] = 1.0;
       }
-      r = swr_set_matrix(fresh.get(), matrix.data(), in_channels);
+      r = ffmpeg().swr_set_matrix(fresh.get(), matrix.data(), in_channels);
     }
-    if (r >= 0) r = swr_init(fresh.get());
+    if (r >= 0) r = ffmpeg().swr_init(fresh.get());
     if (r == AVERROR(ENOMEM)) throw std::bad_alloc();
     if (r < 0)
       throw_resampler_error("cannot convert " + std::to_string(in_channels) + " channels at " + std::to_string(in_rate) +
@@ -87,14 +89,14 @@ struct Resampler::Impl {
   // Runs `s` on `frames` frames at `in` (nullptr: drain) and appends the clamped output to `out`;
   // returns the number of frames produced.
   int convert(SwrContext* s, const float* in, int frames, std::vector<float>& out) const {
-    const int bound = swr_get_out_samples(s, frames);
+    const int bound = ffmpeg().swr_get_out_samples(s, frames);
     if (bound < 0) throw_resampler_error("conversion failed (" + detail::av_error_text(bound) + ")");
     const std::size_t old = out.size();
     const auto oc = static_cast<std::size_t>(out_channels);
     out.resize(old + static_cast<std::size_t>(bound) * oc);
     std::uint8_t* dst[1] = {reinterpret_cast<std::uint8_t*>(out.data() + old)};
     const std::uint8_t* src[1] = {reinterpret_cast<const std::uint8_t*>(in)};
-    const int got = swr_convert(s, dst, bound, in ? src : nullptr, in ? frames : 0);
+    const int got = ffmpeg().swr_convert(s, dst, bound, in ? src : nullptr, in ? frames : 0);
     if (got < 0) {
       out.resize(old);
       throw_resampler_error("conversion failed (" + detail::av_error_text(got) + ")");

@@ -23,8 +23,6 @@ namespace {
 // for the buffer to fill.
 constexpr int kIoBufferBytes = 32 * 1024;
 
-constexpr std::uint16_t kWavePcm = 1, kWaveFloat = 3, kWaveExtensible = 0xFFFE;
-
 // "pipe:N" -> N (digits only); -1 otherwise.
 int pipe_fd(const std::string& path) {
   constexpr std::string_view prefix = "pipe:";
@@ -33,30 +31,6 @@ int pipe_fd(const std::string& path) {
   if (digits.size() > 9 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
     return -1;
   return std::stoi(digits);
-}
-
-std::uint32_t le32(const std::uint8_t* p) {
-  return static_cast<std::uint32_t>(p[0]) | static_cast<std::uint32_t>(p[1]) << 8 |
-         static_cast<std::uint32_t>(p[2]) << 16 | static_cast<std::uint32_t>(p[3]) << 24;
-}
-std::uint16_t le16(const std::uint8_t* p) { return static_cast<std::uint16_t>(p[0] | p[1] << 8); }
-
-// FFmpeg raw demuxer for a WAV sample format; "" when there is none.
-std::string raw_format_for(std::uint16_t tag, int bits) {
-  if (tag == kWavePcm) {
-    switch (bits) {
-      case 8: return "u8";
-      case 16: return "s16le";
-      case 24: return "s24le";
-      case 32: return "s32le";
-      default: return "";
-    }
-  }
-  if (tag == kWaveFloat) {
-    if (bits == 32) return "f32le";
-    if (bits == 64) return "f64le";
-  }
-  return "";
 }
 
 }  // namespace
@@ -87,10 +61,10 @@ StreamInput::StreamInput(const std::string& path) : path_(path) {
   if (!owns_fd_ && ::fcntl(fd_, F_GETFD) < 0)
     throw_input_error(path, "file descriptor " + std::to_string(fd_) + " is not open");
 
-  auto* buffer = static_cast<std::uint8_t*>(av_malloc(kIoBufferBytes));
-  if (buffer) io_ = avio_alloc_context(buffer, kIoBufferBytes, 0, this, &StreamInput::read_packet, nullptr, nullptr);
+  auto* buffer = static_cast<std::uint8_t*>(ffmpeg().av_malloc(kIoBufferBytes));
+  if (buffer) io_ = ffmpeg().avio_alloc_context(buffer, kIoBufferBytes, 0, this, &StreamInput::read_packet, nullptr, nullptr);
   if (!io_) {
-    av_free(buffer);
+    ffmpeg().av_free(buffer);
     if (owns_fd_) ::close(fd_);
     throw std::bad_alloc();
   }
@@ -99,8 +73,8 @@ StreamInput::StreamInput(const std::string& path) : path_(path) {
 
 StreamInput::~StreamInput() {
   if (io_) {
-    av_freep(&io_->buffer);
-    avio_context_free(&io_);
+    ffmpeg().av_freep(&io_->buffer);
+    ffmpeg().avio_context_free(&io_);
   }
   if (owns_fd_) ::close(fd_);
 }
@@ -163,48 +137,11 @@ int StreamInput::read_packet(void* opaque, std::uint8_t* buf, int size) {
 }
 
 std::optional<PcmWav> StreamInput::sniff_pcm_wav() {
-  if (!peek(12) || std::memcmp(head_.data(), "RIFF", 4) != 0 || std::memcmp(head_.data() + 8, "WAVE", 4) != 0)
-    return std::nullopt;
-  PcmWav wav;
-  std::size_t pos = 12;
-  bool have_fmt = false;
-  for (;;) {
-    if (!peek(pos + 8)) return std::nullopt;
-    const std::uint8_t* chunk = head_.data() + pos;
-    const std::uint32_t size = le32(chunk + 4);
-    if (std::memcmp(chunk, "data", 4) == 0) {
-      if (!have_fmt) return std::nullopt;
-      wav.data_offset = pos + 8;
-      wav.data_bytes = size == 0xFFFFFFFFu ? 0 : size;  // 0xFFFFFFFF (or 0): a live writer's "unknown"
-      break;
-    }
-    const std::size_t next = pos + 8 + static_cast<std::size_t>(size) + (size & 1u);  // chunks are even-padded
-    if (next + 8 > kHeadBytes) return std::nullopt;
-    if (std::memcmp(chunk, "fmt ", 4) == 0) {
-      if (size < 16 || !peek(pos + 8 + size)) return std::nullopt;
-      const std::uint8_t* fmt = head_.data() + pos + 8;
-      std::uint16_t tag = le16(fmt);
-      const int channels = le16(fmt + 2);
-      const std::uint32_t rate = le32(fmt + 4);
-      const int block_align = le16(fmt + 12);
-      const int bits = le16(fmt + 14);
-      if (tag == kWaveExtensible) {
-        if (size < 40) return std::nullopt;
-        tag = le16(fmt + 24);  // the sub-format GUID starts with the format tag
-      }
-      wav.raw_format = raw_format_for(tag, bits);
-      if (wav.raw_format.empty() || channels < 1 || channels > kMaxChannels || rate < 1 || rate > kMaxSampleRate ||
-          block_align != channels * bits / 8)
-        return std::nullopt;
-      wav.channels = channels;
-      wav.frame_bytes = block_align;
-      wav.sample_rate = static_cast<int>(rate);
-      have_fmt = true;
-    }
-    pos = next;
-  }
-  pos_ = static_cast<std::int64_t>(wav.data_offset);
-  if (wav.data_bytes > 0) end_ = pos_ + wav.data_bytes;
+  // peek() may move head_, so the parser gets its current address after each request.
+  auto wav = parse_pcm_wav([this](std::size_t n) { return peek(n) ? head_.data() : nullptr; });
+  if (!wav) return std::nullopt;
+  pos_ = static_cast<std::int64_t>(wav->data_offset);
+  if (wav->data_bytes > 0) end_ = pos_ + wav->data_bytes;
   return wav;
 }
 

@@ -11,18 +11,9 @@
 #include <vector>
 
 #include "ffmpeg_util.hpp"
+#include "pcm_wav.hpp"
 
 namespace sentio::media::detail {
-
-// A plain PCM WAV header: what FFmpeg's raw PCM demuxer needs to read the data that follows it.
-struct PcmWav {
-  std::string raw_format;     // FFmpeg raw demuxer: "u8", "s16le", "s24le", "s32le", "f32le", "f64le"
-  int sample_rate = 0;
-  int channels = 0;
-  int frame_bytes = 0;          // bytes per sample frame (all channels)
-  std::size_t data_offset = 0;  // first byte of the samples
-  std::int64_t data_bytes = 0;  // declared size of the "data" chunk; 0 = unknown (read to the end)
-};
 
 class StreamInput {
  public:
@@ -45,15 +36,14 @@ class StreamInput {
   std::span<const std::uint8_t> head() const { return head_; }
 
   // Before FFmpeg reads anything: when the stream starts with a RIFF/WAVE header of plain PCM
-  // (integer 8/16/24/32 bit or float 32/64 bit, also as WAVE_FORMAT_EXTENSIBLE) whose chunks up to
-  // "data" fit in kHeadBytes, returns it and makes the AVIOContext start at the samples and end
+  // (parse_pcm_wav), returns it and makes the AVIOContext start at the samples and end
   // after the declared data size. Otherwise returns nullopt and FFmpeg sees the stream from byte 0.
   // Why: FFmpeg's WAV demuxer reads 64 KiB ahead while opening (to look for S/PDIF-wrapped AC-3/DTS),
   // which would hold back a live 16 kHz source for two seconds, and it ignores the declared length
   // on a pipe. Reading raw PCM, the first samples come out after one 1024-frame packet.
   std::optional<PcmWav> sniff_pcm_wav();
 
-  static constexpr std::size_t kHeadBytes = 64 * 1024;
+  static constexpr std::size_t kHeadBytes = kMaxWavHeaderBytes;
 
  private:
   static int read_packet(void* opaque, std::uint8_t* buf, int size);

@@ -14,6 +14,8 @@
 #include "sentio/core/error.hpp"
 
 namespace sentio::media {
+
+using detail::ffmpeg;
 namespace {
 
 // Slack when comparing a frame time with an output tick (seconds): k / fps and pts * time_base are
@@ -77,10 +79,10 @@ struct VideoReader::Impl {
     const AVStream& st = source.stream();
     const AVFormatContext& fmt = source.format();
     info.path = path;
-    info.codec = avcodec_get_name(st.codecpar->codec_id);
+    info.codec = ffmpeg().avcodec_get_name(st.codecpar->codec_id);
     info.width = st.codecpar->width;
     info.height = st.codecpar->height;
-    const AVRational rate = av_guess_frame_rate(const_cast<AVFormatContext*>(&fmt), const_cast<AVStream*>(&st), nullptr);
+    const AVRational rate = ffmpeg().av_guess_frame_rate(const_cast<AVFormatContext*>(&fmt), const_cast<AVStream*>(&st), nullptr);
     info.native_fps = rate.num > 0 && rate.den > 0 ? av_q2d(rate) : 0.0;
     info.duration_s = detail::stream_duration_s(&fmt, &st);
     time_base_s = av_q2d(st.time_base);
@@ -129,16 +131,16 @@ struct VideoReader::Impl {
     if (!sws || w != sws_src_w || h != sws_src_h || f.format != sws_src_format || dst_w != sws_dst_w ||
         dst_h != sws_dst_h || colorspace != sws_colorspace || full_range != sws_full_range) {
       const int flags = dst_w < w ? SWS_AREA : SWS_BILINEAR;  // area averaging avoids aliasing when shrinking
-      sws.reset(sws_getContext(w, h, format, dst_w, dst_h, AV_PIX_FMT_RGB24, flags, nullptr, nullptr, nullptr));
+      sws.reset(ffmpeg().sws_getContext(w, h, format, dst_w, dst_h, AV_PIX_FMT_RGB24, flags, nullptr, nullptr, nullptr));
       if (!sws) {
-        const char* name = av_get_pix_fmt_name(format);
+        const char* name = ffmpeg().av_get_pix_fmt_name(format);
         detail::throw_input_error(info.path, std::string("cannot convert video frames of pixel format ") +
                                                  (name ? name : "unknown") + " to RGB");
       }
       // YUV -> RGB with the frame's own matrix (BT.601 when unspecified) and range; full-range RGB out.
       // Ignored (returns -1) for RGB sources, which need no matrix.
-      sws_setColorspaceDetails(sws.get(), sws_getCoefficients(colorspace), full_range,
-                               sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16);
+      ffmpeg().sws_setColorspaceDetails(sws.get(), ffmpeg().sws_getCoefficients(colorspace), full_range,
+                               ffmpeg().sws_getCoefficients(SWS_CS_DEFAULT), 1, 0, 1 << 16, 1 << 16);
       sws_src_w = w;
       sws_src_h = h;
       sws_src_format = f.format;
@@ -155,11 +157,11 @@ struct VideoReader::Impl {
     scratch.resize(static_cast<std::size_t>(stride) * dst_h + kTailPadding);
     std::uint8_t* dst[4] = {scratch.data(), nullptr, nullptr, nullptr};
     const int dst_stride[4] = {stride, 0, 0, 0};
-    sws_scale(sws.get(), f.data, f.linesize, 0, h, dst, dst_stride);
+    ffmpeg().sws_scale(sws.get(), f.data, f.linesize, 0, h, dst, dst_stride);
     out.width = dst_w;
     out.height = dst_h;
     out.rgb.resize(static_cast<std::size_t>(row_bytes) * dst_h);
-    av_image_copy_plane(out.rgb.data(), row_bytes, scratch.data(), stride, row_bytes, dst_h);
+    ffmpeg().av_image_copy_plane(out.rgb.data(), row_bytes, scratch.data(), stride, row_bytes, dst_h);
   }
 
   bool next_every_frame(VideoFrame& out) {

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "sentio/media/audio_decoder.hpp"
 #include "test_support.hpp"
 
 namespace sentio::test::media_fixtures {
@@ -119,6 +120,27 @@ inline std::filesystem::path fixture(const std::string& file) {
 }
 
 using test::write_wav_s16;
+
+// Everything an AudioDecoder gives for one input.
+struct Decoded {
+  media::AudioInfo info;
+  std::vector<float> samples;
+  std::vector<std::string> warnings;
+};
+
+// Decodes `path` whole, in reads of `chunk` samples (each read must return whole frames).
+inline Decoded decode_all(const std::string& path, const media::AudioDecodeOptions& options, std::size_t chunk = 4096) {
+  media::AudioDecoder dec(path, options);
+  Decoded d;
+  d.info = dec.info();
+  std::vector<float> buf(chunk);
+  while (std::size_t n = dec.read(buf)) {
+    EXPECT_EQ(n % static_cast<std::size_t>(d.info.channels), 0u);
+    d.samples.insert(d.samples.end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n));
+  }
+  d.warnings = dec.warnings();
+  return d;
+}
 
 // Frequency (Hz) of a sine from its upward zero crossings (linearly interpolated) in
 // x[begin, end); NaN with fewer than two crossings.

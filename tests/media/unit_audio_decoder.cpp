@@ -311,13 +311,13 @@ TEST(AudioDecoder, MemoryDoesNotGrowWithFileLength) {
     for (std::size_t i = 0; i < pcm.size(); ++i) pcm[i] = static_cast<std::int16_t>((i * 37) % 20000 - 10000);
     write_wav_s16(path, kRate, 1, pcm);
   }
+  AudioDecoder dec(path.string(), 8000);  // through the resampler too (and FFmpeg's libraries loaded)
   {
     std::ofstream reset("/proc/self/clear_refs");  // "5" resets VmHWM to the current RSS (Linux >= 4.0)
     reset << "5";
   }
   const long rss_before = status_kib("VmRSS:");
   ASSERT_GT(rss_before, 0);
-  AudioDecoder dec(path.string(), 8000);  // through the resampler too
   std::vector<float> buf(4096);
   std::size_t total = 0;
   while (std::size_t n = dec.read(buf)) total += n;

@@ -20,26 +20,11 @@ namespace {
 
 using namespace sentio::test::media_fixtures;
 
-struct Decoded {
-  AudioInfo info;
-  std::vector<float> samples;
-  std::vector<std::string> warnings;
-};
-
 Decoded decode_all(const std::string& path, int sample_rate, int channel, std::size_t chunk = 4096) {
   AudioDecodeOptions o;
   o.sample_rate = sample_rate;
   o.channel = channel;
-  AudioDecoder dec(path, o);
-  Decoded d;
-  d.info = dec.info();
-  std::vector<float> buf(chunk);
-  while (std::size_t n = dec.read(buf)) {
-    EXPECT_EQ(n % static_cast<std::size_t>(d.info.channels), 0u);
-    d.samples.insert(d.samples.end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n));
-  }
-  d.warnings = dec.warnings();
-  return d;
+  return sentio::test::media_fixtures::decode_all(path, o, chunk);
 }
 
 std::vector<float> channel_of(const std::vector<float>& interleaved, int channels, int c) {

@@ -100,22 +100,6 @@ Bytes as_bytes(const std::vector<T>& v) {
   return b;
 }
 
-struct Decoded {
-  AudioInfo info;
-  std::vector<float> samples;
-  std::vector<std::string> warnings;
-};
-
-Decoded decode_all(const std::string& url, const AudioDecodeOptions& options, std::size_t chunk = 4096) {
-  AudioDecoder dec(url, options);
-  Decoded d;
-  d.info = dec.info();
-  std::vector<float> buf(chunk);
-  while (std::size_t n = dec.read(buf)) d.samples.insert(d.samples.end(), buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(n));
-  d.warnings = dec.warnings();
-  return d;
-}
-
 AudioDecodeOptions raw(const std::string& format, int rate, int channels, int channel = kAllChannels) {
   AudioDecodeOptions o;
   o.input_format = format;
