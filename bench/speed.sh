@@ -73,13 +73,18 @@ out=bench/speed.md
   f=$(make_long 10)
   pairs=$((runs * 3))
   plain=() loaded=()
+  # wall_ms [ENV=VALUE] -> milliseconds of one run (bash's microsecond clock; /usr/bin/time rounds to 10 ms)
+  wall_ms() {
+    local t0=$EPOCHREALTIME
+    env "$@" "$sentio" features -q -j 2 "$f" -o /dev/null || { echo "failed: $sentio features $f" >&2; exit 1; }
+    awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.1f", (b - a) * 1000}'
+  }
   for ((r = 0; r < pairs; r++)); do
-    runs=1
-    plain+=("$(time_runs "$sentio" features -q -j 2 "$f" -o /dev/null | cut -d' ' -f1)")
-    loaded+=("$(LD_PRELOAD="$preload" time_runs "$sentio" features -q -j 2 "$f" -o /dev/null | cut -d' ' -f1)")
+    plain+=("$(wall_ms)")
+    loaded+=("$(wall_ms LD_PRELOAD="$preload")")
   done
-  runs=$((pairs / 3))
-  p=$(median "${plain[@]}") l=$(median "${loaded[@]}")
+  p=$(awk -v m="$(median "${plain[@]}")" 'BEGIN{printf "%.3f", m/1000}')
+  l=$(awk -v m="$(median "${loaded[@]}")" 'BEGIN{printf "%.3f", m/1000}')
   echo
   echo "| 10 min, 2 threads, $pairs alternating runs | wall s (median) | vs openSMILE 3.0.2's 7.25 s |"
   echo "|---|---|---|"
