@@ -11,7 +11,10 @@
 #include "sentio/ser/linear_model.hpp"
 
 namespace sentio::ser {
+namespace {
 
+// The 88 functionals of one clip decoded at 16 kHz, and with `augment` those of each augmented copy
+// after them (1 + augment_variants().size() rows). InputError naming `path` when one is not finite.
 std::vector<double> clip_functionals(const std::vector<float>& pcm, const std::string& path, bool augment) {
   std::vector<double> out;
   const auto add = [&](const std::vector<float>& audio) {
@@ -25,6 +28,8 @@ std::vector<double> clip_functionals(const std::vector<float>& pcm, const std::s
     for (const AudioVariant& v : augment_variants()) add(apply_variant(pcm, features::kEgemapsSampleRate, v));
   return out;
 }
+
+}  // namespace
 
 void add_clip(Dataset& data, const ManifestItem& item, const std::vector<double>& functionals) {
   const std::size_t d = data.n_features;
@@ -43,17 +48,23 @@ void add_clip(Dataset& data, const ManifestItem& item, const std::vector<double>
   }
 }
 
-Dataset extract_egemaps(const Manifest& manifest, int n_threads, bool augment) {
+Dataset extract_egemaps(const Manifest& manifest, int n_threads, bool augment,
+                        std::vector<std::vector<float>>* keep_audio) {
   SENTIO_ASSERT(n_threads >= 1);
+  constexpr std::size_t kMinKeptSamples = features::kEgemapsSampleRate / 10;
   const std::size_t n = manifest.items.size();
   std::vector<std::vector<double>> rows(n);
+  std::vector<std::vector<float>> audio(keep_audio ? n : 0);
   std::vector<std::string> errors(n);
   ThreadPool pool(n_threads);
   // One file per task; each extraction single-threaded (parallelism is across files).
   pool.run_tasks(n, [&](std::size_t i, int) {
     try {
       const std::string& path = manifest.items[i].path;
-      rows[i] = clip_functionals(media::decode_audio(path, features::kEgemapsSampleRate), path, augment);
+      std::vector<float> pcm = media::decode_audio(path, features::kEgemapsSampleRate);
+      if (keep_audio && pcm.size() < kMinKeptSamples) throw InputError("'" + path + "': shorter than 0.1 s");
+      rows[i] = clip_functionals(pcm, path, augment);
+      if (keep_audio) audio[i] = std::move(pcm);
     } catch (const InputError& e) {
       errors[i] = e.what();
     }
@@ -61,8 +72,12 @@ Dataset extract_egemaps(const Manifest& manifest, int n_threads, bool augment) {
   Dataset data;
   data.n_features = features::kEgemapsFunctionalCount;
   for (std::size_t i = 0; i < n; ++i) {
-    if (rows[i].empty()) data.problems.push_back(errors[i]);
-    else add_clip(data, manifest.items[i], rows[i]);
+    if (rows[i].empty()) {
+      data.problems.push_back(errors[i]);
+      continue;
+    }
+    add_clip(data, manifest.items[i], rows[i]);
+    if (keep_audio) keep_audio->push_back(std::move(audio[i]));
   }
   return data;
 }

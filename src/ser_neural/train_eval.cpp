@@ -11,8 +11,6 @@
 #include "sentio/core/error.hpp"
 #include "sentio/torch_runtime/threads.hpp"
 #include "sentio/core/thread_pool.hpp"
-#include "sentio/features/egemaps.hpp"
-#include "sentio/media/audio_decoder.hpp"
 #include "sentio/ser_neural/calibration.hpp"
 #include "sentio/ser_neural/models.hpp"
 
@@ -32,35 +30,11 @@ std::string format(const char* fmt, Args... args) {
 }  // namespace
 
 Corpus load_corpus(const Manifest& manifest, int n_threads, const TrainingLog& log, bool augment) {
-  SENTIO_ASSERT(n_threads >= 1);
-  const std::size_t n = manifest.items.size();
-  std::vector<std::vector<float>> audio(n);
-  std::vector<std::vector<double>> rows(n);
-  std::vector<std::string> errors(n);
   if (log)
-    log(format("decoding %zu files, eGeMAPS%s on %d threads", n, augment ? " (with augmented copies)" : "", n_threads));
-  ThreadPool pool(n_threads);
-  pool.run_tasks(n, [&](std::size_t i, int) {
-    try {
-      const std::string& path = manifest.items[i].path;
-      std::vector<float> pcm = media::decode_audio(path, features::kEgemapsSampleRate);
-      if (pcm.size() < 1600) throw InputError("'" + path + "': shorter than 0.1 s");
-      rows[i] = clip_functionals(pcm, path, augment);
-      audio[i] = std::move(pcm);
-    } catch (const InputError& e) {
-      errors[i] = e.what();
-    }
-  });
+    log(format("decoding %zu files, eGeMAPS%s on %d threads", manifest.items.size(),
+               augment ? " (with augmented copies)" : "", n_threads));
   Corpus c;
-  c.raw.n_features = features::kEgemapsFunctionalCount;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (rows[i].empty()) {
-      c.raw.problems.push_back(errors[i]);
-      continue;
-    }
-    add_clip(c.raw, manifest.items[i], rows[i]);
-    c.audio.push_back(std::move(audio[i]));
-  }
+  c.raw = extract_egemaps(manifest, n_threads, augment, &c.audio);
   return c;
 }
 

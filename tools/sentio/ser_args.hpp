@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "sentio/core/error.hpp"
+
 namespace sentio::cli {
 
 struct SerCommonArgs {
@@ -32,6 +34,15 @@ struct TrainSerArgs : SerCommonArgs {
   double speaker_prior = 8;
   std::string calibration;  // predictions CSV of held-out corpora ("" = calibrate on held-out speakers only)
 };
+
+// --l2 (when given; else the recipe's own value stays) and --speaker-prior into a training recipe's fields,
+// range-checked: InputError naming the option.
+inline void apply_penalties(const TrainSerArgs& a, double& l2, double& speaker_prior) {
+  if (a.l2) l2 = *a.l2;
+  if (!(l2 >= 0)) throw InputError("--l2 must be >= 0");
+  speaker_prior = a.speaker_prior;
+  if (!(speaker_prior >= 0 && speaker_prior <= 1e6)) throw InputError("--speaker-prior must be in [0, 1e6]");
+}
 
 struct EvalSerArgs : SerCommonArgs {
   std::string model;

@@ -40,14 +40,13 @@ struct Dataset {
 
 // Decodes every item (16 kHz mono, sentio::media) and computes its 88 eGeMAPS functionals, files in
 // parallel on n_threads (>= 1) threads, and with `augment` those of its augmented copies too. Failed files
-// are listed in problems and left out.
-Dataset extract_egemaps(const Manifest& manifest, int n_threads, bool augment = false);
+// are listed in problems and left out. With `keep_audio`, it also receives the samples of every clip kept,
+// one per row, and clips shorter than 0.1 s are refused (what a model of the audio itself needs).
+Dataset extract_egemaps(const Manifest& manifest, int n_threads, bool augment = false,
+                        std::vector<std::vector<float>>* keep_audio = nullptr);
 
-// The 88 functionals of one clip decoded at 16 kHz, and with `augment` those of each augmented copy
-// after them (1 + augment_variants().size() rows). InputError naming `path` when one is not finite.
-std::vector<double> clip_functionals(const std::vector<float>& pcm, const std::string& path, bool augment);
-// Appends the row `functionals` (as clip_functionals returns it) of `item` to `data`; its augmented copies, if any,
-// go to data.augmented_*.
+// Appends the row `functionals` of `item` to `data`: its 88 eGeMAPS functionals, then, if any, those of each
+// augmented copy in augment_variants() order, which go to data.augmented_*.
 void add_clip(Dataset& data, const ManifestItem& item, const std::vector<double>& functionals);
 
 // Mean and population std per feature over `rows` of raw (unnormalised) data (for LinearModel::population_*).
@@ -79,7 +78,7 @@ struct TrainOptions {
   int steps = 300;
   double learning_rate = 0.01;
   // Also train on augmented copies of every training clip (augment.hpp): shifted by -6, -4, -2, +2, +4 and
-  // +6 semitones, tempo kept. Each copy is normalised with the other copies of its speaker and
+  // +6 semitones (tempo kept), and played at 0.9 and 1.1 times the speed. Each copy is normalised with the other copies of its speaker and
   // variant, as if it were another speaker; the normalisation prior comes from the original clips only.
   // Needs a Dataset extracted with augmentation.
   bool augment = false;

@@ -77,11 +77,7 @@ void apply_overrides(const cli::SerCommonArgs& a, ser::SerTrainOptions& o) {
 int run_train(const cli::TrainSerArgs& a) {
   ser::SerTrainOptions o;
   ser::apply_model_type(a.type, o);
-  if (a.l2) o.linear.l2 = *a.l2;
-  if (!(o.linear.l2 >= 0)) throw InputError("--l2 must be >= 0");
-  o.linear.speaker_prior = a.speaker_prior;
-  if (!(o.linear.speaker_prior >= 0 && o.linear.speaker_prior <= 1e6))
-    throw InputError("--speaker-prior must be in [0, 1e6]");
+  cli::apply_penalties(a, o.linear.l2, o.linear.speaker_prior);
   apply_overrides(a, o);
   const auto t0 = std::chrono::steady_clock::now();
   const Loaded d = load(a, a.classes.empty() ? "all" : a.classes, o.linear.augment);
