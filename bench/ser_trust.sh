@@ -63,7 +63,8 @@ MD
   cat <<'MD'
 
 MLP (the same inputs through 64 ReLU units, dropout 0.5, L2 0.03, 300 full-batch Adam steps, trained also on
-copies of every training clip shifted by -6, -4, -2, +2, +4, +6 semitones at the same tempo; shipped):
+copies of every training clip shifted by -6, -4, -2, +2, +4, +6 semitones at the same tempo and played at 0.9 and
+1.1 times the speed; shipped):
 `sentio eval ser --type mlp --protocol loco --classes core --data RAVDESS EMODB NEMO --json --predictions P.csv`
 
 | held-out corpus | clips | UA (restricted) | WA | UA (free choice) |
@@ -78,7 +79,7 @@ MD
 import json, sys
 j = json.load(open(sys.argv[1]))
 per = ", ".join(f"{f['test_speakers'][0]} {f['ua']:.3f}" for f in j["folds"])
-print(f"\nThe same MLP without the shifted copies (`--augment off`): {per}; mean UA {j['mean_fold_ua']:.3f}, "
+print(f"\nThe same MLP without the copies (`--augment off`): {per}; mean UA {j['mean_fold_ua']:.3f}, "
       f"free choice {j['mean_fold_free_ua']:.3f}.")
 PY
   for seed in 1 2; do
@@ -127,7 +128,7 @@ Mean LOCO UA (restricted / free choice) when every held-out speaker is normalise
 utterances (`--group-size g`; 0 = all of a speaker's clips), i.e. as if a recording held only *g* of them.
 Rule fixed before the runs: the largest prior whose mean over the five group sizes is within 0.01 of the best
 (the larger the prior, the less a diarization error moves a segment's statistics, see below). These 36 runs
-use the MLP without the shifted copies (`--augment off`; with them they would take about two hours); the
+use the MLP without the copies (`--augment off`; with them they would take more than two hours); the
 prior concerns the normalisation of the held-out speakers, which the copies do not touch.
 
 | prior | g = 1 | g = 2 | g = 4 | g = 8 | all | mean over g (restricted) |
@@ -187,8 +188,9 @@ MD
 
 ## Neutral English reads (GRID, 11 clips, one sentence each, not in any training corpus)
 
-`sentio analyze --speech-model MODEL CLIP.mpg` per clip: default.json is the shipped model (MLP with shifted
-copies); mlp_noaug_default.json the MLP without them shipped before it (commit 4634e98); linear_default.json the
+`sentio analyze --speech-model MODEL CLIP.mpg` per clip: default.json is the shipped model (MLP with pitch- and
+speed-changed copies); mlp_pitch_default.json the MLP with the pitch-shifted copies only, shipped before it (commit
+3c3708c); mlp_noaug_default.json the MLP without copies (commit 4634e98); linear_default.json the
 linear model shipped before that (commit d484ae8); previous_default.json the one before (9 classes incl. calm
 and boredom, RAVDESS + EmoDB ensemble, commit 6939edf).
 
@@ -198,8 +200,10 @@ MD
   git -C "$here" show 6939edf:models/ser/default.json >"$tmp/previous_default.json"
   git -C "$here" show d484ae8:models/ser/default.json >"$tmp/linear_default.json"
   git -C "$here" show 4634e98:models/ser/default.json >"$tmp/mlp_noaug_default.json"
+  git -C "$here" show 3c3708c:models/ser/default.json >"$tmp/mlp_pitch_default.json"
   if [[ -d "$shared/data/video/grid" ]]; then
     $py "$here/bench/ser_trust.py" grid "$sentio" "$here/models/ser/default.json" "$shared/data/video/grid"
+    $py "$here/bench/ser_trust.py" grid "$sentio" "$tmp/mlp_pitch_default.json" "$shared/data/video/grid"
     $py "$here/bench/ser_trust.py" grid "$sentio" "$tmp/mlp_noaug_default.json" "$shared/data/video/grid"
     $py "$here/bench/ser_trust.py" grid "$sentio" "$tmp/linear_default.json" "$shared/data/video/grid"
     $py "$here/bench/ser_trust.py" grid "$sentio" "$tmp/previous_default.json" "$shared/data/video/grid"
@@ -217,6 +221,7 @@ with `--speakers 1`, `2`, `3` and `0` (estimated). Share of the segments whose l
 |---|---|---|---|---|
 MD
   $py "$here/bench/ser_trust.py" speakers "$sentio" "$here/models/ser/default.json" "$ser/ravdess/manifest.csv" "$tmp/conv"
+  $py "$here/bench/ser_trust.py" speakers "$sentio" "$tmp/mlp_pitch_default.json" "$ser/ravdess/manifest.csv" "$tmp/conv"
   $py "$here/bench/ser_trust.py" speakers "$sentio" "$tmp/mlp_noaug_default.json" "$ser/ravdess/manifest.csv" "$tmp/conv"
   $py "$here/bench/ser_trust.py" speakers "$sentio" "$tmp/linear_default.json" "$ser/ravdess/manifest.csv" "$tmp/conv"
   $py "$here/bench/ser_trust.py" speakers "$sentio" "$tmp/previous_default.json" "$ser/ravdess/manifest.csv" "$tmp/conv"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Pitch shifting with SoundTouch (a time-stretch by overlap-add that keeps the pitch, then resampling that
-// restores the duration and shifts the whole spectrum), and a biquad telephone band.
+// restores the duration and shifts the whole spectrum), speed changes (SoundTouch's resampler alone), and a
+// biquad telephone band.
 #include "sentio/ser/augment.hpp"
 
 #include <SoundTouch.h>
@@ -15,17 +16,27 @@ namespace sentio::ser {
 
 const std::vector<AudioVariant>& augment_variants() {
   static const std::vector<AudioVariant> variants = {
-      {"pitch-6", -6}, {"pitch-4", -4}, {"pitch-2", -2}, {"pitch+2", 2}, {"pitch+4", 4}, {"pitch+6", 6}};
+      {"pitch-6", -6},     {"pitch-4", -4},       {"pitch-2", -2},      {"pitch+2", 2},
+      {"pitch+4", 4},      {"pitch+6", 6},        {"speed0.9", 0, 0.9}, {"speed1.1", 0, 1.1}};
   return variants;
+}
+
+const std::vector<std::string>& earlier_augmentation_names() {
+  static const std::vector<std::string> names = {"pitch-6", "pitch-4", "pitch-2", "pitch+2", "pitch+4", "pitch+6"};
+  return names;
 }
 
 namespace {
 
-std::vector<float> shift_pitch(const std::vector<float>& pcm, int sample_rate, double semitones) {
+// SoundTouch: a pitch shift keeps the length; a speed change gives length / speed samples.
+std::vector<float> transform(const std::vector<float>& pcm, int sample_rate, const AudioVariant& variant) {
   soundtouch::SoundTouch st;
   st.setSampleRate(static_cast<unsigned>(sample_rate));
   st.setChannels(1);
-  st.setPitchSemiTones(semitones);
+  if (variant.speed != 1.0)
+    st.setRate(variant.speed);
+  else
+    st.setPitchSemiTones(variant.semitones);
   // Windows suited to speech (shorter than SoundTouch's defaults for music).
   st.setSetting(SETTING_SEQUENCE_MS, 40);
   st.setSetting(SETTING_SEEKWINDOW_MS, 15);
@@ -44,7 +55,8 @@ std::vector<float> shift_pitch(const std::vector<float>& pcm, int sample_rate, d
   }
   st.flush();
   drain();
-  out.resize(pcm.size(), 0.0f);  // flush() pads with silence past the end
+  // flush() pads with silence past the end
+  out.resize(static_cast<std::size_t>(std::lround(static_cast<double>(pcm.size()) / variant.speed)), 0.0f);
   return out;
 }
 
@@ -75,7 +87,7 @@ void telephone_band(std::vector<float>& pcm, int sample_rate) {
 }
 
 std::vector<float> apply_variant(const std::vector<float>& pcm, int sample_rate, const AudioVariant& variant) {
-  std::vector<float> out = shift_pitch(pcm, sample_rate, variant.semitones);
+  std::vector<float> out = transform(pcm, sample_rate, variant);
   // Stored as the corpora store their clips, 16-bit: the processing's faint tails in the pauses round to
   // the digital silence the source had (else they dominate the unvoiced and quietest-frame features).
   for (float& v : out) v = std::clamp(std::nearbyint(v * 32768.0f), -32768.0f, 32767.0f) / 32768.0f;

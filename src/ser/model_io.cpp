@@ -234,9 +234,9 @@ LinearModel model_from_json(const std::string& text, const std::string& source) 
   m.weights = read_rows(need(j, "weights", source), k, mlp ? m.hidden_units() : m.n_features, "weights",
                         "one per label", source);
   m.bias = number_array(need(j, "bias", source), k, "field 'bias'", source);
-  if (hyper.contains("augmentation")) {
+  if (hyper.contains("augmentation")) {  // this version's list, or an earlier one (re-training uses this version's)
     const json names = augmentation_names();
-    if (hyper["augmentation"] != names)
+    if (hyper["augmentation"] != names && hyper["augmentation"] != json(earlier_augmentation_names()))
       fail(source, "hyper.augmentation must be " + names.dump() + " (the augmentation this version knows)");
     m.options.augment = true;
   }

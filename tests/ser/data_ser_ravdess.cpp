@@ -57,7 +57,7 @@ TEST(SerCli, TrainOnFourSpeakersEvaluateOnAFifth) {
   EXPECT_EQ(m.options.seed, 3u);
   EXPECT_FALSE(m.options.augment);
 
-  // The MLP recipe trains also on the pitch-shifted copies and records them; --augment off trains without.
+  // The MLP recipe trains also on the pitch- and speed-changed copies and records them; --augment off trains without.
   for (const char* augment : {"", " --augment off"}) {
     const fs::path mlp = dir / "mlp.json";
     const auto tm = run_command(sentio_cmd("train ser --type mlp -q -j 2" + std::string(augment) + " --data '" +

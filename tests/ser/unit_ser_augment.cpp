@@ -53,17 +53,20 @@ double rms(const std::vector<float>& x, std::size_t from) {
   return std::sqrt(s / static_cast<double>(x.size() - from));
 }
 
-TEST(SerAugment, VariantsShiftThePitchAndKeepLengthAndSilence) {
+TEST(SerAugment, VariantsShiftThePitchOrSpeedAndKeepSilence) {
   const auto& variants = augment_variants();
-  ASSERT_EQ(variants.size(), 6u);
+  ASSERT_EQ(variants.size(), 8u);
   EXPECT_EQ(variants.front().name, "pitch-6");
-  EXPECT_EQ(variants.back().name, "pitch+6");
+  EXPECT_EQ(variants[5].name, "pitch+6");
+  EXPECT_EQ(variants[6].name, "speed0.9");
+  EXPECT_EQ(variants.back().name, "speed1.1");
   const std::vector<float> tone = harmonic_tone(200.0);
   ASSERT_NEAR(fundamental(tone), 200.0, 2.0);
   for (const AudioVariant& v : variants) {
     const std::vector<float> out = apply_variant(tone, kRate, v);
-    ASSERT_EQ(out.size(), tone.size()) << v.name;
-    const double expected = 200.0 * std::pow(2.0, v.semitones / 12.0);
+    // A pitch shift keeps the length; a speed change divides it by the speed.
+    ASSERT_EQ(out.size(), static_cast<std::size_t>(std::lround(static_cast<double>(tone.size()) / v.speed))) << v.name;
+    const double expected = 200.0 * std::pow(2.0, v.semitones / 12.0) * v.speed;
     EXPECT_NEAR(fundamental(out), expected, expected * 0.03) << v.name;
     for (float s : out) ASSERT_EQ(s * 32768.0f, std::nearbyint(s * 32768.0f)) << v.name << ": not on the 16-bit grid";
   }
@@ -90,8 +93,8 @@ TEST(SerAugment, TelephoneBandKeepsTheVoiceBandOnly) {
   EXPECT_LT(gain(7000), 0.01);  // and about -64 dB near the Nyquist frequency
 }
 
-// Rows of d features for two speakers and two classes, and per row its 6 copies (the row plus a
-// variant-specific offset), as clip_functionals would return them.
+// Rows of d features for two speakers and two classes, and per row one copy per variant (the row plus a
+// variant-specific offset), as extract_egemaps passes them to add_clip.
 Dataset with_copies(std::size_t per_class, std::size_t d = 3) {
   Dataset data;
   data.n_features = d;
@@ -103,8 +106,8 @@ Dataset with_copies(std::size_t per_class, std::size_t d = 3) {
         ManifestItem item{"clip.wav", "spk" + std::to_string(s), "f", label, "en", "t", "corpus"};
         const double sign = std::string(label) == "anger" ? 1 : -1;
         std::vector<double> f;
-        for (int c = 0; c <= 6; ++c)
-          for (std::size_t k = 0; k < d; ++k) f.push_back(sign + noise(rng) + 5.0 * c + 3.0 * s);
+        for (std::size_t c = 0; c <= augment_variants().size(); ++c)
+          for (std::size_t k = 0; k < d; ++k) f.push_back(sign + noise(rng) + 5.0 * static_cast<double>(c) + 3.0 * s);
         add_clip(data, item, f);
       }
   return data;
@@ -113,9 +116,10 @@ Dataset with_copies(std::size_t per_class, std::size_t d = 3) {
 TEST(SerAugment, CopiesOfTrainingRowsOnlyAndNormalisedApart) {
   const Dataset data = with_copies(10);
   ASSERT_EQ(data.size(), 40u);
-  ASSERT_EQ(data.augmented_source.size(), 240u);
-  EXPECT_EQ(data.augmented_variant[5], 5);
-  EXPECT_EQ(data.augmented_source[6], 1u);
+  ASSERT_EQ(data.augmented_source.size(), 40u * augment_variants().size());
+  const std::size_t copies = augment_variants().size();
+  EXPECT_EQ(data.augmented_variant[copies - 1], static_cast<int>(copies - 1));
+  EXPECT_EQ(data.augmented_source[copies], 1u);
   TrainOptions o;
   o.augment = true;
   std::vector<std::size_t> rows;
@@ -156,6 +160,8 @@ TEST(SerAugment, ModelFileRecordsTheAugmentation) {
   nlohmann::json j = nlohmann::json::parse(model_to_json(m));
   ASSERT_TRUE(j["hyper"].contains("augmentation"));
   EXPECT_EQ(j["hyper"]["augmentation"].size(), augment_variants().size());
+  EXPECT_TRUE(model_from_json(j.dump(), "mem").options.augment);
+  j["hyper"]["augmentation"] = earlier_augmentation_names();  // a model file of the previous version
   EXPECT_TRUE(model_from_json(j.dump(), "mem").options.augment);
   j["hyper"]["augmentation"] = {"pitch+12"};
   try {

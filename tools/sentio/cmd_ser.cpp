@@ -38,10 +38,7 @@ int run_train_linear(const TrainSerArgs& a, bool mlp) {
   opt.seed = a.seed.value_or(0);
   if (mlp) ser::use_mlp_defaults(opt);
   opt.augment = augment_choice(a, opt.augment);
-  if (a.l2) opt.l2 = *a.l2;
-  if (!(opt.l2 >= 0)) throw InputError("--l2 must be >= 0");
-  opt.speaker_prior = a.speaker_prior;
-  if (!(opt.speaker_prior >= 0 && opt.speaker_prior <= 1e6)) throw InputError("--speaker-prior must be in [0, 1e6]");
+  apply_penalties(a, opt.l2, opt.speaker_prior);
   ser::Manifest manifest = ser::read_manifests(a.data);
   ser::apply_class_set(manifest, ser::parse_class_set(a.classes.empty() ? "all" : a.classes));
   print_problems(manifest.problems);
@@ -80,7 +77,8 @@ void add_common(CLI::App* cmd, SerCommonArgs& a) {
                   "evaluation, core unless --model answers a corpus-specific class");
   cmd->add_option("--augment", a.augment,
                   "on: also train the eGeMAPS models (linear, mlp, the ensemble's linear part) on copies of every "
-                  "training clip shifted in pitch by -6, -4, -2, +2, +4, +6 semitones, tempo kept (evaluation "
+                  "training clip shifted in pitch by -6, -4, -2, +2, +4, +6 semitones (tempo kept) and played at "
+                  "0.9 and 1.1 times the speed (evaluation "
                   "re-trains folds with them; test clips stay as they are); off: the clips only. Default: on for "
                   "mlp, off otherwise, or as recorded in --model")
       ->check(CLI::IsMember({"on", "off"}));
@@ -118,7 +116,7 @@ Runner add_train_ser_command(CLI::App& train) {
   add_common(s, *args);
   s->add_option("-o,--output", args->output, "Model file to write (JSON; format sentio.ser.<type>)")->required();
   s->add_option("--type", args->type,
-                "linear, mlp (64 ReLU units, dropout 0.5, 300 full-batch Adam steps, pitch-shifted copies), neural or "
+                "linear, mlp (64 ReLU units, dropout 0.5, 300 full-batch Adam steps, pitch- and speed-changed copies), neural or "
                 "ensemble (default: ensemble)");
   s->add_option("--l2", args->l2, "L2 penalty lambda on the weights (default: 0.01 linear, 0.03 mlp)");
   s->add_option("--speaker-prior", args->speaker_prior,
