@@ -133,9 +133,11 @@ std::optional<PcmWav> plain_s16_wav_file(const std::string& path) {
   ::close(fd);
   head.resize(got);
   const auto wav = parse_pcm_wav([&](std::size_t n) { return n <= head.size() ? head.data() : nullptr; });
+  // A file cut short (a recording interrupted, a copy that did not finish) is read up to its end, with a
+  // warning (PcmWavFile::read), as on a stream; one without a single sample frame goes to FFmpeg.
   if (!wav || wav->raw_format != "s16le" || wav->sample_rate < kMinSampleRate || wav->data_bytes <= 0 ||
       wav->data_bytes % wav->frame_bytes != 0 ||
-      wav->data_offset + static_cast<std::uintmax_t>(wav->data_bytes) > file_bytes)
+      wav->data_offset + static_cast<std::uintmax_t>(wav->frame_bytes) > file_bytes)
     return std::nullopt;
   if (wav->channels == 2 && may_hold_spdif(head.data() + wav->data_offset,
                                            std::min(head.size() - wav->data_offset, static_cast<std::size_t>(wav->data_bytes))))
@@ -178,7 +180,7 @@ std::size_t PcmWavFile::read(std::span<float> out) {
     }
     n += whole * out_per_frame;
     frames_left_ -= static_cast<std::int64_t>(whole);
-    if (whole < frames) {  // the file shrank after it was checked: the wording of FrameSource's warning
+    if (whole < frames) {  // a file cut short: the wording of FrameSource's warning for a stream cut short
       const double rate = wav_.sample_rate;
       const auto declared = static_cast<double>(wav_.data_bytes / wav_.frame_bytes);
       char text[96];

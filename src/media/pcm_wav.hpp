@@ -35,10 +35,11 @@ inline constexpr std::size_t kMaxWavHeaderBytes = 64 * 1024;
 // than the header. Anything else (another codec, a damaged or unusual header): nullopt.
 std::optional<PcmWav> parse_pcm_wav(const std::function<const std::uint8_t*(std::size_t)>& bytes);
 
-// A regular file holding a 16-bit PCM WAV whose declared samples are all there, a whole number of
-// sample frames, at kMinSampleRate..kMaxSampleRate, and which does not look like S/PDIF-wrapped
+// A regular file holding a 16-bit PCM WAV that declares a whole number of sample frames (at least one
+// of them present), at kMinSampleRate..kMaxSampleRate, and which does not look like S/PDIF-wrapped
 // AC-3/DTS (FFmpeg decodes those as the compressed stream): the file's header, else nullopt (an
-// unreadable, truncated or unusual file goes to FFmpeg, whose messages explain it).
+// unreadable or unusual file goes to FFmpeg, whose messages explain it). A file shorter than its
+// header declares is accepted: PcmWavFile reads what is there and warns.
 std::optional<PcmWav> plain_s16_wav_file(const std::string& path);
 
 // Reads the samples of such a file as float (s / 32768), all channels interleaved or one of them.
@@ -52,8 +53,8 @@ class PcmWavFile {
   PcmWavFile& operator=(const PcmWavFile&) = delete;
 
   // Fills `out` with up to out.size() samples (whole output frames); 0 at the end of the data.
-  // A read error throws InputError naming the path; a file that shrank since it was opened ends early
-  // and leaves a warning.
+  // A read error throws InputError naming the path; a file shorter than its header declares ends
+  // early and leaves a warning ("input ended after X s of the Y s its header declares").
   std::size_t read(std::span<float> out);
   const std::vector<std::string>& warnings() const { return warnings_; }
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // AudioDecoder reads a 16-bit PCM WAV file it can copy (its own rate; mono, one channel or all) without
 // FFmpeg: the samples must be bit-identical to FFmpeg's decoding of the same bytes, the stream
-// description the same, FFmpeg's libraries not even loaded; and every other WAV still goes through
-// FFmpeg (resampling, mixing, a truncated file).
+// description the same, FFmpeg's libraries not even loaded; every other WAV still goes through FFmpeg
+// (resampling, mixing); a file cut short gives what is there and a warning.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -120,14 +120,21 @@ TEST(AudioWav, MixingAndResamplingStillUseFfmpeg) {
   }
 }
 
-// A WAV whose header declares more samples than the file holds: FFmpeg reads what is there.
-TEST(AudioWav, TruncatedFileGivesWhatIsThere) {
+// A WAV whose header declares more samples than the file holds (a recording cut short): what is there,
+// and a warning, as for a stream cut short.
+TEST(AudioWav, TruncatedFileGivesWhatIsThereWithAWarning) {
   const auto wav = sentio::test::temp_dir() / "cut.wav";
   sentio::test::write_wav_s16(wav, 8000, 1, noise(8000, 5));
   std::filesystem::resize_file(wav, 44 + 2 * 4000);
   const Decoded d = decode_all(wav.string(), AudioDecodeOptions{});
   EXPECT_EQ(d.samples.size(), 4000u);
   EXPECT_EQ(d.info.container, "wav");
+  EXPECT_DOUBLE_EQ(d.info.duration_s, 1.0);  // as declared
+  ASSERT_EQ(d.warnings.size(), 1u);
+  EXPECT_EQ(d.warnings[0], "'" + wav.string() + "': input ended after 0.50 s of the 1.00 s its header declares");
+  // Half a sample frame is not a sample: the same samples, the same warning.
+  std::filesystem::resize_file(wav, 44 + 2 * 4000 + 1);
+  EXPECT_EQ(decode_all(wav.string(), AudioDecodeOptions{}).samples.size(), 4000u);
 }
 
 }  // namespace

@@ -52,7 +52,9 @@ struct AudioDecodeOptions {
 // standard input) and the cause (missing file, empty file or input, not media, no audio stream,
 // corrupt or truncated data, bad options). Only a stream that ends before any audio could be decoded
 // fails for being short: a cut stream (standard input, pipe, FIFO) gives the audio that arrived and a
-// warning.
+// warning, and so does a 16-bit PCM WAV file shorter than its header declares (its samples are intact).
+// A 16-bit PCM WAV file read at its own rate (mono, one channel or all) is decoded without FFmpeg,
+// bit-identically.
 //
 // Streams: the container is recognised from its first bytes and the stream information read with a
 // small probe (64 KiB / 0.5 s) so that a live source (e.g. `ffmpeg -f pulse -i default -f wav - |`)
