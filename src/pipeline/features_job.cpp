@@ -72,7 +72,10 @@ InputFeatures extract_file(const std::string& path, int n_threads, bool lld, Pro
     const bool more = ahead ? ahead->next(current) : decode(current);
     return std::span<const float>(current.samples.data(), more ? current.n : 0);
   };
-  return run_extractor(next, path, n_threads, lld, seconds_progress, on_rows);
+  InputFeatures r = run_extractor(next, path, n_threads, lld, seconds_progress, on_rows);
+  ahead.reset();  // the decoding thread has ended: the decoder is this thread's again
+  r.warnings = decoder.warnings();
+  return r;
 }
 
 std::string message_of(const std::string& path, const std::exception& e) {
@@ -90,6 +93,7 @@ FeaturesReport run_functionals_parallel(const FeaturesJob& job, FeatureWriter& w
                            if (r) {
                              writer.write_functionals(base_name_without_extension(job.files[i]), job.files[i],
                                                       r->functionals);
+                             report.warnings.insert(report.warnings.end(), r->warnings.begin(), r->warnings.end());
                              report.audio_seconds += r->seconds;
                              ++report.n_ok;
                            } else {
@@ -121,6 +125,7 @@ FeaturesReport run_sequential(const FeaturesJob& job, FeatureWriter& writer, Pro
       } else {
         writer.write_functionals(name, path, r.functionals);
       }
+      report.warnings.insert(report.warnings.end(), r.warnings.begin(), r.warnings.end());
       report.audio_seconds += r.seconds;
       ++report.n_ok;
     } catch (const std::exception& e) {

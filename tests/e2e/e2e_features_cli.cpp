@@ -127,6 +127,22 @@ TEST(FeaturesCli, BatchWithBadFilesKeepsTheGoodResultsAndReportsEachFailure) {
   EXPECT_NE(r.output.find("3 input(s) failed"), std::string::npos) << r.output;
 }
 
+// A WAV file cut short (its header declares twice what it holds) is still analysed: its row is written,
+// the exit status is 0, and a warning names the file and says how much was there.
+TEST(FeaturesCli, CutShortWavIsAnalysedWithAWarning) {
+  const fs::path dir = sentio::test::temp_dir();
+  const fs::path cut = dir / "cut_short.wav";
+  fs::copy_file(fixture().speech, cut, fs::copy_options::overwrite_existing);
+  const auto size = fs::file_size(cut);
+  fs::resize_file(cut, 44 + (size - 44) / 4 * 2);  // about half of the samples, whole 16-bit samples
+  const fs::path out = dir / "cut.csv";
+  const auto r = run_command(sentio_cmd("features -q '" + cut.string() + "' -o '" + out.string() + "'"));
+  EXPECT_EQ(r.status, 0) << r.output;
+  EXPECT_EQ(lines_of(out).size(), 2u);
+  EXPECT_NE(r.output.find("sentio: warning: '" + cut.string() + "': input ended after"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("its header declares"), std::string::npos) << r.output;
+}
+
 // The AVX2 and portable SIMD kernels (FFT, pitch, LPC resampler) must give the same bits. On a CPU
 // without AVX2 both runs use the portable kernels and the test cannot tell them apart.
 TEST(FeaturesCli, PortableKernelsGiveIdenticalOutput) {

@@ -50,6 +50,7 @@ int run_features_command(const FeaturesArgs& a) {
   pipeline::FeaturesReport report;
   if (!job.files.empty()) report = pipeline::run_features(job, *out, bar);
   if (file && report.n_ok > 0) file->commit();  // nothing extracted: leave OUT as it was
+  for (const std::string& w : report.warnings) std::fprintf(stderr, "sentio: warning: %s\n", w.c_str());
   std::vector<pipeline::InputProblem> problems = inputs.problems;
   problems.insert(problems.end(), report.failures.begin(), report.failures.end());
   for (const auto& p : problems) std::fprintf(stderr, "sentio: error: %s\n", p.message.c_str());

@@ -28,6 +28,7 @@ struct FeaturesJob {
 struct FeaturesReport {
   int n_ok = 0;
   std::vector<InputProblem> failures;
+  std::vector<std::string> warnings;  // of the files written, in input order (InputFeatures::warnings)
   double audio_seconds = 0;
 };
 
@@ -36,6 +37,9 @@ struct InputFeatures {
   features::EgemapsFunctionals functionals{};        // FeatureSet::egemaps
   std::vector<features::EgemapsLldFrame> lld_frames;  // FeatureSet::egemaps_lld (frame time = index * 0.01 s)
   double seconds = 0;                                 // audio analysed
+  // The decoder's findings about a file that was still analysed, one line each naming it: an input cut
+  // short, damaged packets skipped, a partial sample at the end (media::AudioDecoder::warnings).
+  std::vector<std::string> warnings;
 };
 
 // One file, decoded and resampled to 16 kHz mono; `n_threads` inside the file. Throws InputError naming
