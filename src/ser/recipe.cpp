@@ -9,7 +9,7 @@
 namespace sentio::ser {
 
 LinearModel train_on_raw(const Dataset& raw, const std::vector<std::size_t>& rows, const TrainOptions& options) {
-  Dataset data = raw;
+  Dataset data = raw.originals();
   std::vector<std::size_t> train = rows;
   if (options.augment) {
     if (raw.augmented_source.empty())

@@ -61,7 +61,7 @@ void hold_out_speakers(const Dataset& data, const std::vector<std::size_t>& rows
 }
 
 Dataset normalised_copy(const Dataset& raw) {
-  Dataset d = raw;
+  Dataset d = raw.originals();
   normalise_per_speaker(d);
   return d;
 }

@@ -36,6 +36,19 @@ struct Dataset {
 
   std::size_t size() const { return labels.size(); }
   const double* row(std::size_t i) const { return x.data() + i * n_features; }
+  // A copy of the rows without the augmented copies (which are eight times their size), for work on the
+  // rows alone: normalising them, adding to them.
+  Dataset originals() const {
+    Dataset d;
+    d.n_features = n_features;
+    d.x = x;
+    d.labels = labels;
+    d.speakers = speakers;
+    d.paths = paths;
+    d.corpora = corpora;
+    d.problems = problems;
+    return d;
+  }
 };
 
 // Decodes every item (16 kHz mono, sentio::media) and computes its 88 eGeMAPS functionals, files in
