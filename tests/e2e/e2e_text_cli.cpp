@@ -49,10 +49,18 @@ TEST(TextCli, TrainThenEvalJson) {
   EXPECT_EQ(j.at("labels"), (std::vector<std::string>{"neutral", "happiness", "sadness", "anger"}));
   EXPECT_EQ(j.at("per_class").at("happiness").at("support"), 2);
   EXPECT_EQ(j.at("confusion").at(1).at(1), 2);
+  // Free choice among all the model's labels: the same here (every label of the model is in the data).
+  EXPECT_EQ(j.at("free_choice").at("outside"), 0);
+  EXPECT_DOUBLE_EQ(j.at("free_choice").at("accuracy").get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(j.at("free_choice").at("per_class").at("anger").at("recall").get<double>(), 1.0);
   // The readable table names the metrics.
   const auto table = run_command(sentio_cmd("eval text --model '" + model.string() + "' --data '" + data.string() + "'"));
   ASSERT_EQ(table.status, 0) << table.output;
   EXPECT_NE(table.output.find("weighted-F1  1.0000"), std::string::npos) << table.output;
+  EXPECT_NE(table.output.find("free choice (any label of the model; 0 predictions outside the data's classes): "
+                              "accuracy 1.0000"),
+            std::string::npos)
+      << table.output;
 }
 
 TEST(TextCli, BadInputsAreOneLineErrors) {

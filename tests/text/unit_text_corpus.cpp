@@ -115,6 +115,40 @@ TEST(TextCorpus, GoEmotionsOriginalKeepsNamesAndEkmanMapsToCore) {
   EXPECT_EQ(e.items[1].labels, std::vector<std::string>{"neutral"});
 }
 
+TEST(TextCorpus, XedAnnotatedAndNeutralFiles) {
+  const Corpus x = read_corpus(data("xed_style.tsv"));
+  EXPECT_EQ(x.format, "xed");
+  EXPECT_EQ(x.label_set, "xed");
+  EXPECT_TRUE(x.multi_label);
+  ASSERT_EQ(x.items.size(), 5u);
+  EXPECT_EQ(x.bad_rows, 1u);  // "abc" is not a label list
+  EXPECT_NE(x.problems[0].find("line 6: label ids 'abc'"), std::string::npos) << x.problems[0];
+  EXPECT_EQ(x.items[0].labels, std::vector<std::string>{"anger"});
+  EXPECT_EQ(x.items[1].labels, (std::vector<std::string>{"happiness", "trust"}));
+  EXPECT_EQ(x.items[2].labels, (std::vector<std::string>{"surprise", "fear"}));
+  EXPECT_EQ(x.items[3].labels, std::vector<std::string>{"anticipation"});
+  EXPECT_EQ(x.items[4].text, "\"Don't\" , he said .");  // quotes are literal
+  const Corpus n = read_corpus(data("xed_neutral.txt"));
+  EXPECT_EQ(n.format, "xed");
+  ASSERT_EQ(n.items.size(), 2u);
+  EXPECT_EQ(n.items[0].text, "Pass me the salt .");  // trailing TABs ignored
+  EXPECT_EQ(n.items[1].labels, std::vector<std::string>{"neutral"});
+  EXPECT_EQ(parse_corpus_format("XED"), CorpusFormat::xed);
+}
+
+TEST(TextCorpus, CarerLinesAfterALeadingBlankLine) {
+  const Corpus c = read_corpus(data("carer_style.txt"));  // the first line is empty, as in CARER's val.txt
+  EXPECT_EQ(c.format, "carer");
+  EXPECT_FALSE(c.multi_label);
+  ASSERT_EQ(c.items.size(), 3u);
+  EXPECT_EQ(c.bad_rows, 1u);
+  EXPECT_EQ(c.items[0].text, "i feel so lonely since they moved away");
+  EXPECT_EQ(c.items[0].labels, std::vector<std::string>{"sadness"});
+  EXPECT_EQ(c.items[1].labels, std::vector<std::string>{"happiness"});
+  EXPECT_EQ(c.items[2].labels, std::vector<std::string>{"love"});
+  EXPECT_EQ(parse_corpus_format("carer"), CorpusFormat::carer);
+}
+
 TEST(TextCorpus, BadFilesAreInputErrorsNamingTheFile) {
   const auto dir = sentio::test::temp_dir();
   EXPECT_NE(error_of((dir / "absent.csv").string()).find("absent.csv: file not found"), std::string::npos);

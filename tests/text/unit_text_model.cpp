@@ -404,6 +404,46 @@ TEST(TextMetrics, WeightedF1AndMicroF1WithoutNeutralByHand) {
   EXPECT_NEAR(r.metrics.macro_f1, (0.75 + 4.0 / 7.0 + 2.0 / 3.0) / 3.0, 1e-12);
   EXPECT_NEAR(r.micro_f1_no_neutral, 0.6, 1e-12);
   EXPECT_NEAR(r.metrics.accuracy, 6.0 / 9.0, 1e-12);
+  // Free to choose any label, the model says fear every time: all wrong.
+  EXPECT_EQ(r.free_choice.outside, 9u);
+  EXPECT_EQ(r.free_choice.metrics.accuracy, 0.0);
+  EXPECT_EQ(r.free_choice.metrics.macro_f1, 0.0);
+}
+
+TEST(TextMetrics, FreeChoiceCountsLabelsOutsideTheDataAsWrong) {
+  // Model labels neutral, happiness, anger, fear; the data has no fear. Two items' top label is fear.
+  Corpus data;
+  data.items = {{"1", {"neutral"}, "", "", -1},
+                {"2", {"neutral"}, "", "", -1},
+                {"3", {"happiness"}, "", "", -1},
+                {"4", {"anger"}, "", "", -1}};
+  const std::vector<std::vector<float>> probs = {
+      {0.7f, 0.1f, 0.1f, 0.1f}, {0.3f, 0.1f, 0.1f, 0.5f}, {0.1f, 0.7f, 0.1f, 0.1f}, {0.1f, 0.3f, 0.1f, 0.5f}};
+  const auto r = detail::score_probabilities({"neutral", "happiness", "anger", "fear"}, false, {0.5f, 0.5f, 0.5f, 0.5f},
+                                             probs, data);
+  EXPECT_NEAR(r.metrics.accuracy, 0.75, 1e-12);  // restricted: neutral, neutral, happiness, happiness
+  const auto& f = r.free_choice;
+  EXPECT_EQ(f.outside, 2u);
+  EXPECT_NEAR(f.metrics.accuracy, 0.5, 1e-12);
+  ASSERT_EQ(f.metrics.f1.size(), 3u);
+  // neutral: R 1/2, P 1 -> 2/3; happiness: R 1, P 1 -> 1; anger: 0. Weighted by support 2, 1, 1.
+  EXPECT_NEAR(f.metrics.f1[0], 2.0 / 3.0, 1e-12);
+  EXPECT_NEAR(f.metrics.macro_f1, 5.0 / 9.0, 1e-12);
+  EXPECT_NEAR(f.metrics.weighted_f1, 7.0 / 12.0, 1e-12);
+  // Without neutral: TP 1 (happiness); emotion predictions 1 + 2 (fear); emotion items 2 -> P 1/3, R 1/2.
+  EXPECT_NEAR(f.micro_f1_no_neutral, 0.4, 1e-12);
+
+  // Multi-label: labels a, b, c; the data has a and b. {a} -> {a, c}: not exact; {b} -> nothing passes,
+  // the arg max of all is c: b missed.
+  Corpus multi;
+  multi.multi_label = true;
+  multi.items = {{"1", {"a"}, "", "", -1}, {"2", {"b"}, "", "", -1}};
+  const auto m = detail::score_probabilities({"a", "b", "c"}, true, {0.5f, 0.5f, 0.5f},
+                                             {{0.9f, 0.1f, 0.7f}, {0.2f, 0.3f, 0.4f}}, multi);
+  EXPECT_NEAR(m.metrics.accuracy, 1.0, 1e-12);  // restricted: {a}, {b}
+  EXPECT_EQ(m.free_choice.outside, 2u);
+  EXPECT_NEAR(m.free_choice.metrics.accuracy, 0.0, 1e-12);
+  EXPECT_NEAR(m.free_choice.metrics.macro_f1, 0.5, 1e-12);
 }
 
 TEST(TextMetrics, MultiLabelMacroF1ByHand) {

@@ -180,6 +180,17 @@ void print_headline_metrics(const char* prefix, const text::TextEvalResult& r) {
   if (r.micro_f1_no_neutral >= 0) std::printf("  micro-F1 without neutral %.4f", r.micro_f1_no_neutral);
 }
 
+// The free-choice line: the model may choose any of its labels, as `sentio analyze` shows it.
+void print_free_choice(const text::TextEvalResult& r) {
+  const auto& f = r.free_choice;
+  std::printf("free choice (any label of the model; %zu predictions outside the data's classes): %s %.4f  "
+              "macro-F1 %.4f  weighted-F1 %.4f",
+              f.outside, r.multi_label ? "exact match" : "accuracy", f.metrics.accuracy, f.metrics.macro_f1,
+              f.metrics.weighted_f1);
+  if (f.micro_f1_no_neutral >= 0) std::printf("  micro-F1 without neutral %.4f", f.micro_f1_no_neutral);
+  std::printf("\n");
+}
+
 void print_table(const text::TextEvalResult& r, const std::string& description, const text::Corpus& data, int jobs) {
   const auto& m = r.metrics;
   std::printf("model: %s\n", description.c_str());
@@ -188,6 +199,7 @@ void print_table(const text::TextEvalResult& r, const std::string& description, 
   std::printf("%s     %.4f\nmacro-F1     %.4f\nweighted-F1  %.4f\nmicro-F1     %.4f\n",
               r.multi_label ? "exact match" : "accuracy   ", m.accuracy, m.macro_f1, m.weighted_f1, r.micro_f1);
   if (r.micro_f1_no_neutral >= 0) std::printf("micro-F1 without neutral  %.4f\n", r.micro_f1_no_neutral);
+  print_free_choice(r);
   std::printf("speed        %.0f utterances/s on %d thread(s)\n\n", utterances_per_second(data, r), jobs);
   std::printf("%-15s %7s %7s %7s %7s\n", "class", "recall", "prec", "f1", "n");
   for (std::size_t c = 0; c < r.labels.size(); ++c)
@@ -223,6 +235,17 @@ nlohmann::json metrics_json(const text::TextEvalResult& r) {
     per_class[r.labels[c]] = {{"precision", m.precision[c]}, {"recall", m.recall[c]}, {"f1", m.f1[c]},
                               {"support", m.support[c]}};
   j["per_class"] = per_class;
+  const auto& f = r.free_choice;
+  nlohmann::json free = {{"accuracy", f.metrics.accuracy},       {"macro_f1", f.metrics.macro_f1},
+                         {"weighted_f1", f.metrics.weighted_f1}, {"micro_f1", f.micro_f1},
+                         {"balanced_accuracy", f.metrics.balanced_accuracy}, {"outside", f.outside}};
+  if (f.micro_f1_no_neutral >= 0) free["micro_f1_no_neutral"] = f.micro_f1_no_neutral;
+  nlohmann::json free_per_class = nlohmann::json::object();
+  for (std::size_t c = 0; c < r.labels.size() && c < f.metrics.f1.size(); ++c)
+    free_per_class[r.labels[c]] = {{"precision", f.metrics.precision[c]}, {"recall", f.metrics.recall[c]},
+                                   {"f1", f.metrics.f1[c]}};
+  free["per_class"] = free_per_class;
+  j["free_choice"] = free;
   if (r.multi_label) {
     nlohmann::json conf = nlohmann::json::object();
     for (std::size_t c = 0; c < r.labels.size(); ++c)
@@ -360,7 +383,7 @@ Runner add_train_text_command(CLI::App& train) {
   s->add_option("--data", a->data, kDataHelp)->required();
   s->add_option("--dev", a->dev,
                 "Development set: tunes multi-label thresholds or the neutral offset (never the test set)");
-  s->add_option("--format", a->format, "auto, meld, emorynlp, dailydialog, goemotions, brighter or csv")->capture_default_str();
+  s->add_option("--format", a->format, "auto, meld, emorynlp, dailydialog, goemotions, brighter, xed, carer or csv")->capture_default_str();
   s->add_option("--type", a->type,
                 "linear, lexicon or neural (the CNN encoder of docs/TEXT.md, trained with libtorch; its own "
                 "defaults: --hash-bits 17 --char-min 3 --char-max 5 --epochs 20 --learning-rate 1e-3 "
@@ -432,7 +455,7 @@ Runner add_eval_text_command(CLI::App& eval) {
       "text", "Text emotion accuracy, macro/weighted-F1, micro-F1 without neutral, per-class scores, confusion.");
   s->add_option("--data", a->data, kDataHelp)->required();
   s->add_option("--model", a->model, "Model from 'sentio train text' (default: models/text/default.stm)");
-  s->add_option("--format", a->format, "auto, meld, emorynlp, dailydialog, goemotions, brighter or csv")->capture_default_str();
+  s->add_option("--format", a->format, "auto, meld, emorynlp, dailydialog, goemotions, brighter, xed, carer or csv")->capture_default_str();
   s->add_flag("--json", a->json, "Print one JSON object instead of a table");
   s->add_option("-j,--jobs", a->jobs, "Prediction threads")->capture_default_str();
   s->add_option("--language", a->language,

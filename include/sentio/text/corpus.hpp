@@ -17,6 +17,9 @@
 //                sadness, surprise; any subset, any case): cells 0/1 (presence) or 0-3 (intensity), present
 //                when > 0; joy -> happiness; a row with no emotion present is "neutral". Multi-label. Rows
 //                with an empty emotion cell are skipped and counted.
+//  * xed         XED TSV "sentence<TAB>ids" (1 anger, 2 anticipation, 3 disgust, 4 fear, 5 joy, 6 sadness,
+//                7 surprise, 8 trust; 0 neutral), or its neutral files "<number><TAB>sentence". Multi-label.
+//  * carer       CARER "text;label" lines (sadness, joy, love, anger, fear, surprise). Single-label.
 //  * csv         generic CSV: columns `text` and `label` (several labels separated by ';'), optional
 //                `dialogue_id`, `speaker`, `utterance_id` (orders the dialogue when numeric).
 // Bad rows (too few fields, empty text, no label, label id out of range) are skipped, counted and the
@@ -42,16 +45,18 @@ struct LabelledUtterance {
 
 struct Corpus {
   std::vector<LabelledUtterance> items;
-  std::string format;        // "meld", "emorynlp", "dailydialog", "goemotions", "brighter", "csv"
-  std::string label_set;     // "core", "emorynlp", "goemotions-28", "goemotions-ekman", "goemotions-group", "custom"
+  std::string format;        // "meld", "emorynlp", "dailydialog", "goemotions", "brighter", "xed", "carer", "csv"
+  std::string label_set;     // "core", "emorynlp", "goemotions-28", "goemotions-ekman", "goemotions-group", "xed",
+                             // "carer", "custom"
   bool multi_label = false;  // some item has more than one label (always true for GoEmotions)
   std::size_t bad_rows = 0;
   std::vector<std::string> problems;  // the first bad rows, each "file: line N: cause"
 };
 
-enum class CorpusFormat { automatic, meld, emorynlp, dailydialog, goemotions, csv, brighter };
+enum class CorpusFormat { automatic, meld, emorynlp, dailydialog, goemotions, csv, brighter, xed, carer };
 
-// "auto", "meld", "emorynlp", "dailydialog", "goemotions", "brighter", "csv" -> format; InputError otherwise.
+// "auto", "meld", "emorynlp", "dailydialog", "goemotions", "brighter", "xed", "carer", "csv" -> format;
+// InputError otherwise.
 CorpusFormat parse_corpus_format(std::string_view name);
 
 // Reads one corpus file. Throws InputError (file named) for unreadable, empty, binary or unusable input.

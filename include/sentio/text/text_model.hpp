@@ -136,11 +136,22 @@ struct TextEvalResult {
   // multi-label: per-label counts
   std::vector<std::size_t> tp, fp, fn;
   double seconds = 0;                // prediction time
+
+  // The same items scored as `sentio analyze` shows them: the model free to choose any of its labels. A
+  // prediction outside `labels` is wrong (it lowers recall, never a class's precision); multi-label: the
+  // labels at or above their thresholds among all the model's labels, the arg max of all when none is.
+  struct FreeChoice {
+    ClassificationMetrics metrics;     // per class over `labels`; macro/weighted over classes with support
+    double micro_f1 = 0;               // single-label: = accuracy
+    double micro_f1_no_neutral = -1;   // -1 when neutral is not among `labels`
+    std::size_t outside = 0;           // items whose prediction holds a label outside `labels`
+  };
+  FreeChoice free_choice;
 };
 
 // Evaluates `model` on `data`: single-label data -> prediction restricted to the classes present
 // (restricted_argmax); multi-label data -> label sets by the model's thresholds (single-label models
-// predict {argmax}), macro-F1 over the labels present.
+// predict {argmax}), macro-F1 over the labels present. `free_choice` scores the unrestricted decision.
 TextEvalResult evaluate(const TextModel& model, const Corpus& data, int threads);
 
 // micro-F1 over all classes but `excluded` (DailyDialog convention): TP = correct predictions of other

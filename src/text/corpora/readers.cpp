@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Labelled corpus readers (corpus.hpp): MELD/EmoryNLP CSV, EmoryNLP TSV, DailyDialog, GoEmotions, BRIGHTER,
-// generic CSV.
+// XED, CARER, generic CSV.
 // Every file goes through decode_document() first (encodings, line ends, control characters), so the
 // readers below only split records and map labels.
 #include <algorithm>
@@ -390,6 +390,84 @@ Corpus read_brighter(const std::string& path, const std::string& doc) {
   return c;
 }
 
+// XED label ids (Ohman et al. 2020): Plutchik's eight in alphabetical order, 0 = neutral.
+constexpr std::array<std::string_view, 9> kXed = {"neutral", "anger",   "anticipation", "disgust", "fear",
+                                                  "joy",     "sadness", "surprise",     "trust"};
+
+// The ids of an XED label field ("1", "8, 1", "1,4,7"); false when it is not such a list.
+bool parse_xed_ids(std::string_view field, std::vector<std::string>& labels) {
+  labels.clear();
+  field = trim(field);
+  if (field.empty() || field.find_first_not_of("0123456789, ") != std::string_view::npos) return false;
+  while (!field.empty()) {
+    const std::size_t c = field.find(',');
+    long id = -1;
+    if (!parse_int(field.substr(0, c), id) || id < 0 || id >= static_cast<long>(kXed.size())) return false;
+    labels.push_back(canonical_label(kXed[static_cast<std::size_t>(id)]));
+    if (c == std::string_view::npos) break;
+    field = field.substr(c + 1);
+  }
+  return !labels.empty();
+}
+
+// XED (movie subtitles): annotated files hold "sentence<TAB>ids" (ids 1..8 comma-separated, 0 neutral); the
+// neutral files neu_<lang>.txt hold "<number><TAB>sentence" (every line neutral). Both are read line by
+// line without quoting (subtitles contain quotes); trailing TABs are ignored. Multi-label.
+Corpus read_xed(const std::string& path, const std::string& doc) {
+  Builder b(path);
+  b.corpus.format = "xed";
+  b.corpus.label_set = "xed";
+  b.corpus.multi_label = true;
+  const auto lines = detail::split_lines(doc);
+  std::vector<std::string> labels;
+  long number = 0;
+  for (std::size_t k = 0; k < lines.size(); ++k) {
+    std::string_view line = lines[k];
+    while (!line.empty() && (line.back() == '\t' || line.back() == ' ')) line.remove_suffix(1);
+    if (trim(line).empty()) continue;
+    const std::size_t t = line.rfind('\t');
+    if (t == std::string_view::npos) {
+      b.bad(k + 1, "expected sentence<TAB>label ids or number<TAB>sentence");
+      continue;
+    }
+    const std::string_view head = line.substr(0, t), tail = line.substr(t + 1);
+    if (parse_xed_ids(tail, labels)) {
+      b.add(k + 1, head, labels, "", "", -1);
+    } else if (parse_int(head, number)) {
+      b.add(k + 1, tail, {std::string(emotion_name(Emotion::neutral))}, "", "", -1);
+    } else {
+      b.bad(k + 1, "label ids '" + std::string(trim(tail)) + "' are not in 0..8");
+    }
+  }
+  Corpus c = b.finish();
+  c.multi_label = true;  // a multi-label annotation even if no row of this file has two labels
+  return c;
+}
+
+// CARER labels (Saravia et al. 2018, the dair-ai "emotion" splits).
+constexpr std::array<std::string_view, 6> kCarer = {"sadness", "joy", "love", "anger", "fear", "surprise"};
+
+// CARER: "text;label" per line (the text is pre-processed lower-case tweets; split on the last ';').
+// joy -> happiness; love stays its own class. Single-label.
+Corpus read_carer(const std::string& path, const std::string& doc) {
+  Builder b(path);
+  b.corpus.format = "carer";
+  b.corpus.label_set = "carer";
+  const auto lines = detail::split_lines(doc);
+  for (std::size_t k = 0; k < lines.size(); ++k) {
+    const std::string_view line = lines[k];
+    if (trim(line).empty()) continue;
+    const std::size_t s = line.rfind(';');
+    const std::string label = s == std::string_view::npos ? std::string() : lower(line.substr(s + 1));
+    if (std::find(kCarer.begin(), kCarer.end(), label) == kCarer.end()) {
+      b.bad(k + 1, "expected text;label with label sadness, joy, love, anger, fear or surprise");
+      continue;
+    }
+    b.add(k + 1, line.substr(0, s), {canonical_label(label)}, "", "", -1);
+  }
+  return b.finish();
+}
+
 // Generic CSV: text, label (';'-separated), optional dialogue_id, speaker, utterance_id.
 Corpus read_generic_csv(const std::string& path, const std::string& doc) {
   Builder b(path);
@@ -434,9 +512,33 @@ Corpus read_generic_csv(const std::string& path, const std::string& doc) {
 CorpusFormat sniff(const std::string& path, std::string_view doc) {
   const std::string name = fs::path(path).filename().string();
   if (name.rfind("dialogues_", 0) == 0) return CorpusFormat::dailydialog;
-  std::string_view first = doc.substr(0, doc.find('\n'));
+  // The first line that is not blank (CARER's validation file starts with an empty line).
+  std::string_view rest = doc;
+  while (!rest.empty() && trim(rest.substr(0, rest.find('\n'))).empty() && rest.find('\n') != std::string_view::npos)
+    rest.remove_prefix(rest.find('\n') + 1);
+  std::string_view first = rest.substr(0, rest.find('\n'));
   const std::string header = detail::lower_alnum(first);
   std::size_t tabs = static_cast<std::size_t>(std::count(first.begin(), first.end(), '\t'));
+  // XED: "sentence<TAB>ids" or the neutral files' "<number><TAB>sentence".
+  if (tabs >= 1) {
+    std::string_view trimmed = first;
+    while (!trimmed.empty() && (trimmed.back() == '\t' || trimmed.back() == ' ' || trimmed.back() == '\r'))
+      trimmed.remove_suffix(1);
+    const std::size_t t = trimmed.rfind('\t');
+    std::vector<std::string> ids;
+    long number = 0;
+    if (t != std::string_view::npos &&
+        ((tabs == 1 && parse_xed_ids(trimmed.substr(t + 1), ids)) || (parse_int(trimmed.substr(0, t), number) &&
+                                                                      trimmed.find('\t') == t)))
+      return CorpusFormat::xed;
+  }
+  // CARER: "text;label" with one of its six labels after the last ';' and no TAB.
+  if (tabs == 0) {
+    const std::size_t s = first.rfind(';');
+    if (s != std::string_view::npos &&
+        std::find(kCarer.begin(), kCarer.end(), lower(first.substr(s + 1))) != kCarer.end())
+      return CorpusFormat::carer;
+  }
   if (tabs >= 2) {
     const std::size_t t2 = first.rfind('\t');
     const std::size_t t1 = first.rfind('\t', t2 - 1);
@@ -463,7 +565,8 @@ CorpusFormat sniff(const std::string& path, std::string_view doc) {
       return CorpusFormat::csv;
   }
   throw InputError(path + ": unknown corpus format (expected MELD/EmoryNLP CSV or TSV, DailyDialog, GoEmotions TSV, "
-                          "BRIGHTER CSV (id,text,<emotion columns>), or a CSV with 'text' and 'label' columns; or give --format)");
+                          "BRIGHTER CSV (id,text,<emotion columns>), XED TSV, CARER text;label lines, or a CSV with "
+                          "'text' and 'label' columns; or give --format)");
 }
 
 }  // namespace
@@ -477,8 +580,10 @@ CorpusFormat parse_corpus_format(std::string_view name) {
   if (n == "goemotions") return CorpusFormat::goemotions;
   if (n == "csv") return CorpusFormat::csv;
   if (n == "brighter" || n == "semeval2025") return CorpusFormat::brighter;
+  if (n == "xed") return CorpusFormat::xed;
+  if (n == "carer") return CorpusFormat::carer;
   throw InputError("unknown corpus format '" + std::string(name) +
-                   "' (expected auto, meld, emorynlp, dailydialog, goemotions, brighter or csv)");
+                   "' (expected auto, meld, emorynlp, dailydialog, goemotions, brighter, xed, carer or csv)");
 }
 
 std::string canonical_label(std::string_view raw) {
@@ -508,6 +613,8 @@ Corpus read_corpus(const std::string& path, CorpusFormat format) {
     case CorpusFormat::goemotions: return read_goemotions(path, doc);
     case CorpusFormat::csv: return read_generic_csv(path, doc);
     case CorpusFormat::brighter: return read_brighter(path, doc);
+    case CorpusFormat::xed: return read_xed(path, doc);
+    case CorpusFormat::carer: return read_carer(path, doc);
     case CorpusFormat::dailydialog: return read_dailydialog(path);
     case CorpusFormat::automatic: break;
   }
