@@ -371,7 +371,7 @@ Runner when_parsed(CLI::App* s, F run) {
 }
 
 const char* kDataHelp =
-    "Labelled text: MELD / EmoryNLP CSV, EmoryNLP TSV, DailyDialog dialogues_*.txt, GoEmotions TSV, BRIGHTER CSV, or a CSV with "
+    "Labelled text: MELD / EmoryNLP CSV, EmoryNLP TSV, DailyDialog dialogues_*.txt, GoEmotions TSV, BRIGHTER CSV, XED TSV, CARER text;label lines, or a CSV with "
     "'text' and 'label' columns (';' separates several labels; optional dialogue_id, speaker, utterance_id)";
 
 }  // namespace
