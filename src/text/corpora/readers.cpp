@@ -394,6 +394,12 @@ Corpus read_brighter(const std::string& path, const std::string& doc) {
 constexpr std::array<std::string_view, 9> kXed = {"neutral", "anger",   "anticipation", "disgust", "fear",
                                                   "joy",     "sadness", "surprise",     "trust"};
 
+// `line` without the TABs and spaces at its end (XED's neutral files pad lines with TABs).
+std::string_view without_trailing_blanks(std::string_view line) {
+  while (!line.empty() && (line.back() == '\t' || line.back() == ' ' || line.back() == '\r')) line.remove_suffix(1);
+  return line;
+}
+
 // The ids of an XED label field ("1", "8, 1", "1,4,7"); false when it is not such a list.
 bool parse_xed_ids(std::string_view field, std::vector<std::string>& labels) {
   labels.clear();
@@ -422,8 +428,7 @@ Corpus read_xed(const std::string& path, const std::string& doc) {
   std::vector<std::string> labels;
   long number = 0;
   for (std::size_t k = 0; k < lines.size(); ++k) {
-    std::string_view line = lines[k];
-    while (!line.empty() && (line.back() == '\t' || line.back() == ' ')) line.remove_suffix(1);
+    const std::string_view line = without_trailing_blanks(lines[k]);
     if (trim(line).empty()) continue;
     const std::size_t t = line.rfind('\t');
     if (t == std::string_view::npos) {
@@ -521,9 +526,7 @@ CorpusFormat sniff(const std::string& path, std::string_view doc) {
   std::size_t tabs = static_cast<std::size_t>(std::count(first.begin(), first.end(), '\t'));
   // XED: "sentence<TAB>ids" or the neutral files' "<number><TAB>sentence".
   if (tabs >= 1) {
-    std::string_view trimmed = first;
-    while (!trimmed.empty() && (trimmed.back() == '\t' || trimmed.back() == ' ' || trimmed.back() == '\r'))
-      trimmed.remove_suffix(1);
+    const std::string_view trimmed = without_trailing_blanks(first);
     const std::size_t t = trimmed.rfind('\t');
     std::vector<std::string> ids;
     long number = 0;
