@@ -36,6 +36,37 @@ TEST(TextCorpora, EmoryNlpTsvAndCsv) {
   EXPECT_EQ(label_counts(csv).at("powerful"), 96u);
 }
 
+TEST(TextCorpora, XedEnglish) {
+  SENTIO_REQUIRE_SHARED(dir, "data/text/xed/AnnotatedData");
+  const Corpus x = read_corpus((dir / "en-annotated.tsv").string());
+  EXPECT_EQ(x.format, "xed");
+  EXPECT_EQ(x.items.size(), 17528u);
+  EXPECT_EQ(x.bad_rows, 0u);
+  const auto counts = label_counts(x);
+  EXPECT_EQ(counts.at("anger"), 3828u);
+  EXPECT_EQ(counts.at("anticipation"), 3400u);
+  EXPECT_EQ(counts.at("happiness"), 2833u);  // joy
+  EXPECT_EQ(counts.at("trust"), 2699u);
+  EXPECT_EQ(counts.at("disgust"), 2317u);
+  const Corpus n = read_corpus((dir / "neu_en.txt").string());
+  EXPECT_EQ(n.items.size(), 9674u);
+  EXPECT_EQ(label_counts(n).at("neutral"), 9674u);
+}
+
+TEST(TextCorpora, CarerSplits) {
+  SENTIO_REQUIRE_SHARED(dir, "data/text/carer_dair_emotion");
+  const Corpus test = read_corpus((dir / "test.txt").string());
+  EXPECT_EQ(test.format, "carer");
+  EXPECT_EQ(test.items.size(), 2000u);
+  const auto counts = label_counts(test);
+  EXPECT_EQ(counts.at("happiness"), 695u);  // joy
+  EXPECT_EQ(counts.at("love"), 159u);
+  EXPECT_EQ(counts.at("surprise"), 66u);
+  const Corpus val = read_corpus((dir / "val.txt").string());  // starts with an empty line
+  EXPECT_EQ(val.items.size(), 2000u);
+  EXPECT_EQ(val.bad_rows, 0u);
+}
+
 TEST(TextCorpora, DailyDialog) {
   SENTIO_REQUIRE_SHARED(dir, "data/text/dailydialog");
   const Corpus test = read_corpus((dir / "test/dialogues_test.txt").string());
