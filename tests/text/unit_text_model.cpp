@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 
@@ -366,6 +367,89 @@ TEST(TextLexicon, LinearModelWithLexiconFeaturesRoundTrips) {
   // The lexicon part changes the output: the same model without the lexicon group differs.
   opt.lexicons.clear();
   EXPECT_NE(TextModel::train(c, nullptr, opt).probabilities("a wonderful cat died"), m.probabilities("a wonderful cat died"));
+}
+
+TEST(TextWordVectors, ReaderKeepsTheFirstWordsAndChecksTheFormat) {
+  const auto dir = sentio::test::temp_dir();
+  const auto path = dir / "vec.txt";
+  // A fastText-style "count dims" first line, a repeated word (the first wins), then more words.
+  std::ofstream(path) << "4 3\nhappy 1 0 0\nsad 0 1 0\nhappy 9 9 9\nangry 0 0 1\ncalm 0.5 0.5 0\n";
+  const detail::WordVectors all = detail::read_word_vectors(path.string(), 100);
+  EXPECT_EQ(all.dims, 3);
+  EXPECT_EQ(all.words, (std::vector<std::string>{"happy", "sad", "angry", "calm"}));
+  EXPECT_EQ(all.values[0], 1.0f);
+  const detail::WordVectors two = detail::read_word_vectors(path.string(), 2);
+  EXPECT_EQ(two.words, (std::vector<std::string>{"happy", "sad"}));
+  // Plain and negated words average into their own halves.
+  detail::HashConfig everyday;
+  everyday.everyday = true;
+  std::vector<float> v;
+  detail::word_vector_features(all, everyday, "happy and calm, not sad", v);
+  ASSERT_EQ(v.size(), 6u);
+  EXPECT_FLOAT_EQ(v[0], 0.75f);  // mean of happy (1,0,0) and calm (0.5,0.5,0)
+  EXPECT_FLOAT_EQ(v[1], 0.25f);
+  EXPECT_FLOAT_EQ(v[4], 1.0f);  // "not sad": sad's vector in the negated half
+  detail::word_vector_features(all, everyday, "nothing known here", v);
+  EXPECT_EQ(v, std::vector<float>(6, 0.0f));
+  // Bad files: one line naming the file.
+  const auto ragged = dir / "ragged.txt";
+  std::ofstream(ragged) << "a 1 2 3\nb 1 2\n";
+  try {
+    detail::read_word_vectors(ragged.string(), 10);
+    ADD_FAILURE() << "ragged file accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("ragged.txt: line 2: has 2 values, earlier lines 3"), std::string::npos)
+        << e.what();
+  }
+  const auto nan = dir / "nan.txt";
+  std::ofstream(nan) << "a 1 nan 3\n";
+  EXPECT_THROW(detail::read_word_vectors(nan.string(), 10), InputError);
+  EXPECT_THROW(detail::read_word_vectors((dir / "absent.txt").string(), 10), InputError);
+}
+
+TEST(TextWordVectors, ModelEmbedsItsVectorsAndRoundTrips) {
+  const auto dir = sentio::test::temp_dir();
+  const auto vec = dir / "vec.txt";
+  std::ofstream(vec) << "wonderful 1 0\ncheerful 0.9 0.1\ndied 0 1\nfuneral 0.1 0.9\nfurious -1 0\n";
+  TextTrainOptions opt;
+  opt.hash_bits = 12;
+  opt.epochs = 30;
+  opt.word_vectors = vec.string();
+  opt.word_vectors_max = 4;  // furious is left out
+  const Corpus c = tiny_corpus();
+  const TextModel m = TextModel::train(c, nullptr, opt);
+  EXPECT_NE(m.description().find("+ 2-d word vectors"), std::string::npos) << m.description();
+  EXPECT_DOUBLE_EQ(evaluate(m, c, 1).metrics.accuracy, 1.0);
+  const std::string path = (dir / "wv.stm").string();
+  m.save(path);
+  std::filesystem::remove(vec);  // the model file needs no other file
+  const TextModel back = TextModel::load(path);
+  EXPECT_EQ(back.probabilities("a cheerful funeral"), m.probabilities("a cheerful funeral"));
+  EXPECT_EQ(back.description(), m.description());
+  // The header lists the embedded words; a file cut inside the vectors is refused.
+  std::ifstream in(path, std::ios::binary);
+  std::string magic, header;
+  std::getline(in, magic);
+  std::getline(in, header);
+  const auto h = nlohmann::json::parse(header);
+  EXPECT_EQ(h.at("features").at("word_vectors").at("words"),
+            (std::vector<std::string>{"wonderful", "cheerful", "died", "funeral"}));
+  const std::string bytes = [&] {
+    std::ifstream f(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  }();
+  const auto cut = dir / "cut.stm";
+  std::ofstream(cut, std::ios::binary) << bytes.substr(0, bytes.size() - 3);
+  try {
+    TextModel::load(cut.string());
+    ADD_FAILURE() << "cut model accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("weights and word vectors are"), std::string::npos) << e.what();
+  }
+  // Word vectors need a linear model.
+  opt.type = TextModelType::lexicon;
+  opt.word_vectors = path;  // never read: refused first
+  EXPECT_THROW(TextModel::train(c, nullptr, opt), InputError);
 }
 
 TEST(TextMetrics, WeightedF1AndMicroF1WithoutNeutralByHand) {

@@ -393,6 +393,13 @@ Runner add_train_text_command(CLI::App& train) {
   s->add_option("--lexicon", a->opt.lexicons,
                 "KIND=PATH with KIND vader, afinn, nrc-emolex or nrc-vad (lexicon model; default: VADER and "
                 "AFINN-en-165 from ../shared/data/text when present). The model file embeds the entries");
+  s->add_option("--word-vectors", a->opt.word_vectors,
+                "Pretrained word vectors (GloVe / word2vec text file, e.g. from scripts/fetch-word-vectors) for a "
+                "linear model: the mean vectors of the plain and the negated words become features; the model file "
+                "embeds the vectors it uses");
+  s->add_option("--word-vectors-max", a->opt.word_vectors_max,
+                "Words kept from --word-vectors (the file's first ones: the most frequent)")
+      ->capture_default_str();
   s->add_option("--labels", a->labels, "Labels to keep: 'core' (the 7 core labels) or a comma list; default all");
   s->add_option("--hash-bits", a->opt.hash_bits, "log2 of the hash buckets")->capture_default_str();
   s->add_option("--char-min", a->opt.char_min, "Shortest character n-gram (0 = none)")->capture_default_str();

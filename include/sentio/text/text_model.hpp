@@ -43,6 +43,11 @@ struct TextTrainOptions {
   // lexicon features: "vader=PATH", "afinn=PATH", "nrc-emolex=PATH", "nrc-vad=PATH". Lexicon models use
   // VADER and AFINN from ../shared/data/text when empty; a linear model with any appends lexicon features.
   std::vector<std::string> lexicons;
+  // Pretrained word vectors for a linear model: a GloVe / word2vec text file. The weighted mean vectors of
+  // the utterance's plain and negated words become a dense feature group; the model file embeds the
+  // vectors of the file's first `word_vectors_max` words, so running the model needs no other file.
+  std::string word_vectors;
+  std::size_t word_vectors_max = 40000;
   // training
   int epochs = 8;
   double learning_rate = 0.3;  // AdaGrad step

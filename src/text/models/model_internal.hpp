@@ -112,6 +112,23 @@ std::vector<std::string> lexicon_feature_names();
 std::vector<float> lexicon_features(const Lexicons& lex, std::string_view text,
                                     std::vector<std::pair<std::string, float>>* hits);
 
+// ---- pretrained word vectors (word_vectors.cpp) ----
+inline constexpr int kMaxWordVectorDims = 1024;
+struct WordVectors {
+  int dims = 0;
+  std::vector<std::string> words;  // file order (most frequent first in GloVe and fastText files)
+  std::unordered_map<std::string, std::uint32_t> index;
+  std::vector<float> values;       // words.size() x dims
+};
+// The first `max_words` distinct words of a GloVe / word2vec text file ("word v1 ... vD" per line, an
+// optional first line "count dims"). Throws InputError naming the file and line.
+WordVectors read_word_vectors(const std::string& path, std::size_t max_words);
+// 2 x dims dense values: the weighted mean vector of the words found in the table, then that of the
+// negated words (their "not_" removed); zeros where none is found. Tokens and weights as the hashed
+// features take them (everyday_tokens() or tokenize()).
+void word_vector_features(const WordVectors& wv, const HashConfig& tokens, std::string_view text,
+                          std::vector<float>& out);
+
 // ---- the trainer and decision tuning TextModel::train uses (text_model.cpp); the context model's
 // second stage reuses them ----
 // AdaGrad over single examples (softmax, or one sigmoid per label when `multi`), L2 on touched weights,

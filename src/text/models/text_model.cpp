@@ -103,6 +103,13 @@ struct TextModel::Impl {
   bool lex_features = false;
   std::size_t lex_offset = 0;
   float lex_scale = 1.0f;
+  // Word-vector features (a linear model trained with --word-vectors): 2 x dims standardised values after
+  // the lexicon features, scaled by 1/sqrt(2 dims) like the lexicon group.
+  detail::WordVectors wv;
+  std::size_t wv_offset = 0;
+  float wv_scale = 1.0f;
+  std::vector<float> wv_mean, wv_inv_std;
+  bool wv_features() const { return wv.dims > 0; }
 
   std::size_t k() const { return labels.size(); }
 
@@ -110,11 +117,20 @@ struct TextModel::Impl {
                 std::vector<std::pair<std::string, float>>* hits) const {
     out.clear();
     if (type == TextModelType::linear) detail::hashed_features(hash, text, out, trace);
-    if (!lex_features) return;
-    const std::vector<float> raw = detail::lexicon_features(lex, text, hits);
+    if (lex_features) append_dense(detail::lexicon_features(lex, text, hits), lex_offset, mean, inv_std, lex_scale, out);
+    if (wv_features()) {
+      std::vector<float> raw;
+      detail::word_vector_features(wv, hash, text, raw);
+      append_dense(raw, wv_offset, wv_mean, wv_inv_std, wv_scale, out);
+    }
+  }
+
+  // Appends a dense group, standardised and scaled, at feature `offset`.
+  static void append_dense(const std::vector<float>& raw, std::size_t offset, const std::vector<float>& mu,
+                           const std::vector<float>& inv_sd, float scale, SparseVec& out) {
     for (std::size_t j = 0; j < raw.size(); ++j) {
-      out.index.push_back(static_cast<std::uint32_t>(lex_offset + j));
-      out.value.push_back((raw[j] - mean[j]) * inv_std[j] * lex_scale);
+      out.index.push_back(static_cast<std::uint32_t>(offset + j));
+      out.value.push_back((raw[j] - mu[j]) * inv_sd[j] * scale);
     }
   }
 
@@ -166,7 +182,8 @@ std::string TextModel::description() const {
                       ? "linear (hashed word 1-" + std::string(m.hash.bigrams ? "2" : "1") + "-grams + char " +
                             std::to_string(m.hash.char_min) + "-" + std::to_string(m.hash.char_max) + "-grams, 2^" +
                             std::to_string(m.hash.bits) + " buckets" + (m.hash.everyday ? ", everyday normalisation" : "") +
-                            (m.lex_features ? " + lexicon features" : "") + ")"
+                            (m.lex_features ? " + lexicon features" : "") +
+                            (m.wv_features() ? " + " + std::to_string(m.wv.dims) + "-d word vectors" : "") + ")"
                       : "lexicon (VADER/AFINN/NRC features)";
   s += m.multi ? ", multi-label sigmoid" : ", softmax";
   s += ", labels ";
@@ -545,40 +562,60 @@ TextModel TextModel::train(const Corpus& train_in, const Corpus* dev, const Text
   const bool linear = m.type == TextModelType::linear;
   m.lex_features = !linear || !opt.lexicons.empty();
   if (m.lex_features) m.lex = detail::load_lexicons(opt.lexicons);
+  if (!opt.word_vectors.empty()) {
+    if (!linear) throw InputError("--word-vectors needs a linear model");
+    if (opt.word_vectors_max < 1) throw InputError("--word-vectors-max must be >= 1");
+    m.wv = detail::read_word_vectors(opt.word_vectors, opt.word_vectors_max);
+    for (float& v : m.wv.values) v = detail::half_to_float(detail::float_to_half(v));  // as the file stores them
+  }
   std::vector<SparseVec> xs(items.size());
   m.n_features = 0;
   if (linear) {
     m.n_features = std::size_t{1} << opt.hash_bits;
     for (std::size_t i = 0; i < items.size(); ++i) detail::hashed_features(m.hash, items[i]->text, xs[i], nullptr);
   }
-  if (m.lex_features) {
-    const std::size_t D = detail::lexicon_feature_count();
-    m.lex_offset = m.n_features;
-    m.lex_scale = linear ? static_cast<float>(1.0 / std::sqrt(static_cast<double>(D))) : 1.0f;
+  // A dense group of D values per item at the end of the features, standardised with the training mean
+  // and standard deviation, scaled by `scale`.
+  auto dense_group = [&](std::size_t D, float scale, const std::function<std::vector<float>(std::string_view)>& raw_of,
+                         std::size_t& offset, std::vector<float>& mu, std::vector<float>& inv_sd) {
+    offset = m.n_features;
     m.n_features += D;
     std::vector<std::vector<float>> raw(items.size());
     std::vector<double> sum(D, 0), sum2(D, 0);
     for (std::size_t i = 0; i < items.size(); ++i) {
-      raw[i] = detail::lexicon_features(m.lex, items[i]->text, nullptr);
+      raw[i] = raw_of(items[i]->text);
       for (std::size_t j = 0; j < D; ++j) {
         sum[j] += raw[i][j];
         sum2[j] += static_cast<double>(raw[i][j]) * raw[i][j];
       }
     }
-    m.mean.resize(D);
-    m.inv_std.resize(D);
+    mu.resize(D);
+    inv_sd.resize(D);
     const double n = static_cast<double>(items.size());
     for (std::size_t j = 0; j < D; ++j) {
-      const double mu = sum[j] / n, var = std::max(0.0, sum2[j] / n - mu * mu);
-      m.mean[j] = static_cast<float>(mu);
-      m.inv_std[j] = var > 1e-12 ? static_cast<float>(1.0 / std::sqrt(var)) : 0.0f;  // constant feature: off
+      const double mean = sum[j] / n, var = std::max(0.0, sum2[j] / n - mean * mean);
+      mu[j] = static_cast<float>(mean);
+      inv_sd[j] = var > 1e-12 ? static_cast<float>(1.0 / std::sqrt(var)) : 0.0f;  // constant feature: off
     }
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      for (std::size_t j = 0; j < D; ++j) {
-        xs[i].index.push_back(static_cast<std::uint32_t>(m.lex_offset + j));
-        xs[i].value.push_back((raw[i][j] - m.mean[j]) * m.inv_std[j] * m.lex_scale);
-      }
-    }
+    for (std::size_t i = 0; i < items.size(); ++i) Impl::append_dense(raw[i], offset, mu, inv_sd, scale, xs[i]);
+  };
+  auto inv_sqrt = [](std::size_t D) { return static_cast<float>(1.0 / std::sqrt(static_cast<double>(D))); };
+  if (m.lex_features) {
+    const std::size_t D = detail::lexicon_feature_count();
+    m.lex_scale = linear ? inv_sqrt(D) : 1.0f;
+    dense_group(D, m.lex_scale, [&](std::string_view t) { return detail::lexicon_features(m.lex, t, nullptr); },
+                m.lex_offset, m.mean, m.inv_std);
+  }
+  if (m.wv_features()) {
+    const std::size_t D = 2 * static_cast<std::size_t>(m.wv.dims);
+    m.wv_scale = inv_sqrt(D);
+    dense_group(D, m.wv_scale,
+                [&](std::string_view t) {
+                  std::vector<float> v;
+                  detail::word_vector_features(m.wv, m.hash, t, v);
+                  return v;
+                },
+                m.wv_offset, m.wv_mean, m.wv_inv_std);
   }
 
   // Targets and class weights.
@@ -714,6 +751,11 @@ void TextModel::save(std::ostream& out) const {
     features["lexicon_scale"] = m.lex_scale;
     h["lexicon"] = lex;
   }
+  if (m.wv_features()) {
+    features["word_vectors"] = {{"dims", m.wv.dims},         {"count", m.wv.words.size()}, {"dtype", "float16"},
+                                {"offset", m.wv_offset},     {"scale", m.wv_scale},        {"mean", m.wv_mean},
+                                {"inv_std", m.wv_inv_std},   {"words", m.wv.words}};
+  }
   h["features"] = features;
   const bool half = m.float16;
   h["weights"] = {{"dtype", half ? "float16" : "float32"}, {"count", m.w.size()}, {"layout", "feature-major"}};
@@ -725,6 +767,11 @@ void TextModel::save(std::ostream& out) const {
     out.write(reinterpret_cast<const char*>(buf.data()), static_cast<std::streamsize>(buf.size() * 2));
   } else {
     out.write(reinterpret_cast<const char*>(m.w.data()), static_cast<std::streamsize>(m.w.size() * 4));
+  }
+  if (m.wv_features()) {  // the embedded word vectors follow the weights, always half precision
+    std::vector<std::uint16_t> buf(m.wv.values.size());
+    for (std::size_t i = 0; i < buf.size(); ++i) buf[i] = detail::float_to_half(m.wv.values[i]);
+    out.write(reinterpret_cast<const char*>(buf.data()), static_cast<std::streamsize>(buf.size() * 2));
   }
 }
 
@@ -774,8 +821,32 @@ TextModel TextModel::load(std::istream& in, const std::string& path) {
       if (!detail::char_range_ok(m.hash.char_min, m.hash.char_max))
         bad_model(path, "char_min/char_max out of range (0, or 1 <= min <= max <= " +
                             std::to_string(detail::kMaxCharGram) + ")");
-      const std::size_t expected =
-          (std::size_t{1} << std::clamp(m.hash.bits, 8, 26)) + (m.lex_features ? detail::lexicon_feature_count() : 0);
+      std::size_t wv_values = 0;
+      if (f.contains("word_vectors")) {
+        const auto& wj = f.at("word_vectors");
+        m.wv.dims = wj.at("dims");
+        m.wv.words = wj.at("words").get<std::vector<std::string>>();
+        std::vector<float> scale;
+        if (m.wv.dims < 1 || m.wv.dims > detail::kMaxWordVectorDims || m.wv.words.empty() ||
+            wj.at("count").get<std::size_t>() != m.wv.words.size() || wj.at("dtype") != "float16")
+          bad_model(path, "word_vectors has a bad dims, count, words or dtype");
+        if (!detail::read_finite_floats(wj.at("mean"), m.wv_mean) ||
+            !detail::read_finite_floats(wj.at("inv_std"), m.wv_inv_std) ||
+            !detail::read_finite_floats(nlohmann::json::array({wj.at("scale")}), scale))
+          bad_model(path, "word_vectors mean/inv_std/scale has a value that is not a finite float");
+        m.wv_scale = scale[0];
+        m.wv_offset = wj.at("offset");
+        const std::size_t D = 2 * static_cast<std::size_t>(m.wv.dims);
+        if (m.wv_mean.size() != D || m.wv_inv_std.size() != D || m.wv_offset + D != m.n_features)
+          bad_model(path, "word_vectors mean/inv_std/offset do not match n_features");
+        for (std::size_t i = 0; i < m.wv.words.size(); ++i)
+          if (!m.wv.index.emplace(m.wv.words[i], static_cast<std::uint32_t>(i)).second)
+            bad_model(path, "word_vectors lists '" + m.wv.words[i] + "' twice");
+        wv_values = m.wv.words.size() * static_cast<std::size_t>(m.wv.dims);
+      }
+      const std::size_t expected = (std::size_t{1} << std::clamp(m.hash.bits, 8, 26)) +
+                                   (m.lex_features ? detail::lexicon_feature_count() : 0) +
+                                   (wv_values ? 2 * static_cast<std::size_t>(m.wv.dims) : 0);
       if (m.hash.bits < 8 || m.hash.bits > 26 || m.n_features != expected)
         bad_model(path, "n_features does not match hash_bits");
     } else {
@@ -791,7 +862,8 @@ TextModel TextModel::load(std::istream& in, const std::string& path) {
         bad_model(path, "lexicon mean/inv_std/scale has a value that is not a finite float");
       m.lex_offset = f.at("lexicon_offset");
       m.lex_scale = scale[0];
-      if (m.mean.size() != D || m.inv_std.size() != D || m.lex_offset + D != m.n_features)
+      if (m.mean.size() != D || m.inv_std.size() != D ||
+          m.lex_offset + D + (m.wv_features() ? 2 * static_cast<std::size_t>(m.wv.dims) : 0) != m.n_features)
         bad_model(path, "lexicon feature count does not match this Sentio version");
       const auto& lex = h.at("lexicon");
       m.lex.vader = lex.at("vader").get<std::unordered_map<std::string, float>>();
@@ -805,10 +877,19 @@ TextModel TextModel::load(std::istream& in, const std::string& path) {
     if (count != m.n_features * K) bad_model(path, "weight count does not match features x labels");
     if (dtype != "float32" && dtype != "float16") bad_model(path, "unknown weight dtype '" + dtype + "'");
     const std::size_t bytes = count * (dtype == "float16" ? 2 : 4);
+    const std::size_t wv_bytes = m.wv.words.size() * static_cast<std::size_t>(m.wv.dims) * 2;
     std::string blob((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (blob.size() != bytes)
-      bad_model(path, "weights are " + std::to_string(blob.size()) + " bytes, expected " + std::to_string(bytes) +
+    if (blob.size() != bytes + wv_bytes)
+      bad_model(path, "weights" + std::string(wv_bytes ? " and word vectors" : "") + " are " +
+                          std::to_string(blob.size()) + " bytes, expected " + std::to_string(bytes + wv_bytes) +
                           " (truncated file?)");
+    m.wv.values.resize(wv_bytes / 2);
+    for (std::size_t i = 0; i < m.wv.values.size(); ++i) {
+      std::uint16_t v;
+      std::memcpy(&v, blob.data() + bytes + 2 * i, 2);
+      m.wv.values[i] = detail::half_to_float(v);
+      if (!std::isfinite(m.wv.values[i])) bad_model(path, "non-finite word vector value");
+    }
     m.w.resize(count);
     m.float16 = dtype == "float16";
     if (dtype == "float32") {
