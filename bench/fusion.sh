@@ -7,7 +7,8 @@
 # Issue 12 targets: fused >= best single + 10 points; fused without words >= better of face/voice + 5 points;
 # one modality present -> no worse than it alone.
 # Usage: bench/fusion.sh [SHARED_DIR]   (default ../shared next to the repository)
-#   JOBS=N (default 1) clips analysed in parallel; REBUILD_DATA=1 rebuilds the clips.
+#   JOBS=N (default 1) clips analysed in parallel; REBUILD_DATA=1 rebuilds the clips. The clips' evidence is
+#   cached in .cache/bench/fusion/out and re-used only while the shipped models and the binary are the same.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 shared="${1:-${SENTIO_SHARED_DIR:-$here/../shared}}"
@@ -41,8 +42,16 @@ cmd_fitted=("$sentio" eval fusion --data "$data/test.csv" --model "$here/models/
             --evidence "$out/test_evidence.jsonl" -j "$jobs" -q)
 cmd_equal=("$sentio" eval fusion --data "$data/test.csv" --model "$out/equal.json" --json
            --evidence "$out/test_evidence.jsonl" -j "$jobs" -q)
+# The evidence caches hold the shipped models' calls: they are dropped when the speech, text or face models or
+# the sentio binary change (a re-fit after a model change must analyse the clips again).
+evidence_key=$(cat "$here/models/ser/default.json" "$here/models/text/default.stm" "$here/models/face/SHA256SUMS" \
+  "$(readlink -f "$sentio")" | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$out/evidence.key" 2>/dev/null)" != "$evidence_key" ]; then
+  rm -f "$out/train_evidence.jsonl" "$out/test_evidence.jsonl"
+  echo "$evidence_key" > "$out/evidence.key"
+fi
 cached=""
-[ -f "$out/train_evidence.jsonl" ] && [ -f "$out/test_evidence.jsonl" ] && cached="; evidence read from the --evidence caches of an earlier run"
+[ -f "$out/train_evidence.jsonl" ] && [ -f "$out/test_evidence.jsonl" ] && cached="; evidence read from the --evidence caches of an earlier run with the same models and binary"
 start=$(date +%s)
 rc=0
 "${cmd_train[@]}" 2> "$out/train.log" || rc=$?
