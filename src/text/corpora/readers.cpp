@@ -452,6 +452,8 @@ Corpus read_xed(const std::string& path, const std::string& doc) {
 // CARER labels (Saravia et al. 2018, the dair-ai "emotion" splits).
 constexpr std::array<std::string_view, 6> kCarer = {"sadness", "joy", "love", "anger", "fear", "surprise"};
 
+bool is_carer_label(std::string_view label) { return std::find(kCarer.begin(), kCarer.end(), label) != kCarer.end(); }
+
 // CARER: "text;label" per line (the text is pre-processed lower-case tweets; split on the last ';').
 // joy -> happiness; love stays its own class. Single-label.
 Corpus read_carer(const std::string& path, const std::string& doc) {
@@ -464,7 +466,7 @@ Corpus read_carer(const std::string& path, const std::string& doc) {
     if (trim(line).empty()) continue;
     const std::size_t s = line.rfind(';');
     const std::string label = s == std::string_view::npos ? std::string() : lower(line.substr(s + 1));
-    if (std::find(kCarer.begin(), kCarer.end(), label) == kCarer.end()) {
+    if (!is_carer_label(label)) {
       b.bad(k + 1, "expected text;label with label sadness, joy, love, anger, fear or surprise");
       continue;
     }
@@ -538,9 +540,7 @@ CorpusFormat sniff(const std::string& path, std::string_view doc) {
   // CARER: "text;label" with one of its six labels after the last ';' and no TAB.
   if (tabs == 0) {
     const std::size_t s = first.rfind(';');
-    if (s != std::string_view::npos &&
-        std::find(kCarer.begin(), kCarer.end(), lower(first.substr(s + 1))) != kCarer.end())
-      return CorpusFormat::carer;
+    if (s != std::string_view::npos && is_carer_label(lower(first.substr(s + 1)))) return CorpusFormat::carer;
   }
   if (tabs >= 2) {
     const std::size_t t2 = first.rfind('\t');
