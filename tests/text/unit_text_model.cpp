@@ -384,12 +384,12 @@ TEST(TextWordVectors, ReaderKeepsTheFirstWordsAndChecksTheFormat) {
   detail::HashConfig everyday;
   everyday.everyday = true;
   std::vector<float> v;
-  detail::word_vector_features(all, everyday, "happy and calm, not sad", v);
+  detail::word_vector_features(all, detail::feature_tokens(everyday, "happy and calm, not sad"), v);
   ASSERT_EQ(v.size(), 6u);
   EXPECT_FLOAT_EQ(v[0], 0.75f);  // mean of happy (1,0,0) and calm (0.5,0.5,0)
   EXPECT_FLOAT_EQ(v[1], 0.25f);
   EXPECT_FLOAT_EQ(v[4], 1.0f);  // "not sad": sad's vector in the negated half
-  detail::word_vector_features(all, everyday, "nothing known here", v);
+  detail::word_vector_features(all, detail::feature_tokens(everyday, "nothing known here"), v);
   EXPECT_EQ(v, std::vector<float>(6, 0.0f));
   // Bad files: one line naming the file.
   const auto ragged = dir / "ragged.txt";

@@ -119,26 +119,34 @@ std::vector<std::string> tokenize(std::string_view text) {
   return tokens;
 }
 
-void hashed_features(const HashConfig& config, std::string_view text, SparseVec& out, Trace* trace) {
-  out.clear();
-  const std::uint64_t mask = (std::uint64_t{1} << config.bits) - 1;
-  // Plain tokens, or everyday ones with their weights and negation marks (weight 1, none negated otherwise).
-  std::vector<std::string> tokens;
-  std::vector<float> weight;
-  std::vector<char> negated;
-  std::vector<std::string> display;
+FeatureTokens feature_tokens(const HashConfig& config, std::string_view text) {
+  FeatureTokens t;
   if (config.everyday) {
-    for (EverydayToken& t : everyday_tokens(text)) {
-      tokens.push_back(std::move(t.text));
-      weight.push_back(t.weight);
-      negated.push_back(t.negated ? 1 : 0);
-      display.push_back(std::move(t.display));
+    for (EverydayToken& e : everyday_tokens(text)) {
+      t.text.push_back(std::move(e.text));
+      t.weight.push_back(e.weight);
+      t.negated.push_back(e.negated ? 1 : 0);
+      t.display.push_back(std::move(e.display));
     }
   } else {
-    tokens = tokenize(text);
-    weight.assign(tokens.size(), 1.0f);
-    negated.assign(tokens.size(), 0);
+    t.text = tokenize(text);
+    t.weight.assign(t.text.size(), 1.0f);
+    t.negated.assign(t.text.size(), 0);
   }
+  return t;
+}
+
+void hashed_features(const HashConfig& config, std::string_view text, SparseVec& out, Trace* trace) {
+  hashed_features(config, feature_tokens(config, text), out, trace);
+}
+
+void hashed_features(const HashConfig& config, const FeatureTokens& ft, SparseVec& out, Trace* trace) {
+  out.clear();
+  const std::uint64_t mask = (std::uint64_t{1} << config.bits) - 1;
+  const std::vector<std::string>& tokens = ft.text;
+  const std::vector<float>& weight = ft.weight;
+  const std::vector<char>& negated = ft.negated;
+  const std::vector<std::string>& display = ft.display;
   auto raw_of = [&](std::uint64_t h, std::uint32_t term, float w) {
     return Raw{static_cast<std::uint32_t>(h & mask), (h >> 63) != 0 ? -w : w, term};
   };

@@ -91,6 +91,17 @@ struct EverydayToken {
 std::vector<EverydayToken> everyday_tokens(std::string_view text);
 // 64-bit hash of `s` in namespace `ns` (FNV-1a over the bytes, finished with the splitmix64 mixer).
 std::uint64_t hash_string(std::string_view s, std::uint64_t ns);
+// The tokens the linear model's features read: everyday_tokens() with their weights, negation marks and
+// displays when `config.everyday`, else tokenize() (weight 1, none negated, `display` empty).
+struct FeatureTokens {
+  std::vector<std::string> text;     // what is hashed ("not_happy" for a negated "happy")
+  std::vector<std::string> display;  // everyday only: what explanations show ("not happy")
+  std::vector<float> weight;
+  std::vector<char> negated;
+};
+FeatureTokens feature_tokens(const HashConfig& config, std::string_view text);
+void hashed_features(const HashConfig& config, const FeatureTokens& tokens, SparseVec& out, Trace* trace);
+// The same from the text (feature_tokens, then the above).
 void hashed_features(const HashConfig& config, std::string_view text, SparseVec& out, Trace* trace);
 
 // ---- lexicon features (lexicon.cpp) ----
@@ -124,10 +135,9 @@ struct WordVectors {
 // optional first line "count dims"). Throws InputError naming the file and line.
 WordVectors read_word_vectors(const std::string& path, std::size_t max_words);
 // 2 x dims dense values: the weighted mean vector of the words found in the table, then that of the
-// negated words (their "not_" removed); zeros where none is found. Tokens and weights as the hashed
-// features take them (everyday_tokens() or tokenize()).
-void word_vector_features(const WordVectors& wv, const HashConfig& tokens, std::string_view text,
-                          std::vector<float>& out);
+// negated words (their "not_" removed); zeros where none is found. The tokens and weights are the hashed
+// features' (feature_tokens).
+void word_vector_features(const WordVectors& wv, const FeatureTokens& tokens, std::vector<float>& out);
 
 // ---- the trainer and decision tuning TextModel::train uses (text_model.cpp); the context model's
 // second stage reuses them ----

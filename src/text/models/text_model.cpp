@@ -116,11 +116,15 @@ struct TextModel::Impl {
   void features(std::string_view text, SparseVec& out, Trace* trace,
                 std::vector<std::pair<std::string, float>>* hits) const {
     out.clear();
-    if (type == TextModelType::linear) detail::hashed_features(hash, text, out, trace);
+    detail::FeatureTokens tokens;  // read by the hashed groups and the word vectors (linear models only)
+    if (type == TextModelType::linear) {
+      tokens = detail::feature_tokens(hash, text);
+      detail::hashed_features(hash, tokens, out, trace);
+    }
     if (lex_features) append_dense(detail::lexicon_features(lex, text, hits), lex_offset, mean, inv_std, lex_scale, out);
     if (wv_features()) {
       std::vector<float> raw;
-      detail::word_vector_features(wv, hash, text, raw);
+      detail::word_vector_features(wv, tokens, raw);
       append_dense(raw, wv_offset, wv_mean, wv_inv_std, wv_scale, out);
     }
   }
@@ -612,7 +616,7 @@ TextModel TextModel::train(const Corpus& train_in, const Corpus* dev, const Text
     dense_group(D, m.wv_scale,
                 [&](std::string_view t) {
                   std::vector<float> v;
-                  detail::word_vector_features(m.wv, m.hash, t, v);
+                  detail::word_vector_features(m.wv, detail::feature_tokens(m.hash, t), v);
                   return v;
                 },
                 m.wv_offset, m.wv_mean, m.wv_inv_std);

@@ -82,24 +82,20 @@ WordVectors read_word_vectors(const std::string& path, std::size_t max_words) {
   return wv;
 }
 
-void word_vector_features(const WordVectors& wv, const HashConfig& tokens, std::string_view text,
-                          std::vector<float>& out) {
+void word_vector_features(const WordVectors& wv, const FeatureTokens& tokens, std::vector<float>& out) {
   const std::size_t D = static_cast<std::size_t>(wv.dims);
   out.assign(2 * D, 0.0f);
   float weight[2] = {0, 0};
-  auto add = [&](const std::string& word, bool negated, float w) {
-    const auto it = wv.index.find(word);
-    if (it == wv.index.end()) return;
+  for (std::size_t k = 0; k < tokens.text.size(); ++k) {
+    const bool negated = tokens.negated[k] != 0;
+    const std::string_view word = std::string_view(tokens.text[k]).substr(negated ? 4 : 0);  // "not_<word>"
+    const auto it = wv.index.find(std::string(word));
+    if (it == wv.index.end()) continue;
+    const float w = tokens.weight[k];
     const float* v = wv.values.data() + static_cast<std::size_t>(it->second) * D;
     float* o = out.data() + (negated ? D : 0);
     for (std::size_t j = 0; j < D; ++j) o[j] += w * v[j];
     weight[negated] += w;
-  };
-  if (tokens.everyday) {
-    for (const EverydayToken& t : everyday_tokens(text))
-      add(t.negated ? t.text.substr(4) : t.text, t.negated, t.weight);  // "not_<word>" -> the word
-  } else {
-    for (const std::string& t : tokenize(text)) add(t, false, 1.0f);
   }
   for (int b = 0; b < 2; ++b)
     if (weight[b] > 0)
