@@ -21,7 +21,6 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <random>
 
 #include <opencv2/imgproc.hpp>
@@ -37,6 +36,7 @@
 #include "sentio/vision_neural/face_analyzer.hpp"
 #include "sentio/vision_neural/face_training.hpp"
 #include "sentio/vision_neural/graph_model.hpp"
+#include "train/holdout.hpp"
 #include "train/trainable_graph.hpp"
 
 namespace sentio::vision {
@@ -114,22 +114,6 @@ Dataset read_dataset(const FaceTrainOptions& o, std::size_t& n_skipped) {
     }
   if (n_bad > 0) throw InputError(first + (n_bad > 1 ? " (and " + std::to_string(n_bad - 1) + " more unreadable images)" : ""));
   return d;
-}
-
-// Stratified, seeded holdout: indices of the training and holdout rows.
-void split_holdout(const Dataset& d, double fraction, std::uint64_t seed, std::vector<std::size_t>& train,
-                   std::vector<std::size_t>& holdout) {
-  std::map<std::int64_t, std::vector<std::size_t>> by_class;
-  for (std::size_t i = 0; i < d.size(); ++i) by_class[d.label[i]].push_back(i);
-  std::mt19937_64 rng(seed ^ 0x401d0u);
-  for (auto& [label, idx] : by_class) {
-    std::shuffle(idx.begin(), idx.end(), rng);
-    const auto n_hold = static_cast<std::size_t>(std::llround(fraction * static_cast<double>(idx.size())));
-    holdout.insert(holdout.end(), idx.begin(), idx.begin() + static_cast<std::ptrdiff_t>(std::min(n_hold, idx.size())));
-    train.insert(train.end(), idx.begin() + static_cast<std::ptrdiff_t>(std::min(n_hold, idx.size())), idx.end());
-  }
-  std::sort(train.begin(), train.end());
-  std::sort(holdout.begin(), holdout.end());
 }
 
 // One augmented example written as model input values (x / 127.5 - 1).
@@ -260,7 +244,7 @@ FaceTrainReport train_expression_model(const FaceTrainOptions& o, const FaceTrai
   FaceTrainReport report;
   const Dataset data = read_dataset(o, report.n_skipped);
   std::vector<std::size_t> train_rows, holdout_rows;
-  split_holdout(data, o.holdout_fraction, o.seed, train_rows, holdout_rows);
+  train::split_holdout(data.label, o.holdout_fraction, o.seed, train_rows, holdout_rows);
   if (train_rows.empty()) throw InputError("'" + o.manifest + "': no training rows left after the holdout");
   report.n_train = train_rows.size();
   report.n_holdout = holdout_rows.size();
