@@ -123,6 +123,20 @@ FacialCues compute_facial_cues(const std::vector<Point3>& landmarks) {
   return c;
 }
 
+InnerBrows compute_inner_brows(const std::vector<Point3>& landmarks) {
+  using namespace mesh_index;
+  check_mesh(landmarks);
+  const FaceFrame f = face_frame(landmarks);
+  const auto height = [&](Vec3 p) { return dot(p, f.y_axis); };
+  InnerBrows b;
+  b.raise_right = static_cast<float>(
+      (height(at(landmarks, right_eye_inner)) - height(at(landmarks, right_brow_inner))) / f.inter_ocular);
+  b.raise_left = static_cast<float>(
+      (height(at(landmarks, left_eye_inner)) - height(at(landmarks, left_brow_inner))) / f.inter_ocular);
+  b.gap = static_cast<float>(norm(at(landmarks, left_brow_inner) - at(landmarks, right_brow_inner)) / f.inter_ocular);
+  return b;
+}
+
 BlinkDetector::BlinkDetector(BlinkOptions options) : options_(options) {
   SENTIO_ASSERT(options_.min_frames >= 1 && options_.max_frames >= options_.min_frames);
   SENTIO_ASSERT(options_.threshold_ratio > 0.0f && options_.threshold_ratio < 1.0f);

@@ -120,6 +120,31 @@ TEST(FacialCues, OpenMouthAndSmile) {
   EXPECT_NEAR(e.eye_left, neutral.eye_left, 1e-6);
 }
 
+TEST(FacialCues, InnerBrowsByHandAndUnderPose) {
+  auto l = face_template();
+  l[mi::right_brow_inner] = {-15, -22, -6};
+  l[mi::left_brow_inner] = {15, -22, -6};
+  const InnerBrows b = compute_inner_brows(l);
+  EXPECT_NEAR(b.raise_right, 0.23f, 1e-5);  // (1 + 22) / 100 along the face's vertical axis
+  EXPECT_NEAR(b.raise_left, 0.23f, 1e-5);
+  EXPECT_NEAR(b.gap, 0.30f, 1e-5);  // 30 / 100
+  // Sadness-like: inner ends raised by 6 px; anger-like: lowered by 6 px and drawn 5 px closer each.
+  auto sad = l;
+  sad[mi::right_brow_inner].y = sad[mi::left_brow_inner].y = -28;
+  EXPECT_NEAR(compute_inner_brows(sad).raise_left, 0.29f, 1e-5);
+  auto frown = l;
+  frown[mi::right_brow_inner] = {-10, -16, -6};
+  frown[mi::left_brow_inner] = {10, -16, -6};
+  const InnerBrows f = compute_inner_brows(frown);
+  EXPECT_NEAR(f.raise_right, 0.17f, 1e-5);
+  EXPECT_NEAR(f.gap, 0.20f, 1e-5);
+  // Unchanged by roll, scale and position.
+  const InnerBrows p = compute_inner_brows(pose_mesh(l, 0, 0, 18.0, 1.7, 120, 80));
+  EXPECT_NEAR(p.raise_right, b.raise_right, 1e-4);
+  EXPECT_NEAR(p.gap, b.gap, 1e-4);
+  EXPECT_THROW(compute_inner_brows(std::vector<Point3>(10)), sentio::InputError);
+}
+
 TEST(FacialCues, RollRecoveredAndCuesInvariant) {
   const FacialCues ref = compute_facial_cues(face_template());
   for (double roll : {-40.0, -12.5, 7.0, 25.0}) {

@@ -46,6 +46,9 @@ inline constexpr std::size_t left_eye_lower_mid = 374;
 // Brows: the upper edge of each brow above the middle of the eye.
 inline constexpr std::size_t right_brow = 105;
 inline constexpr std::size_t left_brow = 334;
+// The inner ends of the brows' upper edges.
+inline constexpr std::size_t right_brow_inner = 107;
+inline constexpr std::size_t left_brow_inner = 336;
 }  // namespace mesh_index
 
 // Head pose in degrees, composed as R = Rz(roll) * Ry(-yaw) * Rx(-pitch) in image axes (x right, y down,
@@ -77,6 +80,16 @@ struct FacialCues {
 // Cues of one face. Throws InputError when `landmarks` does not hold 468 points or the eye corners
 // coincide (degenerate mesh).
 FacialCues compute_facial_cues(const std::vector<Point3>& landmarks);
+// The inner ends of the brows, which move in sadness, fear and anger (FACS AU1 raises them, AU4 lowers
+// them and draws them together), in the same face frame and units as FacialCues.
+struct InnerBrows {
+  // Height of the inner brow point (107 or 336) above the eye's inner corner (133 or 362), / inter-ocular.
+  float raise_right = 0, raise_left = 0;
+  // Distance between the two inner brow points / inter-ocular distance (smaller when drawn together).
+  float gap = 0;
+};
+InnerBrows compute_inner_brows(const std::vector<Point3>& landmarks);
+
 // Head pose alone (same method as in compute_facial_cues).
 HeadPose compute_head_pose(const std::vector<Point3>& landmarks);
 
