@@ -192,12 +192,13 @@ class Session:
 class Analyzer:
     """Who felt what, when: the analysis of `sentio analyze`, with its options named like its flags.
 
-    Options (all optional): speech_model, face_models, expression_model, text_model, language, jobs,
+    Options (all optional): speech_model, face_models, expression_model, cue_model ("none": no cue fusion),
+    text_model, language, jobs,
     speaker_mode ("diarize", "channels", "single"), speakers, min_segment, max_segment, fps,
     detect_interval, window, transcribe, max_duration, min_confidence. The models load once, when first needed, and are
     shared by every call and session of this Analyzer (and by threads: calls release the GIL)."""
 
-    OPTIONS = ("speech_model", "face_models", "expression_model", "text_model", "language", "jobs", "speaker_mode",
+    OPTIONS = ("speech_model", "face_models", "expression_model", "cue_model", "text_model", "language", "jobs", "speaker_mode",
                "speakers", "min_segment", "max_segment", "fps", "detect_interval", "window", "transcribe",
                "max_duration", "min_confidence")
 

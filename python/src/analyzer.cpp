@@ -107,7 +107,7 @@ class Stream {
 class Analyzer {
  public:
   Analyzer(const std::string& speech_model, const std::string& face_models, const std::string& expression_model,
-           const std::string& text_model, const std::string& language, int jobs, const std::string& speaker_mode,
+           const std::string& cue_model, const std::string& text_model, const std::string& language, int jobs, const std::string& speaker_mode,
            int speakers, double min_segment, double max_segment, double fps, int detect_interval, double window,
            bool transcribe, double max_duration, double min_confidence) {
     if (jobs < 0) throw InputError("jobs: expected 0 (all cores) or a positive thread count");
@@ -116,6 +116,7 @@ class Analyzer {
     eo.speech_model = speech_model;
     eo.face_models = face_models;
     eo.expression_model = expression_model;
+    eo.cue_model = cue_model;
     eo.text_model = text_model;
     eo.language = language;
     eo.n_threads = jobs;
@@ -197,10 +198,10 @@ void bind_analyzer(py::module_& m) {
   const AnalyzeOptions d;
   py::class_<Analyzer>(m, "Analyzer")
       .def(py::init<const std::string&, const std::string&, const std::string&, const std::string&,
-                    const std::string&, int, const std::string&, int, double, double, double, int, double, bool,
+                    const std::string&, const std::string&, int, const std::string&, int, double, double, double, int, double, bool,
                     double, double>(),
            py::kw_only(), py::arg("speech_model") = "", py::arg("face_models") = "",
-           py::arg("expression_model") = "", py::arg("text_model") = "", py::arg("language") = "",
+           py::arg("expression_model") = "", py::arg("cue_model") = "", py::arg("text_model") = "", py::arg("language") = "",
            py::arg("jobs") = 0, py::arg("speaker_mode") = "diarize", py::arg("speakers") = d.session.speakers,
            py::arg("min_segment") = d.session.min_segment_s, py::arg("max_segment") = d.session.max_segment_s,
            py::arg("fps") = d.session.fps, py::arg("detect_interval") = d.session.detect_interval,

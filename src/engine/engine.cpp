@@ -11,6 +11,7 @@
 #include "sentio/core/model_card.hpp"
 #include "sentio/text/emotion_model.hpp"
 #include "sentio/text/language.hpp"
+#include "sentio/vision/cue_expression.hpp"
 
 namespace sentio {
 
@@ -135,6 +136,10 @@ const vision::FaceModel& Engine::face_model() const {
     vision::FaceModelOptions o;
     o.model_dir = impl_->options.face_models;
     o.expression_model = impl_->options.expression_model;
+    if (impl_->options.cue_model == "none")
+      o.cue_fusion = false;
+    else
+      o.cue_model = impl_->options.cue_model;
     return vision::load_face_model(o);
   });
 }
@@ -154,6 +159,8 @@ std::vector<analysis::ModelUse> Engine::models_used(const analysis::AnalysisResu
     const auto card = vision::face_model_folder_file(dir, "MODEL_CARD.md");
     out.push_back({"faces", dir, card ? model_card_licence_from_file(*card) : std::string()});
     add("faces", impl_->options.expression_model);
+    if (impl_->options.cue_model != "none")
+      add("faces", impl_->options.cue_model.empty() ? vision::default_cue_model_path() : impl_->options.cue_model);
   }
   if (result.text) add("text", result.text->model_path);
   if (!result.moments.empty())
@@ -193,9 +200,10 @@ void check_model_paths(const EngineOptions& options, const std::function<std::st
   for (const auto& [field, path] : {std::pair<const char*, const std::string&>{"speech_model", options.speech_model},
                                     {"text_model", options.text_model},
                                     {"face_models", options.face_models},
-                                    {"expression_model", options.expression_model}}) {
+                                    {"expression_model", options.expression_model},
+                                    {"cue_model", options.cue_model}}) {
     std::error_code ec;
-    if (!path.empty() && !std::filesystem::exists(path, ec))
+    if (!path.empty() && path != "none" && !std::filesystem::exists(path, ec))
       throw InputError(option_name(field) + " '" + path + "': no such file or folder");
   }
 }

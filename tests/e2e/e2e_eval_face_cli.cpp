@@ -60,4 +60,60 @@ TEST(EvalFaceCli, MissingManifestOrColumnsIsAUsageError) {
   EXPECT_NE(r2.output.find("'path'"), std::string::npos) << r2.output;
 }
 
+// `sentio train face-cues` on a small manifest (four crops of every class), then `eval face` with the
+// model it wrote and with none.
+TEST(TrainFaceCuesCli, WritesAModelThatEvalUses) {
+  SENTIO_REQUIRE_SHARED(fer, "data/face/fer2013/test");
+  if (!models_present()) GTEST_SKIP() << "skipped: face models not found (run scripts/setup)";
+  const fs::path dir = sentio::test::temp_dir() / "fer_cues";
+  fs::create_directories(dir);
+  const fs::path manifest = dir / "manifest.csv";
+  {
+    std::ofstream m(manifest);
+    m << "path,label\n";
+    for (const char* label : {"angry", "disgust", "fear", "happy", "neutral", "sad", "surprise"}) {
+      int n = 0;
+      for (const auto& e : fs::directory_iterator(fer / label)) {
+        if (n++ == 6) break;
+        m << e.path().string() << "," << label << "\n";
+      }
+    }
+  }
+  const fs::path model = dir / "cues.json";
+  const auto r = run_command(sentio_cmd("train face-cues -q -j 1 --holdout 0.34 --data '" + manifest.string() +
+                                        "' -o '" + model.string() + "'"));
+  ASSERT_EQ(r.status, 0) << r.output;
+  std::ifstream in(model);
+  const auto j = nlohmann::json::parse(in);
+  EXPECT_EQ(j["format"], "sentio.face-cues/1");
+  EXPECT_EQ(j["weights"].size(), 7u);
+  const double w = j["fusion_weight"].get<double>();
+  EXPECT_TRUE(w >= 0.0 && w <= 1.0) << w;
+  for (const std::string& cues : {model.string(), std::string("none")}) {
+    const auto e = run_command(sentio_cmd("eval face -j 1 --json --cue-model '" + cues + "' --data '" + manifest.string() + "'"));
+    ASSERT_EQ(e.status, 0) << cues << ": " << e.output;
+    EXPECT_EQ(nlohmann::json::parse(e.output.substr(e.output.find('{')))["n"].get<int>(), 42);
+  }
+}
+
+TEST(TrainFaceCuesCli, BadInputsAreOneLineErrors) {
+  const fs::path dir = sentio::test::temp_dir() / "fer_cues_bad";
+  fs::create_directories(dir);
+  auto r = run_command(sentio_cmd("train face-cues -q --data /nonexistent/manifest.csv -o '" + (dir / "c.json").string() + "'"));
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("/nonexistent/manifest.csv"), std::string::npos) << r.output;
+  const fs::path manifest = dir / "m.csv";
+  std::ofstream(manifest) << "path,label\na.jpg,happy\n";
+  r = run_command(sentio_cmd("train face-cues -q --data '" + manifest.string() + "' -o /nonexistent/dir/c.json"));
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("/nonexistent/dir"), std::string::npos) << r.output;
+  // A damaged cue model is refused by name before any image is read.
+  const fs::path broken = dir / "broken.json";
+  std::ofstream(broken) << "{\"format\": \"sentio.face-cues/1\", \"mean\": [1, 2";
+  if (!models_present()) GTEST_SKIP() << "skipped: face models not found (run scripts/setup)";
+  r = run_command(sentio_cmd("eval face --json --cue-model '" + broken.string() + "' --data '" + manifest.string() + "'"));
+  EXPECT_EQ(r.status, 2) << r.output;
+  EXPECT_NE(r.output.find("broken.json"), std::string::npos) << r.output;
+}
+
 }  // namespace

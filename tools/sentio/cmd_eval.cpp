@@ -33,6 +33,13 @@ Runner add_eval_command(CLI::App& app) {
       ->capture_default_str();
   face->add_flag("--flip", args->flip,
                  "Average the expression probabilities of each crop and its mirror image (test-time augmentation)");
+  face->add_option("--crop-scale", args->crop_scale,
+                   "Side of the expression crop over the extent of the face's landmarks, for images that go through "
+                   "detection (face crops are used whole)")
+      ->capture_default_str();
+  face->add_option("--cue-model", args->cue_model,
+                   "Cue expression model fused with the expression model (from 'sentio train face-cues'; default: "
+                   "the shipped models/face/cues.json); 'none': the expression model alone");
   face->add_flag("--json", args->json, "Print one JSON object instead of a table");
   face->add_option("-j,--jobs", args->jobs, "Images in parallel (default: all cores)");
   const std::vector<std::pair<std::string, Runner>> subs = {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // sentio train face --data MANIFEST -o DIR [--split S] [--base MODEL.json] [--epochs N] [--lr X] ...
+// sentio train face-cues --data MANIFEST -o FILE [--split S] [--holdout F] [--l2 X] ...
 // Runs in the torch plugin (plugins/train_face.cpp).
 #include <memory>
 
@@ -42,6 +43,38 @@ Runner add_train_face_command(CLI::App& train) {
   return [a, cmd] {
     if (!cmd->parsed()) return kExitUsage;
     return run_plugin_command("train-face", a.get());
+  };
+}
+
+Runner add_train_face_cues_command(CLI::App& train) {
+  auto a = std::make_shared<TrainFaceCuesArgs>();
+  CLI::App* cmd = train.add_subcommand(
+      "face-cues",
+      "Train the cue expression model: FaceMesh on labelled face crops, the facial cues (mouth opening, "
+      "lip-corner lift, mouth width, brows, eyes, head pose) and a softmax regression over them, which the face "
+      "pipeline fuses with the appearance model (docs/FACES.md, 'Cue fusion'). Writes one JSON file and prints "
+      "the holdout accuracy of the cues, the appearance and the fusion.");
+  cmd->add_option("--data", a->data,
+                  "CSV manifest with 'path' and 'label' columns (optional 'split'), as for 'train face'")
+      ->required();
+  cmd->add_option("-o,--output", a->output, "The cue model JSON to write (e.g. models/face/cues.json)")->required();
+  cmd->add_option("--split", a->split, "Use only the rows whose 'split' column has this value (e.g. Training)");
+  cmd->add_option("--models", a->models, "Face model folder (default: the models fetched by scripts/setup)");
+  cmd->add_option("--holdout", a->holdout,
+                  "Fraction of every class held out and scored (the model is fitted on the rest; 0: fit on all)")
+      ->capture_default_str();
+  cmd->add_option("--seed", a->seed, "Seed of the holdout")->capture_default_str();
+  cmd->add_option("--l2", a->l2, "L2 penalty of the regression (on standardised features)")->capture_default_str();
+  cmd->add_flag("--linear", a->linear, "Only the twelve cue features, without their pairwise products");
+  cmd->add_option("--fusion-weight", a->fusion_weight,
+                  "Weight w of the cue model in the fusion p ~ p_appearance * (p_cues / prior)^w, recorded in the model "
+                  "(default: chosen among 0, 0.1, 0.2, 0.3, 0.5, 0.7, 1 on the holdout, its images analysed as "
+                  "'sentio analyze' does)");
+  cmd->add_option("-j,--threads", a->threads, "Images analysed in parallel")->capture_default_str();
+  cmd->add_flag("-q,--quiet", a->quiet, "No progress bar or summary lines");
+  return [a, cmd] {
+    if (!cmd->parsed()) return kExitUsage;
+    return run_plugin_command("train-face-cues", a.get());
   };
 }
 

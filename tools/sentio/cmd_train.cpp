@@ -15,6 +15,7 @@ Runner add_train_command(CLI::App& app) {
       {"ser", add_train_ser_command(*cmd)},
       {"text", add_train_text_command(*cmd)},
       {"face", add_train_face_command(*cmd)},
+      {"face-cues", add_train_face_cues_command(*cmd)},
       {"fusion", add_train_fusion_command(*cmd)},
   };
   return [cmd, subs] {

@@ -23,6 +23,7 @@ Runner add_eval_ser_command(CLI::App& eval);    // cmd_ser.cpp
 Runner add_train_text_command(CLI::App& train);  // cmd_text.cpp
 Runner add_eval_text_command(CLI::App& eval);    // cmd_text.cpp
 Runner add_train_face_command(CLI::App& train);  // cmd_face.cpp
+Runner add_train_face_cues_command(CLI::App& train);  // cmd_face.cpp
 Runner add_train_fusion_command(CLI::App& train);  // cmd_fusion.cpp
 Runner add_eval_fusion_command(CLI::App& eval);    // cmd_fusion.cpp
 

@@ -13,6 +13,8 @@ struct EvalFaceArgs {
   std::string crops = "auto";
   bool json = false;
   bool flip = false;
+  std::string cue_model;
+  float crop_scale = 1.25f;  // vision::kDefaultExpressionCropScale
   int jobs = 0;
 };
 

@@ -15,6 +15,9 @@ void add_model_options(CLI::App* cmd, ModelArgs& args) {
   cmd->add_option("--expression-model", args.expression_model,
                   "Expression model json (e.g. DIR/emotion.json written by 'sentio train face') used instead of the "
                   "face-model folder's emotion.json");
+  cmd->add_option("--cue-model", args.cue_model,
+                  "Cue expression model fused with the expression model (from 'sentio train face-cues'; default: the "
+                  "shipped models/face/cues.json); 'none': the expression model alone");
   cmd->add_option("--text-model", args.text_model,
                   "Text-emotion model from 'sentio train text' (default: models/text/); a context model (--context) "
                   "also gives each utterance's call in the dialogue context; a neural model (--type neural) finds each "
@@ -31,6 +34,7 @@ std::shared_ptr<const Engine> make_engine(const ModelArgs& args) {
   eo.speech_model = args.speech_model;
   eo.face_models = args.face_models;
   eo.expression_model = args.expression_model;
+  eo.cue_model = args.cue_model;
   eo.text_model = args.text_model;
   eo.language = args.language;
   check_model_paths(eo, [](const std::string& field) {

@@ -15,6 +15,7 @@ struct ModelArgs {
   std::string speech_model;      // "" = the shipped default
   std::string face_models;       // "" = the models fetched by scripts/setup
   std::string expression_model;  // "" = <face_models>/emotion.json; else a json from `sentio train face`
+  std::string cue_model;         // "" = models/face/cues.json; "none"; else a json from `sentio train face-cues`
   std::string text_model;        // "" = the shipped default
   std::string language;          // "" = the text model above, a language code, or "auto"
   int jobs = 0;                  // engine threads; 0 = all cores

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// Options of `sentio train face`, shared by the command line (cmd_face.cpp, which parses them) and the
+// Options of `sentio train face` and `sentio train face-cues`, shared by the command line (cmd_face.cpp, which parses them) and the
 // torch plugin (plugins/train_face.cpp, which trains). Plain data only: the struct crosses the dlopen boundary.
 #include <cstdint>
 #include <string>
@@ -22,6 +22,21 @@ struct TrainFaceArgs {
   bool no_augment = false;
   int threads = 2;
   std::int64_t limit = 0;
+  bool quiet = false;
+};
+
+// `sentio train face-cues` (cmd_face.cpp parses, plugins/train_face.cpp trains).
+struct TrainFaceCuesArgs {
+  std::string data;
+  std::string split;
+  std::string output;
+  std::string models;
+  double holdout = 0.1;
+  std::uint64_t seed = 1;
+  double l2 = 1e-3;
+  bool linear = false;
+  double fusion_weight = -1;  // < 0: chosen on the holdout
+  int threads = 2;
   bool quiet = false;
 };
 

@@ -37,6 +37,9 @@ struct EngineOptions {
   // model that replaces the folder's ("" = the folder's).
   std::string face_models;
   std::string expression_model;
+  // The cue model fused with the expression model (sentio/vision/cue_expression.hpp): a JSON file from
+  // `sentio train face-cues`, "" = the shipped models/face/cues.json, "none" = the appearance alone.
+  std::string cue_model;
   // Words: a text model from `sentio train text` ("" = the shipped default), or a language: a code or
   // alias selects that language's model from the multilingual pack, "auto" detects it per recording.
   // text_model wins over language.

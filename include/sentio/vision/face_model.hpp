@@ -19,6 +19,10 @@
 
 namespace sentio::vision {
 
+// The default expression crop scale: FER2013's crops, which the expression model was trained on, frame the
+// face more loosely than the landmarks' extent; chosen on FER2013 Training images (bench/face_crop_scale.sh).
+inline constexpr float kDefaultExpressionCropScale = 1.25f;
+
 struct FaceModelOptions {
   // Folder with blazeface/facemesh/emotion .json+.bin; empty = default_face_model_dir().
   std::string model_dir;
@@ -28,6 +32,14 @@ struct FaceModelOptions {
   // Test-time augmentation of the expression stage: average the probabilities of the crop and its mirror
   // image (one model run on a batch of two).
   bool expression_flip_average = false;
+  // Side of the expression model's eye-aligned crop over the larger extent of the face's landmarks
+  // (images and videos; crops given whole, such as FER2013's, are not re-cropped). docs/FACES.md.
+  float expression_crop_scale = kDefaultExpressionCropScale;
+  // Cue fusion (sentio/vision/cue_expression.hpp): the appearance model's probabilities are fused with
+  // those of the cue model, read from the face's landmarks. `cue_model` is its JSON file ("" = the shipped
+  // models/face/cues.json; no fusion when there is none).
+  bool cue_fusion = true;
+  std::string cue_model;
   float score_threshold = 0.5f;     // detector confidence (sigmoid of the logit) to keep a box
   float nms_iou = 0.3f;             // IoU above which overlapping boxes are merged (weighted NMS)
   float presence_threshold = 0.5f;  // FaceMesh face-presence below this rejects the detection

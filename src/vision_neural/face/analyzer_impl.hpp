@@ -11,6 +11,7 @@
 
 #include "face/stages.hpp"
 #include "sentio/core/executor.hpp"
+#include "sentio/vision/cue_expression.hpp"
 #include "sentio/vision_neural/face_analyzer.hpp"
 
 namespace sentio::vision {
@@ -25,6 +26,7 @@ struct FaceAnalyzer::Impl {
   face::Mesh mesh;
   face::ExpressionModel expression;
   std::optional<face::IdentityModel> identity;  // when options.identity and <dir>/faceres.json exists
+  std::optional<CueExpressionModel> cues;       // when options.cue_fusion and a cue model exists
 
   Impl(FaceAnalyzerOptions o, const std::string& dir);
 
@@ -38,6 +40,9 @@ struct FaceAnalyzer::Impl {
                          FaceTimings* timings = nullptr) const;
   // Identity descriptions of the faces that passed the presence threshold (nothing without the model).
   void describe(const cv::Mat& rgb, std::vector<FaceResult>& faces, Executor* executor) const;
+  // The expression of a face from its aligned crop, fused with the cue model when there is one and the
+  // face has landmarks; sets expression, top, valence and arousal.
+  void classify(const cv::Mat& rgb, FaceResult& face) const;
   // Drops the faces below the presence threshold and clamps the boxes to the image.
   void finish(const cv::Mat& rgb, std::vector<FaceResult>& faces) const;
 };

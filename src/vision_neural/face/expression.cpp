@@ -25,8 +25,10 @@ cv::Mat to_grey(const cv::Mat& m) {
 }
 }  // namespace
 
-ExpressionModel::ExpressionModel(const std::string& model_json, bool flip_average)
-    : model_(GraphModel::load(model_json)), flip_average_(flip_average) {
+ExpressionModel::ExpressionModel(const std::string& model_json, bool flip_average, float crop_scale)
+    : model_(GraphModel::load(model_json)), flip_average_(flip_average), crop_scale_(crop_scale) {
+  if (!(crop_scale > 0.2f && crop_scale < 5.0f))
+    throw InputError("expression crop scale " + std::to_string(crop_scale) + " is outside (0.2, 5)");
   const auto shape = model_.input_shape(0);
   if (shape.size() != 4 || shape[1] != kSize || shape[2] != kSize || shape[3] != 1 || model_.output_names().size() != 1)
     throw InputError("'" + model_json + "': not the emotion model (input is not N x 64 x 64 x 1, one output)");
@@ -68,7 +70,7 @@ CropTransform aligned_crop(const FaceResult& face, int size, float extent_scale)
 
 cv::Mat ExpressionModel::align(const cv::Mat& rgb, const FaceResult& face) const {
   // Sample grey from the colour image: warp first (3 channels), then convert.
-  return to_grey(warp_crop(rgb, aligned_crop(face, kSize, kExpressionCropScale)));
+  return to_grey(warp_crop(rgb, aligned_crop(face, kSize, crop_scale_)));
 }
 
 ExpressionProbs ExpressionModel::classify(const cv::Mat& grey64) const {

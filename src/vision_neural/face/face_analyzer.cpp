@@ -71,8 +71,27 @@ FaceAnalyzer::Impl::Impl(FaceAnalyzerOptions o, const std::string& dir)
                      ? model_file(dir, "emotion")
                      : model_file(fs::path(options.expression_model).parent_path().string(),
                                   fs::path(options.expression_model).stem().string().c_str()),
-                 options.expression_flip_average) {
+                 options.expression_flip_average, options.expression_crop_scale) {
   if (options.identity && fs::exists(fs::path(dir) / "faceres.json")) identity.emplace(model_file(dir, "faceres"));
+  if (options.cue_fusion) {
+    const std::string path = options.cue_model.empty() ? default_cue_model_path() : options.cue_model;
+    if (!path.empty()) cues.emplace(load_cue_expression_model(path));
+  }
+}
+
+void FaceAnalyzer::Impl::classify(const cv::Mat& rgb, FaceResult& f) const {
+  f.expression = expression.classify(expression.align(rgb, f));
+  if (cues && !f.landmarks.empty()) {
+    try {
+      f.expression = cues->fuse(f.expression, cue_base_features(f.landmarks));
+    } catch (const InputError&) {
+      // A degenerate mesh (coinciding eye corners) has no cues: the appearance alone speaks.
+    }
+  }
+  f.top = static_cast<Expression>(std::max_element(f.expression.begin(), f.expression.end()) - f.expression.begin());
+  const Affect a = circumplex_affect(f.expression);
+  f.valence = a.valence;
+  f.arousal = a.arousal;
 }
 
 void FaceAnalyzer::Impl::describe(const cv::Mat& rgb, std::vector<FaceResult>& faces, Executor* executor) const {
@@ -93,12 +112,8 @@ void FaceAnalyzer::Impl::mesh_and_classify(const cv::Mat& rgb, std::vector<FaceR
       if (f.presence < options.presence_threshold) return;
     }
     t0 = std::chrono::steady_clock::now();
-    f.expression = expression.classify(expression.align(rgb, f));
+    classify(rgb, f);
     if (timings) timings->expression_ms += ms_since(t0);
-    f.top = static_cast<Expression>(std::max_element(f.expression.begin(), f.expression.end()) - f.expression.begin());
-    const Affect a = circumplex_affect(f.expression);
-    f.valence = a.valence;
-    f.arousal = a.arousal;
   };
   SENTIO_ASSERT(timings == nullptr || !executor || faces.size() <= 1);
   for_each_face(faces.size(), executor, one);
@@ -166,13 +181,35 @@ std::unique_ptr<FaceVideoStream> FaceAnalyzer::open_video(const FaceVideoOptions
   return std::make_unique<FaceVideoAnalyzer>(*this, options);
 }
 
-ExpressionProbs FaceAnalyzer::classify_crop(const Image& image) const {
+CropAnalysis FaceAnalyzer::analyze_crop(const Image& image, bool want_cues) const {
   t_timings = {};
   const cv::Mat m = face::as_mat(image);
-  const auto t0 = std::chrono::steady_clock::now();
-  const ExpressionProbs probs = impl_->expression.classify(face::ExpressionModel::crop_whole(m));
+  auto t0 = std::chrono::steady_clock::now();
+  CropAnalysis r;
+  r.appearance = impl_->expression.classify(face::ExpressionModel::crop_whole(m));
+  r.expression = r.appearance;
   t_timings.expression_ms = ms_since(t0);
-  return probs;
+  if (!want_cues && !impl_->cues) return r;
+  // The face of a crop: the box a detector gives on tight crops (kCropFaceFraction), refined by FaceMesh.
+  t0 = std::chrono::steady_clock::now();
+  cv::Mat storage;
+  const cv::Mat rgb = face::as_rgb_mat(image, storage);
+  FaceResult f;
+  const float w = static_cast<float>(image.width), h = static_cast<float>(image.height);
+  const float side = kCropFaceFraction * std::min(w, h), cx = 0.5f * w, cy = 0.5f * h + kCropFaceDrop * h;
+  f.box = {cx - 0.5f * side, cy - 0.5f * side, cx + 0.5f * side, cy + 0.5f * side};
+  impl_->mesh.run(rgb, f);
+  t_timings.mesh_ms = ms_since(t0);
+  if (f.presence < impl_->options.presence_threshold) return r;
+  try {
+    r.cue_features = cue_base_features(f.landmarks);
+  } catch (const InputError&) {
+    return r;  // degenerate mesh: no cues
+  }
+  if (impl_->cues) r.expression = impl_->cues->fuse(r.appearance, r.cue_features);
+  return r;
 }
+
+ExpressionProbs FaceAnalyzer::classify_crop(const Image& image) const { return analyze_crop(image).expression; }
 
 }  // namespace sentio::vision

@@ -22,6 +22,11 @@ int run_eval_face(const sentio::cli::EvalFaceArgs& a) {
   o.manifest = a.data;
   o.split = a.split;
   o.analyzer.expression_flip_average = a.flip;
+  o.analyzer.expression_crop_scale = a.crop_scale;
+  if (a.cue_model == "none")
+    o.analyzer.cue_fusion = false;
+  else
+    o.analyzer.cue_model = a.cue_model;
   // --model: a model folder, or one expression model json (the other models from the default folder).
   std::error_code ec;
   if (std::filesystem::is_regular_file(a.model, ec) || std::filesystem::path(a.model).extension() == ".json")

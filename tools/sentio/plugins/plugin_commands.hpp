@@ -7,6 +7,7 @@ namespace sentio::cli {
 
 int eval_face_command(const void* args);          // EvalFaceArgs
 int train_face_command(const void* args);         // TrainFaceArgs
+int train_face_cues_command(const void* args);    // TrainFaceCuesArgs
 int train_ser_command(const void* args);          // TrainSerArgs (neural, ensemble)
 int eval_ser_command(const void* args);           // EvalSerArgs
 int train_text_neural_command(const void* args);  // TrainTextNeuralArgs

@@ -28,6 +28,7 @@ extern "C" __attribute__((visibility("default"))) void sentio_register_plugin(se
   r->commands = {
       {"eval-face", &cli::eval_face_command},
       {"train-face", &cli::train_face_command},
+      {"train-face-cues", &cli::train_face_cues_command},
       {"train-ser", &cli::train_ser_command},
       {"eval-ser", &cli::eval_ser_command},
       {"train-text-neural", &cli::train_text_neural_command},
