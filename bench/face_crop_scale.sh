@@ -2,15 +2,16 @@
 # SPDX-License-Identifier: Apache-2.0
 # How the expression crop's framing changes accuracy when faces are found by detection (what `sentio
 # analyze` does): every 8th FER2013 Training image (3,589), detection + mesh + eye-aligned crop of
-# SCALE x the landmarks' extent, the expression model alone (no cue model). This chose the default scale
-# (vision::kDefaultExpressionCropScale); it reads Training images only, never a test split.
+# SCALE x the landmarks' extent (a comma list averages the crops' probabilities), the expression model
+# alone (no cue model). This chose the default crops (vision::kDefaultExpressionCropScales); it reads
+# Training images only, never a test split.
 # Usage: bench/face_crop_scale.sh [SHARED_DIR] [SCALES...]
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 shared="${1:-${SENTIO_SHARED_DIR:-$here/../shared}}"
 shift || true
 scales=("$@")
-[ ${#scales[@]} -gt 0 ] || scales=(0.8 0.9 1.0 1.1 1.2 1.25 1.3 1.45)
+[ ${#scales[@]} -gt 0 ] || scales=(0.8 0.9 1.0 1.1 1.2 1.25 1.3 1.45 1.0,1.25)
 sentio="${SENTIO_BIN:-$here/build/sentio}"
 fer="$shared/data/face/fer2013"
 [ -x "$sentio" ] || { echo "build first: $sentio not found" >&2; exit 1; }

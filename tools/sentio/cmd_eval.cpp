@@ -33,9 +33,10 @@ Runner add_eval_command(CLI::App& app) {
       ->capture_default_str();
   face->add_flag("--flip", args->flip,
                  "Average the expression probabilities of each crop and its mirror image (test-time augmentation)");
-  face->add_option("--crop-scale", args->crop_scale,
-                   "Side of the expression crop over the extent of the face's landmarks, for images that go through "
-                   "detection (face crops are used whole)")
+  face->add_option("--crop-scale", args->crop_scales,
+                   "Sides of the expression crops over the extent of the face's landmarks (the crops' probabilities "
+                   "are averaged), for images that go through detection; face crops are used whole")
+      ->delimiter(',')
       ->capture_default_str();
   face->add_option("--cue-model", args->cue_model,
                    "Cue expression model fused with the expression model (from 'sentio train face-cues'; default: "

@@ -3,6 +3,7 @@
 // Options of `sentio eval face`, shared by the command line (which parses them) and the vision
 // plugin (which runs the evaluation).
 #include <string>
+#include <vector>
 
 namespace sentio::cli {
 
@@ -14,7 +15,7 @@ struct EvalFaceArgs {
   bool json = false;
   bool flip = false;
   std::string cue_model;
-  float crop_scale = 1.25f;  // vision::kDefaultExpressionCropScale
+  std::vector<float> crop_scales = {1.0f, 1.25f};  // vision::kDefaultExpressionCropScales
   int jobs = 0;
 };
 

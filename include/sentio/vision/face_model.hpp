@@ -9,6 +9,7 @@
 // loader brings in on first use (sentio/core/plugin.hpp): programs that never look at a face never load
 // libtorch.
 #include <cstdint>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,9 +20,10 @@
 
 namespace sentio::vision {
 
-// The default expression crop scale: FER2013's crops, which the expression model was trained on, frame the
-// face more loosely than the landmarks' extent; chosen on FER2013 Training images (bench/face_crop_scale.sh).
-inline constexpr float kDefaultExpressionCropScale = 1.25f;
+// The default expression crops (side over the landmarks' extent; the probabilities of the crops are
+// averaged): FER2013's crops, which the expression model was trained on, frame the face more loosely than
+// the landmarks' extent; chosen on FER2013 Training images (bench/face_crop_scale.sh, docs/FACES.md).
+inline constexpr float kDefaultExpressionCropScales[] = {1.0f, 1.25f};
 
 struct FaceModelOptions {
   // Folder with blazeface/facemesh/emotion .json+.bin; empty = default_face_model_dir().
@@ -32,9 +34,10 @@ struct FaceModelOptions {
   // Test-time augmentation of the expression stage: average the probabilities of the crop and its mirror
   // image (one model run on a batch of two).
   bool expression_flip_average = false;
-  // Side of the expression model's eye-aligned crop over the larger extent of the face's landmarks
-  // (images and videos; crops given whole, such as FER2013's, are not re-cropped). docs/FACES.md.
-  float expression_crop_scale = kDefaultExpressionCropScale;
+  // Sides of the expression model's eye-aligned crops over the larger extent of the face's landmarks; the
+  // crops' probabilities are averaged (images and videos; crops given whole, such as FER2013's, are not
+  // re-cropped). docs/FACES.md.
+  std::vector<float> expression_crop_scales{std::begin(kDefaultExpressionCropScales), std::end(kDefaultExpressionCropScales)};
   // Cue fusion (sentio/vision/cue_expression.hpp): the appearance model's probabilities are fused with
   // those of the cue model, read from the face's landmarks. `cue_model` is its JSON file ("" = the shipped
   // models/face/cues.json; no fusion when there is none).

@@ -25,10 +25,12 @@ cv::Mat to_grey(const cv::Mat& m) {
 }
 }  // namespace
 
-ExpressionModel::ExpressionModel(const std::string& model_json, bool flip_average, float crop_scale)
-    : model_(GraphModel::load(model_json)), flip_average_(flip_average), crop_scale_(crop_scale) {
-  if (!(crop_scale > 0.2f && crop_scale < 5.0f))
-    throw InputError("expression crop scale " + std::to_string(crop_scale) + " is outside (0.2, 5)");
+ExpressionModel::ExpressionModel(const std::string& model_json, bool flip_average, std::vector<float> crop_scales)
+    : model_(GraphModel::load(model_json)), flip_average_(flip_average), crop_scales_(std::move(crop_scales)) {
+  if (crop_scales_.empty() || crop_scales_.size() > 8)
+    throw InputError("expression crop scales: expected 1 to 8 values");
+  for (float s : crop_scales_)
+    if (!(s > 0.2f && s < 5.0f)) throw InputError("expression crop scale " + std::to_string(s) + " is outside (0.2, 5)");
   const auto shape = model_.input_shape(0);
   if (shape.size() != 4 || shape[1] != kSize || shape[2] != kSize || shape[3] != 1 || model_.output_names().size() != 1)
     throw InputError("'" + model_json + "': not the emotion model (input is not N x 64 x 64 x 1, one output)");
@@ -68,9 +70,12 @@ CropTransform aligned_crop(const FaceResult& face, int size, float extent_scale)
   return t;
 }
 
-cv::Mat ExpressionModel::align(const cv::Mat& rgb, const FaceResult& face) const {
+std::vector<cv::Mat> ExpressionModel::align(const cv::Mat& rgb, const FaceResult& face) const {
   // Sample grey from the colour image: warp first (3 channels), then convert.
-  return to_grey(warp_crop(rgb, aligned_crop(face, kSize, crop_scale_)));
+  std::vector<cv::Mat> crops;
+  crops.reserve(crop_scales_.size());
+  for (float s : crop_scales_) crops.push_back(to_grey(warp_crop(rgb, aligned_crop(face, kSize, s))));
+  return crops;
 }
 
 ExpressionProbs ExpressionModel::classify(const cv::Mat& grey64) const {
@@ -99,6 +104,16 @@ ExpressionProbs ExpressionModel::classify(const cv::Mat& grey64) const {
   for (std::size_t k = 0; k < kExpressionCount; ++k)
     probs[static_cast<std::size_t>(kFerToCore[k])] = sum > 0 ? std::max(0.0f, p[k]) / sum : 1.0f / kExpressionCount;
   return probs;
+}
+
+ExpressionProbs ExpressionModel::classify_mean(const std::vector<cv::Mat>& grey64) const {
+  SENTIO_ASSERT(!grey64.empty());
+  ExpressionProbs mean{};
+  for (const cv::Mat& m : grey64) {
+    const ExpressionProbs p = classify(m);
+    for (std::size_t k = 0; k < kExpressionCount; ++k) mean[k] += p[k] / static_cast<float>(grey64.size());
+  }
+  return mean;
 }
 
 std::vector<ExpressionProbs> ExpressionModel::classify(const std::vector<cv::Mat>& grey64) const {

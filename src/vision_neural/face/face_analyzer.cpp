@@ -71,7 +71,7 @@ FaceAnalyzer::Impl::Impl(FaceAnalyzerOptions o, const std::string& dir)
                      ? model_file(dir, "emotion")
                      : model_file(fs::path(options.expression_model).parent_path().string(),
                                   fs::path(options.expression_model).stem().string().c_str()),
-                 options.expression_flip_average, options.expression_crop_scale) {
+                 options.expression_flip_average, options.expression_crop_scales) {
   if (options.identity && fs::exists(fs::path(dir) / "faceres.json")) identity.emplace(model_file(dir, "faceres"));
   if (options.cue_fusion) {
     const std::string path = options.cue_model.empty() ? default_cue_model_path() : options.cue_model;
@@ -80,7 +80,7 @@ FaceAnalyzer::Impl::Impl(FaceAnalyzerOptions o, const std::string& dir)
 }
 
 void FaceAnalyzer::Impl::classify(const cv::Mat& rgb, FaceResult& f) const {
-  f.expression = expression.classify(expression.align(rgb, f));
+  f.expression = expression.classify_mean(expression.align(rgb, f));
   if (cues && !f.landmarks.empty()) {
     try {
       f.expression = cues->fuse(f.expression, cue_base_features(f.landmarks));

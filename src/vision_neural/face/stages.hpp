@@ -3,6 +3,7 @@
 // The three model stages of the face pipeline (private). Each owns its GraphModel and is const/thread-safe.
 #include <array>
 #include <string>
+#include <iterator>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -51,24 +52,24 @@ inline constexpr std::array<Expression, kExpressionCount> kFerToCore = {
     Expression::anger, Expression::disgust, Expression::fear,   Expression::happiness,
     Expression::sadness, Expression::surprise, Expression::neutral};
 
-// The crop around the mesh used for expression: side = kExpressionCropScale x the larger extent of the
-// landmarks in the eye-aligned frame. FER2013's crops, on which the expression model was trained, frame the
-// face more loosely than the mesh's extent: on an every-8th-row sample of FER2013 Training analysed by
-// detection (2,774 faces found), accuracy was 0.47 / 0.57 / 0.64 / 0.70 / 0.73 / 0.74 / 0.73 / 0.69 at
-// 0.8 / 0.9 / 1.0 / 1.1 / 1.2 / 1.25 / 1.3 / 1.45 (moving the centre by 4 % up or down changed it by
-// under 0.005). docs/FACES.md.
-inline constexpr float kExpressionCropScale = kDefaultExpressionCropScale;
+// The crops around the mesh used for expression: sides = these multiples of the larger extent of the
+// landmarks in the eye-aligned frame (FaceModelOptions::expression_crop_scales, docs/FACES.md).
+inline const std::vector<float> kExpressionCropScales(std::begin(kDefaultExpressionCropScales),
+                                                      std::end(kDefaultExpressionCropScales));
 
 // Emotion (mini-Xception, FER2013): 64x64 grey, x/127.5 - 1; 7 softmax outputs in FER order.
 class ExpressionModel {
  public:
   // flip_average: also classify the mirrored crop and average the two probability vectors (test-time
-  // augmentation; one model run on a batch of two). crop_scale: the aligned crop's side over the mesh
-  // extent (kExpressionCropScale by default).
+  // augmentation; one model run on a batch of two). crop_scales: the aligned crops' sides over the mesh
+  // extent; the probabilities of the crops are averaged (kExpressionCropScales by default).
   explicit ExpressionModel(const std::string& model_json, bool flip_average = false,
-                           float crop_scale = kExpressionCropScale);
-  // Aligned crop of a face already found (uses the landmarks when present, else the detector box).
-  cv::Mat align(const cv::Mat& rgb, const FaceResult& face) const;
+                           std::vector<float> crop_scales = kExpressionCropScales);
+  // Aligned crops of a face already found (uses the landmarks when present, else the detector box), one
+  // per crop scale.
+  std::vector<cv::Mat> align(const cv::Mat& rgb, const FaceResult& face) const;
+  // The mean of the crops' probabilities.
+  ExpressionProbs classify_mean(const std::vector<cv::Mat>& grey64) const;
   // Probabilities (core order) for 64x64 grey crops (one model run each: faster than a batch on CPU).
   std::vector<ExpressionProbs> classify(const std::vector<cv::Mat>& grey64) const;
   ExpressionProbs classify(const cv::Mat& grey64) const;
@@ -78,7 +79,7 @@ class ExpressionModel {
  private:
   GraphModel model_;
   bool flip_average_ = false;
-  float crop_scale_ = kExpressionCropScale;
+  std::vector<float> crop_scales_;
 };
 
 // Side of the identity model's square RGB input.
