@@ -21,7 +21,8 @@ namespace {
 struct Item {
   std::string path;
   Expression label = Expression::neutral;
-  CropAnalysis crop;
+  ExpressionProbs appearance{};
+  bool has_cues = false;  // its features are in the flat feature table
 };
 
 std::size_t top(const ExpressionProbs& p) {
@@ -58,11 +59,24 @@ CueModelTrainReport train_cue_model(const CueModelTrainOptions& o, Progress* pro
   const FaceAnalyzer analyzer(ao);
   if (progress) progress->set_total(static_cast<double>(items.size()));
   std::vector<std::string> errors(items.size());
+  // One flat table, allocated up front: a small allocation kept per image between each image's large
+  // temporary buffers would pin the heap and grow it by the size of those buffers per image.
+  std::vector<double> table(items.size() * kCueBaseFeatures);
+  const auto features_of = [&](std::size_t i) {
+    const auto at = table.begin() + static_cast<std::ptrdiff_t>(i * kCueBaseFeatures);
+    return std::vector<double>(at, at + static_cast<std::ptrdiff_t>(kCueBaseFeatures));
+  };
   ThreadPool pool(o.threads);
   pool.parallel_for(items.size(), [&](std::size_t b, std::size_t e, int) {
     for (std::size_t i = b; i < e; ++i) {
       try {
-        items[i].crop = analyzer.analyze_crop(decode_image_file(items[i].path), /*want_cues=*/true);
+        const CropAnalysis crop = analyzer.analyze_crop(decode_image_file(items[i].path), /*want_cues=*/true);
+        items[i].appearance = crop.appearance;
+        if (!crop.cue_features.empty()) {
+          std::copy(crop.cue_features.begin(), crop.cue_features.end(),
+                    table.begin() + static_cast<std::ptrdiff_t>(i * kCueBaseFeatures));
+          items[i].has_cues = true;
+        }
       } catch (const InputError& err) {
         errors[i] = err.what();
       }
@@ -85,15 +99,15 @@ CueModelTrainReport train_cue_model(const CueModelTrainOptions& o, Progress* pro
   std::vector<std::vector<double>> cues;
   std::vector<Expression> y;
   for (std::size_t i : train_rows) {
-    if (items[i].crop.cue_features.empty()) {
+    if (!items[i].has_cues) {
       ++report.n_no_face;
       continue;
     }
-    cues.push_back(items[i].crop.cue_features);
+    cues.push_back(features_of(i));
     y.push_back(items[i].label);
   }
   for (std::size_t i : holdout_rows)
-    if (items[i].crop.cue_features.empty()) ++report.n_no_face;
+    if (!items[i].has_cues) ++report.n_no_face;
   CueTrainOptions fit = o.fit;
   if (fit.trained_on.empty())
     fit.trained_on = o.manifest + (o.split.empty() ? std::string() : " (split " + o.split + ")") +
@@ -152,13 +166,14 @@ CueModelTrainReport train_cue_model(const CueModelTrainOptions& o, Progress* pro
     for (std::size_t i : holdout_rows) {
       const Item& it = items[i];
       const auto truth = static_cast<std::size_t>(it.label);
-      right_app += top(it.crop.appearance) == truth;
-      if (!it.crop.cue_features.empty()) {
+      right_app += top(it.appearance) == truth;
+      if (it.has_cues) {
         ++with_cues;
-        right_cues += top(model.predict(it.crop.cue_features)) == truth;
-        right_fused += top(model.fuse(it.crop.appearance, it.crop.cue_features)) == truth;
+        const std::vector<double> f = features_of(i);
+        right_cues += top(model.predict(f)) == truth;
+        right_fused += top(model.fuse(it.appearance, f)) == truth;
       } else {
-        right_fused += top(it.crop.appearance) == truth;
+        right_fused += top(it.appearance) == truth;
       }
     }
     const auto n = static_cast<double>(holdout_rows.size());
