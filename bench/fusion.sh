@@ -44,7 +44,7 @@ cmd_equal=("$sentio" eval fusion --data "$data/test.csv" --model "$out/equal.jso
            --evidence "$out/test_evidence.jsonl" -j "$jobs" -q)
 # The evidence caches hold the shipped models' calls: they are dropped when the speech, text or face models or
 # the sentio binary change (a re-fit after a model change must analyse the clips again).
-evidence_key=$(cat "$here/models/ser/default.json" "$here/models/text/default.stm" "$here/models/face/SHA256SUMS" \
+evidence_key=$(cat "$here/models/ser/default.json" "$here/models/text/default.stm" "$here/models/face/SHA256SUMS" "$here/models/face/cues.json" \
   "$(readlink -f "$sentio")" | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$out/evidence.key" 2>/dev/null)" != "$evidence_key" ]; then
   rm -f "$out/train_evidence.jsonl" "$out/test_evidence.jsonl"
