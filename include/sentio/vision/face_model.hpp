@@ -23,7 +23,7 @@ namespace sentio::vision {
 // The default expression crops (side over the landmarks' extent; the probabilities of the crops are
 // averaged): FER2013's crops, which the expression model was trained on, frame the face more loosely than
 // the landmarks' extent; chosen on FER2013 Training images (bench/face_crop_scale.sh, docs/FACES.md).
-inline constexpr float kDefaultExpressionCropScales[] = {1.0f, 1.25f};
+inline constexpr float kDefaultExpressionCropScales[] = {1.25f};
 
 struct FaceModelOptions {
   // Folder with blazeface/facemesh/emotion .json+.bin; empty = default_face_model_dir().
