@@ -35,9 +35,8 @@ Runner add_eval_command(CLI::App& app) {
                  "Average the expression probabilities of each crop and its mirror image (test-time augmentation)");
   face->add_option("--crop-scale", args->crop_scales,
                    "Sides of the expression crops over the extent of the face's landmarks (the crops' probabilities "
-                   "are averaged), for images that go through detection; face crops are used whole")
-      ->delimiter(',')
-      ->capture_default_str();
+                   "are averaged; default 1.25), for images that go through detection; face crops are used whole")
+      ->delimiter(',');
   face->add_option("--cue-model", args->cue_model,
                    "Cue expression model fused with the expression model (from 'sentio train face-cues'; default: "
                    "the shipped models/face/cues.json); 'none': the expression model alone");

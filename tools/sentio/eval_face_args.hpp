@@ -15,7 +15,7 @@ struct EvalFaceArgs {
   bool json = false;
   bool flip = false;
   std::string cue_model;
-  std::vector<float> crop_scales = {1.25f};  // vision::kDefaultExpressionCropScales
+  std::vector<float> crop_scales;  // empty: the library's default (vision::kDefaultExpressionCropScales)
   int jobs = 0;
 };
 

@@ -52,6 +52,17 @@ std::string model_file(const std::string& dir, const char* name) {
   return p.string();
 }
 
+// The cue model's base features of a mesh; empty for a degenerate one (coinciding eye corners), which has
+// no cues, so the appearance alone speaks.
+std::vector<double> cue_features_of(const std::vector<Point3>& landmarks) {
+  if (landmarks.empty()) return {};
+  try {
+    return cue_base_features(landmarks);
+  } catch (const InputError&) {
+    return {};
+  }
+}
+
 // fn(0..n-1): on the executor when there are several faces, else on this thread.
 void for_each_face(std::size_t n, Executor* executor, const std::function<void(std::size_t)>& fn) {
   if (executor && n > 1) {
@@ -81,12 +92,9 @@ FaceAnalyzer::Impl::Impl(FaceAnalyzerOptions o, const std::string& dir)
 
 void FaceAnalyzer::Impl::classify(const cv::Mat& rgb, FaceResult& f) const {
   f.expression = expression.classify_mean(expression.align(rgb, f));
-  if (cues && !f.landmarks.empty()) {
-    try {
-      f.expression = cues->fuse(f.expression, cue_base_features(f.landmarks));
-    } catch (const InputError&) {
-      // A degenerate mesh (coinciding eye corners) has no cues: the appearance alone speaks.
-    }
+  if (cues) {
+    const std::vector<double> features = cue_features_of(f.landmarks);
+    if (!features.empty()) f.expression = cues->fuse(f.expression, features);
   }
   f.top = static_cast<Expression>(std::max_element(f.expression.begin(), f.expression.end()) - f.expression.begin());
   const Affect a = circumplex_affect(f.expression);
@@ -201,12 +209,8 @@ CropAnalysis FaceAnalyzer::analyze_crop(const Image& image, bool want_cues) cons
   impl_->mesh.run(rgb, f);
   t_timings.mesh_ms = ms_since(t0);
   if (f.presence < impl_->options.presence_threshold) return r;
-  try {
-    r.cue_features = cue_base_features(f.landmarks);
-  } catch (const InputError&) {
-    return r;  // degenerate mesh: no cues
-  }
-  if (impl_->cues) r.expression = impl_->cues->fuse(r.appearance, r.cue_features);
+  r.cue_features = cue_features_of(f.landmarks);
+  if (impl_->cues && !r.cue_features.empty()) r.expression = impl_->cues->fuse(r.appearance, r.cue_features);
   return r;
 }
 

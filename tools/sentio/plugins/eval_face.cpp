@@ -22,7 +22,7 @@ int run_eval_face(const sentio::cli::EvalFaceArgs& a) {
   o.manifest = a.data;
   o.split = a.split;
   o.analyzer.expression_flip_average = a.flip;
-  o.analyzer.expression_crop_scales = a.crop_scales;
+  if (!a.crop_scales.empty()) o.analyzer.expression_crop_scales = a.crop_scales;
   if (a.cue_model == "none")
     o.analyzer.cue_fusion = false;
   else
