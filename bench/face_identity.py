@@ -12,7 +12,12 @@ each and scores its face tracks against the shots:
   `person`) as in their earlier shot;
 * tracks per person: distinct track IDs a person got over the video (1 is ideal).
 
-Usage: bench/face_identity.py SENTIO --shared DIR --work DIR [--seed N] [--videos N] [-- ANALYZE OPTIONS]
+With --transition KIND:SECONDS the shots are joined by an FFmpeg xfade transition (fade, dissolve, fadeblack,
+wipeleft, ...) instead of a cut: one person turns into the next without a cut. Observations inside a
+transition show both people and are not scored.
+
+Usage: bench/face_identity.py SENTIO --shared DIR --work DIR [--seed N] [--videos N] [--transition KIND:SECONDS]
+                             [-- ANALYZE OPTIONS]
 Prints Markdown. Needs the ffmpeg command-line tool (scripts/setup installs it).
 """
 import argparse
@@ -49,23 +54,41 @@ def make_plan(rng, n_people, n_shots):
     return shots
 
 
-def build_video(shared, work, name, shots, shot_s):
+def build_video(shared, work, name, shots, shot_s, transition=None):
     out = os.path.join(work, name + ".mp4")
     if os.path.exists(out):
         return out
     inputs, filters = [], []
     for k, person in enumerate(shots):
         inputs += ["-t", f"{shot_s:.2f}", "-i", os.path.join(shared, "data/video/grid", clip_of(person) + ".mpg")]
-        filters.append(f"[{k}:v]fps=25,scale=360:288,setsar=1[v{k}]")
-    concat = "".join(f"[v{k}]" for k in range(len(shots))) + f"concat=n={len(shots)}:v=1:a=0[out]"
-    cmd = ["ffmpeg", "-v", "error", "-y", *inputs, "-filter_complex", ";".join(filters + [concat]), "-map", "[out]",
+        filters.append(f"[{k}:v]fps=25,scale=360:288,setsar=1,format=yuv420p[v{k}]")
+    if transition is None:
+        filters.append("".join(f"[v{k}]" for k in range(len(shots))) + f"concat=n={len(shots)}:v=1:a=0[out]")
+    else:  # transition k (between shots k-1 and k) starts at k (S - d)
+        kind, d = transition
+        last = "v0"
+        for k in range(1, len(shots)):
+            label = "out" if k == len(shots) - 1 else f"x{k}"
+            filters.append(f"[{last}][v{k}]xfade=transition={kind}:duration={d:.2f}:offset={k * (shot_s - d):.2f}[{label}]")
+            last = label
+    cmd = ["ffmpeg", "-v", "error", "-y", *inputs, "-filter_complex", ";".join(filters), "-map", "[out]",
            "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", out + ".tmp.mp4"]
     subprocess.run(cmd, check=True)
     os.replace(out + ".tmp.mp4", out)
     return out
 
 
-def score(doc, shots, shot_s):
+def shot_at(t, n_shots, shot_s, d):
+    """The shot shown at time t, or None inside a transition of d seconds (d = 0: cuts)."""
+    k = min(int((t - 0.5 * d) / (shot_s - d) + 1e-6) if t > 0.5 * d else 0, n_shots - 1)
+    if d > 0:
+        for j in (k, k + 1):  # transition j occupies [j (S - d), j (S - d) + d]
+            if 1 <= j < n_shots and j * (shot_s - d) - 1e-6 <= t <= j * (shot_s - d) + d + 1e-6:
+                return None
+    return k
+
+
+def score(doc, shots, shot_s, d=0.0):
     tracks = doc["faces"]["tracks"]
     person_of_obs = []
     track_people = defaultdict(Counter)
@@ -73,7 +96,9 @@ def score(doc, shots, shot_s):
     shot_tracks = defaultdict(Counter)  # shot index -> track ids seen
     for t in tracks:
         for o in t["observations"]:
-            k = min(int(o["time"] / shot_s + 1e-6), len(shots) - 1)
+            k = shot_at(o["time"], len(shots), shot_s, d)
+            if k is None:
+                continue
             p = shots[k]
             track_people[t["id"]][p] += 1
             person_tracks[p].add(t["id"])
@@ -106,21 +131,28 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--videos", type=int, default=12)
+    ap.add_argument("--transition", help="KIND:SECONDS, an xfade transition between shots instead of a cut")
     args, analyze_args = ap.parse_known_args()  # the rest goes to sentio analyze
     args.analyze_args = [a for a in analyze_args if a != "--"]
     os.makedirs(args.work, exist_ok=True)
     rng = random.Random(args.seed)
+    transition = None
+    if args.transition:
+        kind, d = args.transition.split(":")
+        transition = (kind, float(d))
     rows, total = [], Counter()
     for v in range(args.videos):
         n_people = 2 + v % 3                       # 2, 3, 4 people
         shot_s = 3.0 if v % 2 == 0 else 1.6        # whole clips, or short shots
         shots = make_plan(rng, n_people, 2 * n_people + 1)
         name = f"cuts{args.seed}-{v:02d}-{n_people}p-{shot_s:.1f}s"
-        path = build_video(args.shared, args.work, name, shots, shot_s)
+        if transition:
+            name = f"{transition[0]}{transition[1]:.1f}-{args.seed}-{v:02d}-{n_people}p-{shot_s:.1f}s"
+        path = build_video(args.shared, args.work, name, shots, shot_s, transition)
         out = os.path.join(args.work, name + ".json")
         subprocess.run([args.sentio, "analyze", path, "-o", out, "-q", *args.analyze_args], check=True)
         with open(out) as f:
-            s = score(json.load(f), shots, shot_s)
+            s = score(json.load(f), shots, shot_s, transition[1] if transition else 0.0)
         rows.append((name, "".join(shots), s))
         for k in ("tracks", "mixed", "observations", "pure", "returns", "reidentified"):
             total[k] += s[k]

@@ -172,6 +172,7 @@ struct FaceStream::Impl {
       if (!f.landmarks.empty()) d.cues = vision::compute_facial_cues(f.landmarks);
       d.appearance = vision::appearance_descriptor(rgb, w, h, f.box, f.roll);
       d.identity = f.identity;
+      d.identity_fresh = f.identity_described;
       out.push_back(std::move(d));
     }
     return out;

@@ -121,7 +121,11 @@ void FaceTracker::observe(State& s, const TrackerDetection& d, int index) {
       }
     }
   }
-  if (!d.identity.empty()) {
+  // The track's description learns from fresh descriptions that are clearly its person's (a face half
+  // way through a fade from one person to another matches but would drag the mean towards the other).
+  const bool learn = s.identity.empty() || (d.identity_fresh && appearance_similarity(s.identity, d.identity) >=
+                                                                   options_.min_identity_similarity);
+  if (!d.identity.empty() && learn) {
     if (s.identity.size() != d.identity.size()) {
       s.identity = d.identity;
       s.identity_count = 1;
@@ -179,6 +183,7 @@ const std::vector<TrackedFace>& FaceTracker::update(const std::vector<TrackerDet
   const std::size_t nt = states_.size(), nd = detections.size();
   // Cost matrix tracks x detections.
   std::vector<double> cost(nt * nd, kForbidden);
+  for (State& s : states_) s.identity_refused = false;
   for (std::size_t i = 0; i < nt; ++i) {
     const FaceBox p = predicted_box(states_[i]);
     for (std::size_t j = 0; j < nd; ++j) {
@@ -189,9 +194,14 @@ const std::vector<TrackedFace>& FaceTracker::update(const std::vector<TrackerDet
       const float dist = std::sqrt(dx * dx + dy * dy);
       if (overlap < options_.min_iou && !(dist <= gate)) continue;
       const auto& known = states_[i].identity;
-      if (cut && !known.empty() && !detections[j].identity.empty() &&
-          appearance_similarity(known, detections[j].identity) < options_.min_identity_similarity)
-        continue;  // another person in the same place after a cut
+      const TrackerDetection& dj = detections[j];
+      if (!known.empty() && !dj.identity.empty() && (cut || dj.identity_fresh)) {
+        const float bar = cut ? options_.min_identity_similarity : options_.min_identity_similarity_in_shot;
+        if (appearance_similarity(known, dj.identity) < bar) {
+          states_[i].identity_refused = true;
+          continue;  // another person in the same place
+        }
+      }
       float app = 0.5f;  // neutral when a descriptor is missing
       if (!states_[i].appearance.empty() && !detections[j].appearance.empty())
         app = 0.5f * (1.0f - appearance_similarity(states_[i].appearance, detections[j].appearance));
@@ -221,8 +231,9 @@ const std::vector<TrackedFace>& FaceTracker::update(const std::vector<TrackerDet
     t.blink = false;
     if (!t.confirmed) continue;
     // After a cut a track not seen in the new shot's first frame belongs to the previous shot: it ends
-    // (and can be re-identified later) instead of competing for whoever now sits in its place.
-    if (t.missed > options_.max_missed || cut) {
+    // (and can be re-identified later) instead of competing for whoever now sits in its place; so does a
+    // track whose place someone else took.
+    if (t.missed > options_.max_missed || cut || s.identity_refused) {
       if (!s.identity.empty()) {
         if (ended_.size() == kMaxEnded) ended_.erase(ended_.begin());
         ended_.push_back({t.id, std::move(s.identity)});

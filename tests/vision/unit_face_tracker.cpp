@@ -244,10 +244,12 @@ TEST(FaceTracker, ACutToAnotherPersonInTheSamePlaceStartsANewTrack) {
   FaceTracker tracker;
   for (int i = 0; i < 5; ++i) tracker.update(with_identity(detect({a}, {a}), 0));
   EXPECT_EQ(id_of(tracker.tracks(), 0), 1);
-  // Same place, same look, another identity -- within a shot geometry wins (one person's description
-  // varies with expression)...
+  // Same place, same look, another identity carried over from an earlier frame: within a shot geometry
+  // wins...
   FaceTracker within = tracker;
-  EXPECT_EQ(id_of(within.update(with_identity(detect({a}, {a}), 3)), 0), 1);
+  auto carried = with_identity(detect({a}, {a}), 3);
+  carried[0].identity_fresh = false;
+  EXPECT_EQ(id_of(within.update(carried), 0), 1);
   // ...after a cut the identity gate keeps the new person out of the old track.
   EXPECT_EQ(id_of(tracker.update(with_identity(detect({a}, {a}), 3), true), 0), -1);  // tentative
   tracker.update(with_identity(detect({a}, {a}), 3));
@@ -257,6 +259,37 @@ TEST(FaceTracker, ACutToAnotherPersonInTheSamePlaceStartsANewTrack) {
   EXPECT_EQ(id_of(tracker.update(with_identity(detect({a}, {a}), 0), true), 0), -1);
   tracker.update(with_identity(detect({a}, {a}), 0));
   EXPECT_EQ(id_of(tracker.update(with_identity(detect({a}, {a}), 0)), 0), 1);
+}
+
+// A unit description at cosine `c` from identity_along(0), towards identity_along(3).
+std::vector<float> identity_at(float c) {
+  const std::vector<float> v = identity_along(0), w = identity_along(3);  // orthogonal unit vectors
+  const float s = std::sqrt(1.0f - c * c);
+  std::vector<float> out(v.size());
+  for (std::size_t k = 0; k < v.size(); ++k) out[k] = c * v[k] + s * w[k];
+  return out;
+}
+
+TEST(FaceTracker, SomeoneTakingThePlaceWithoutACutStartsANewTrack) {
+  const Sprite a{200, 120, 70, 7};
+  FaceTracker tracker;
+  for (int i = 0; i < 5; ++i) tracker.update(with_identity(detect({a}, {a}), 0));
+  ASSERT_EQ(id_of(tracker.tracks(), 0), 1);
+  // A fresh description of the same person with another expression (0.7 >= min_identity_similarity_in_shot)
+  // keeps the track, and does not move its description: 0.7 again still matches afterwards.
+  for (int i = 0; i < 4; ++i) {
+    auto d = detect({a}, {a});
+    d[0].identity = identity_at(0.7f);
+    EXPECT_EQ(id_of(tracker.update(d), 0), 1);
+  }
+  // A fresh description of someone else (0.3) in the same place, same look, no cut: the old track ends
+  // and the newcomer gets a track of their own.
+  auto other = detect({a}, {a});
+  other[0].identity = identity_at(0.3f);
+  EXPECT_EQ(id_of(tracker.update(other), 0), -1);  // tentative
+  EXPECT_EQ(tracker.tracks().size(), 1u);           // the first person's track ended
+  tracker.update(other);
+  EXPECT_EQ(id_of(tracker.update(other), 0), 2);
 }
 
 TEST(FaceTracker, APersonReturningAfterTheirTrackEndedGetsTheirIdBack) {

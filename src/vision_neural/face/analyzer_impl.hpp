@@ -38,7 +38,8 @@ struct FaceAnalyzer::Impl {
   // `timings` (sequential runs only) accumulates the mesh and expression times.
   void mesh_and_classify(const cv::Mat& rgb, std::vector<FaceResult>& faces, Executor* executor,
                          FaceTimings* timings = nullptr) const;
-  // Identity descriptions of the faces that passed the presence threshold (nothing without the model).
+  // Identity descriptions of the faces that passed the presence threshold and have none yet (nothing without
+  // the model).
   void describe(const cv::Mat& rgb, std::vector<FaceResult>& faces, Executor* executor) const;
   // The expression of a face from its aligned crop, fused with the cue model when there is one and the
   // face has landmarks; sets expression, top, valence and arousal.

@@ -105,7 +105,10 @@ void FaceAnalyzer::Impl::classify(const cv::Mat& rgb, FaceResult& f) const {
 void FaceAnalyzer::Impl::describe(const cv::Mat& rgb, std::vector<FaceResult>& faces, Executor* executor) const {
   if (!identity) return;
   for_each_face(faces.size(), executor, [&](std::size_t i) {
-    if (faces[i].presence >= options.presence_threshold) faces[i].identity = identity->describe(rgb, faces[i]);
+    if (faces[i].presence >= options.presence_threshold && faces[i].identity.empty()) {
+      faces[i].identity = identity->describe(rgb, faces[i]);
+      faces[i].identity_described = true;
+    }
   });
 }
 

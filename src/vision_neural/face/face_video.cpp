@@ -10,8 +10,10 @@
 // sees inputs like the ones it gets after detection. A face whose presence falls below the threshold is
 // lost, and that frame is analysed again with the detector. A shot cut (the frame's colour histogram far
 // from the previous frame's) also makes a detection frame: after a cut the mesh of the previous shot's face
-// would follow whoever now sits in the same place. On detection frames each face is described by the
-// identity model (faceres); tracked frames carry their face's last description.
+// would follow whoever now sits in the same place. Faces are described by the identity model (faceres)
+// when needed (FaceVideoOptions::identity_interval): after a cut or a lost face, for a new face, when the
+// description is old, and when the face no longer looks as it did when described (a fade from one person to
+// another keeps the mesh on the face, so only its look tells); otherwise a face carries its last description.
 #include "sentio/vision_neural/face_video.hpp"
 
 #include <algorithm>
@@ -23,6 +25,7 @@
 
 #include "face/analyzer_impl.hpp"
 #include "sentio/core/error.hpp"
+#include "sentio/vision/face_tracker.hpp"
 
 namespace sentio::vision {
 
@@ -135,6 +138,8 @@ struct FaceVideoAnalyzer::Impl {
   struct Track {
     FaceResult face;  // last frame's result (landmarks, roll; box unclamped)
     BoxFit fit;
+    int identity_age = 0;  // detection frames since `face.identity` was described
+    std::vector<float> described_look;  // the face's appearance descriptor when it was described
   };
   std::vector<Track> tracks;
   int since_detection = 0;  // frames since the last detection frame
@@ -143,18 +148,84 @@ struct FaceVideoAnalyzer::Impl {
 
   Impl(const FaceAnalyzer::Impl& p, FaceVideoOptions o) : pipeline(p), options(o) {}
 
-  std::vector<FaceResult> detect_frame(const cv::Mat& rgb) {
+  // `scheduled`: a periodic detection (not one made by a cut or a lost face), on which faces found where a
+  // followed face was may keep its description.
+  std::vector<FaceResult> detect_frame(const cv::Mat& rgb, bool scheduled) {
     ++stats.detection_frames;
     since_detection = 0;
     force_detection = false;
     std::vector<FaceResult> faces = pipeline.detector.detect(rgb, pipeline.options);
     pipeline.mesh_and_classify(rgb, faces, options.executor);
-    pipeline.describe(rgb, faces, options.executor);
-    tracks.clear();
-    for (const FaceResult& f : faces)
-      if (f.presence >= pipeline.options.presence_threshold) tracks.push_back({f, fit_box(f)});
+    std::vector<Track> found(faces.size());
+    std::vector<std::vector<float>> looks(faces.size());
+    if (pipeline.identity) {
+      for (std::size_t i = 0; i < faces.size(); ++i)
+        looks[i] = appearance_descriptor(rgb.data, rgb.cols, rgb.rows, faces[i].box, faces[i].roll);
+      if (scheduled) carry_identities(faces, looks, found);
+    }
+    pipeline.describe(rgb, faces, options.executor);  // the faces without a description
+    std::vector<Track> kept;
+    for (std::size_t i = 0; i < faces.size(); ++i) {
+      stats.descriptions += faces[i].identity_described ? 1 : 0;
+      if (faces[i].presence < pipeline.options.presence_threshold) continue;
+      Track& t = found[i];
+      t.face = faces[i];
+      t.fit = fit_box(faces[i]);
+      if (faces[i].identity_described) t.described_look = std::move(looks[i]);
+      kept.push_back(std::move(t));
+    }
+    tracks = std::move(kept);
     pipeline.finish(rgb, faces);
     return faces;
+  }
+
+  // Gives each face the description of the followed face it replaces (largest box IoU, at least 0.5) while
+  // that description is young enough and the face still looks as it did when described; `found` receives
+  // the carried descriptions' ages and looks.
+  void carry_identities(std::vector<FaceResult>& faces, const std::vector<std::vector<float>>& looks,
+                        std::vector<Track>& found) const {
+    constexpr float kSameFaceIou = 0.5f;
+    std::vector<char> taken(tracks.size(), 0);
+    for (std::size_t i = 0; i < faces.size(); ++i) {
+      int best = -1;
+      float best_iou = kSameFaceIou;
+      for (std::size_t k = 0; k < tracks.size(); ++k) {
+        const float o = box_iou(faces[i].box, tracks[k].face.box);
+        if (!taken[k] && o >= best_iou) best_iou = o, best = static_cast<int>(k);
+      }
+      if (best < 0) continue;
+      const Track& t = tracks[static_cast<std::size_t>(best)];
+      if (t.face.identity.empty() || t.identity_age + 1 >= options.identity_interval ||
+          appearance_similarity(looks[i], t.described_look) < options.identity_appearance_similarity)
+        continue;
+      taken[static_cast<std::size_t>(best)] = 1;
+      faces[i].identity = t.face.identity;
+      found[i].identity_age = t.identity_age + 1;
+      found[i].described_look = t.described_look;
+    }
+  }
+
+  // Describes afresh each followed face (`faces[i]` follows tracks[i]) that no longer looks as it did when
+  // it was described: a fade from one person to another, or someone stepping into the place.
+  void refresh_identities(const cv::Mat& rgb, std::vector<FaceResult>& faces) {
+    std::vector<std::vector<float>> looks(faces.size());
+    bool any = false;
+    for (std::size_t i = 0; i < faces.size(); ++i) {
+      looks[i] = appearance_descriptor(rgb.data, rgb.cols, rgb.rows, faces[i].box, faces[i].roll);
+      if (appearance_similarity(looks[i], tracks[i].described_look) < options.identity_appearance_similarity) {
+        faces[i].identity.clear();
+        any = true;
+      }
+    }
+    if (!any) return;
+    pipeline.describe(rgb, faces, options.executor);
+    for (std::size_t i = 0; i < faces.size(); ++i) {
+      if (!faces[i].identity_described) continue;
+      ++stats.descriptions;
+      tracks[i].face.identity = faces[i].identity;
+      tracks[i].identity_age = 0;
+      tracks[i].described_look = std::move(looks[i]);
+    }
   }
 
   // Faces from the previous frame's meshes; false when one was lost (the caller then detects).
@@ -183,11 +254,13 @@ struct FaceVideoAnalyzer::Impl {
     std::vector<FaceResult> out;
     for (std::size_t i = 0; i < faces.size(); ++i) {
       if (drop[i]) continue;
-      kept.push_back({faces[i], tracks[i].fit});
+      faces[i].identity_described = false;  // carried over from the detection frame
+      kept.push_back({faces[i], tracks[i].fit, tracks[i].identity_age, std::move(tracks[i].described_look)});
       out.push_back(std::move(faces[i]));
     }
     tracks = std::move(kept);
     faces = std::move(out);
+    if (pipeline.identity) refresh_identities(rgb, faces);
     pipeline.finish(rgb, faces);
     stats.tracked_faces += static_cast<std::int64_t>(faces.size());
     ++since_detection;
@@ -197,7 +270,7 @@ struct FaceVideoAnalyzer::Impl {
 
 FaceVideoAnalyzer::FaceVideoAnalyzer(const FaceAnalyzer& analyzer, FaceVideoOptions options)
     : impl_(std::make_unique<Impl>(*analyzer.impl_, options)) {
-  SENTIO_ASSERT(options.detect_interval >= 1);
+  SENTIO_ASSERT(options.detect_interval >= 1 && options.identity_interval >= 1);
 }
 FaceVideoAnalyzer::~FaceVideoAnalyzer() = default;
 FaceVideoAnalyzer::FaceVideoAnalyzer(FaceVideoAnalyzer&&) noexcept = default;
@@ -223,6 +296,7 @@ std::vector<FaceResult> FaceVideoAnalyzer::next(const std::uint8_t* rgb, int wid
     std::vector<FaceResult> faces = m.pipeline.detector.detect(image, m.pipeline.options);
     m.pipeline.mesh_and_classify(image, faces, m.options.executor);
     m.pipeline.describe(image, faces, m.options.executor);
+    for (const FaceResult& f : faces) m.stats.descriptions += f.identity_described ? 1 : 0;
     m.pipeline.finish(image, faces);
     return faces;
   }
@@ -237,14 +311,14 @@ std::vector<FaceResult> FaceVideoAnalyzer::next(const std::uint8_t* rgb, int wid
   const bool due = m.force_detection || m.since_detection + 1 >= m.options.detect_interval;
   if (due || m.tracks.empty()) {
     // With nothing to track, frames between detections have no faces by definition.
-    if (due) return m.detect_frame(image);
+    if (due) return m.detect_frame(image, /*scheduled=*/!m.force_detection);
     ++m.since_detection;
     return {};
   }
   std::vector<FaceResult> faces;
   if (m.track_frame(image, faces)) return faces;
   ++m.stats.lost_redetections;
-  return m.detect_frame(image);
+  return m.detect_frame(image, /*scheduled=*/false);
 }
 
 }  // namespace sentio::vision
