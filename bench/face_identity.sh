@@ -98,8 +98,9 @@ MD
   echo "The same plans, the shots joined by a 0.5 s FFmpeg xfade transition instead of a cut (\`--transition"
   echo "fade:0.5\`: a cross-fade; \`dissolve:0.5\`: random pixels of the next shot). Observations inside a transition"
   echo "show both people and are not scored. At the default 5 frames/s consecutive analysed frames are 0.2 s"
-  echo "apart, so a 0.5 s fade usually changes the picture enough to count as a cut; at 25 frames/s it never"
-  echo "does, and the mesh follows the face from one person into the next: only the identity tells them apart."
+  echo "apart, so a 0.5 s fade changes the picture enough to count as a cut (12 cuts for the 4 fades of"
+  echo "fade0.5-1-00); at 25 frames/s only 1 or 2 of those 4 fades make one, and through the others the mesh"
+  echo "follows the face from one person into the next: only the identity tells them apart."
   echo
   echo "| transition | rate | seed | tracks | mixed tracks | purity | returns re-identified | tracks per person |"
   echo "|---|---|---|---|---|---|---|---|"

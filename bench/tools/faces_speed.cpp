@@ -135,11 +135,12 @@ int video(const Args& a) {
   const double wall = seconds_since(t0);
   const auto& s = va.stats();
   std::printf("frames=%lld wall_s=%.3f fps=%.2f analysis_fps=%.2f decode_ms_per_frame=%.2f faces_per_frame=%.2f "
-              "detection_frames=%lld lost=%lld descriptions=%lld width=%d height=%d\n",
+              "detection_frames=%lld lost=%lld cuts=%lld descriptions=%lld width=%d height=%d\n",
               static_cast<long long>(s.frames), wall, static_cast<double>(s.frames) / wall,
               static_cast<double>(s.frames) / analysis_s, 1e3 * (wall - analysis_s) / static_cast<double>(s.frames),
               static_cast<double>(faces) / static_cast<double>(s.frames), static_cast<long long>(s.detection_frames),
-              static_cast<long long>(s.lost_redetections), static_cast<long long>(s.descriptions), reader.info().width,
+              static_cast<long long>(s.lost_redetections), static_cast<long long>(s.cuts),
+              static_cast<long long>(s.descriptions), reader.info().width,
               reader.info().height);
   return 0;
 }
