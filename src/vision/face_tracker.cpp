@@ -20,6 +20,8 @@ constexpr float kMissedVelocityDecay = 0.8f;
 constexpr int kIdentityCount = 50;
 // Ended tracks remembered for re-identification.
 constexpr std::size_t kMaxEnded = 64;
+// A detection refused by identity that overlaps a track's predicted box this much has taken its place.
+constexpr float kTakenPlaceIou = 0.3f;
 
 
 float iou(const FaceBox& a, const FaceBox& b) {
@@ -123,9 +125,11 @@ void FaceTracker::observe(State& s, const TrackerDetection& d, int index) {
   }
   // The track's description learns from fresh descriptions that are clearly its person's (a face half
   // way through a fade from one person to another matches but would drag the mean towards the other).
-  const bool learn = s.identity.empty() || (d.identity_fresh && appearance_similarity(s.identity, d.identity) >=
-                                                                   options_.min_identity_similarity);
-  if (!d.identity.empty() && learn) {
+  const auto learns = [&] {
+    return s.identity.empty() ||
+           (d.identity_fresh && appearance_similarity(s.identity, d.identity) >= options_.min_identity_similarity);
+  };
+  if (!d.identity.empty() && learns()) {
     if (s.identity.size() != d.identity.size()) {
       s.identity = d.identity;
       s.identity_count = 1;
@@ -198,8 +202,9 @@ const std::vector<TrackedFace>& FaceTracker::update(const std::vector<TrackerDet
       if (!known.empty() && !dj.identity.empty() && (cut || dj.identity_fresh)) {
         const float bar = cut ? options_.min_identity_similarity : options_.min_identity_similarity_in_shot;
         if (appearance_similarity(known, dj.identity) < bar) {
-          states_[i].identity_refused = true;
-          continue;  // another person in the same place
+          // Another person: in the track's place (not merely near it), the track's person has left.
+          if (overlap >= kTakenPlaceIou) states_[i].identity_refused = true;
+          continue;
         }
       }
       float app = 0.5f;  // neutral when a descriptor is missing

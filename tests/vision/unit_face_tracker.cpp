@@ -292,6 +292,19 @@ TEST(FaceTracker, SomeoneTakingThePlaceWithoutACutStartsANewTrack) {
   EXPECT_EQ(id_of(tracker.update(other), 0), 2);
 }
 
+TEST(FaceTracker, SomeoneElseNearAMissedFaceDoesNotEndItsTrack) {
+  const Sprite a{200, 120, 70, 7}, beside{255, 120, 70, 9};  // within the centre gate, IoU < 0.3
+  FaceTracker tracker;
+  for (int i = 0; i < 5; ++i) tracker.update(with_identity(detect({a}, {a}), 0));
+  ASSERT_EQ(id_of(tracker.tracks(), 0), 1);
+  // A is not detected for a frame while someone else (a fresh, different description) stands beside.
+  tracker.update(with_identity(detect({beside}, {beside}), 3));
+  bool coasting = false;
+  for (const TrackedFace& t : tracker.tracks()) coasting = coasting || (t.id == 1 && t.missed == 1);
+  EXPECT_TRUE(coasting);
+  EXPECT_EQ(id_of(tracker.update(with_identity(detect({a}, {a}), 0)), 0), 1);
+}
+
 TEST(FaceTracker, APersonReturningAfterTheirTrackEndedGetsTheirIdBack) {
   const Sprite a{200, 120, 70, 7}, b{300, 120, 70, 9};
   FaceTrackerOptions o;

@@ -70,7 +70,7 @@ struct FaceVideoOptions {
   // (the faces after a cut are found afresh and described again). Above 1: never.
   float cut_threshold = 0.1f;
   // Identity descriptions (FaceModelOptions::identity) cost about five times the expression model, so a
-  // face is described afresh only when needed (FaceResult::identity_described; docs/FACES.md, "Identity"):
+  // face is described afresh only when needed (FaceResult::identity_described; docs/FACES.md, "Tracking"):
   // - on a detection frame made by a cut or by a lost face, and for a new face;
   // - on a scheduled detection frame, when the followed face's description is `identity_interval`
   //   detection frames old (1 = on every detection frame);
