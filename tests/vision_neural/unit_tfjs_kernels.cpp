@@ -2,7 +2,8 @@
 // The direct separable-block kernel (src/vision/tfjs/kernels.hpp) against a naive reference on shapes
 // that reach every code path (channel counts with and without a multiple of 8, stride 1 and 2 with TF
 // SAME padding, residual, ReLU/PReLU, row ranges), and the graph rewrite that feeds it: a hand-written
-// depthwise -> 1x1 conv -> AddV2 -> Relu model run through GraphModel equals the same arithmetic by hand.
+// depthwise -> 1x1 conv -> AddV2 -> Relu model run through GraphModel equals the same arithmetic by hand,
+// and the rewrite's width limit.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -16,7 +17,9 @@
 
 #include "sentio/vision_neural/graph_model.hpp"
 #include "test_support.hpp"
+#include "tfjs/graph.hpp"
 #include "tfjs/kernels.hpp"
+#include "tfjs/model_json.hpp"
 
 namespace {
 
@@ -125,10 +128,8 @@ void put_f32(std::vector<std::uint8_t>& out, const std::vector<float>& v) {
   out.insert(out.end(), p, p + v.size() * sizeof(float));
 }
 
-// A BlazeFace-style residual block as a TF.js graph: Relu(x + conv1x1(depthwise3x3(x)) + bias).
-TEST(TfjsKernels, FusedGraphBlockEqualsTheArithmetic) {
-  constexpr int kC = 8;
-  const std::string json = R"({"format":"graph-model","modelTopology":{"node":[
+// A BlazeFace-style residual block as a TF.js graph: Relu(x + conv1x1(depthwise3x3(x)) + bias), 8 channels.
+const std::string kResidualBlockJson = R"({"format":"graph-model","modelTopology":{"node":[
   {"name":"x","op":"Placeholder","attr":{"dtype":{"type":"DT_FLOAT"},
      "shape":{"shape":{"dim":[{"size":"-1"},{"size":"5"},{"size":"6"},{"size":"8"}]}}}},
   {"name":"dw_filter","op":"Const","attr":{"dtype":{"type":"DT_FLOAT"},"value":{"tensor":{}}}},
@@ -146,6 +147,11 @@ TEST(TfjsKernels, FusedGraphBlockEqualsTheArithmetic) {
   {"name":"dw_filter","shape":[3,3,8,1],"dtype":"float32"},
   {"name":"pw_filter","shape":[1,1,8,8],"dtype":"float32"},
   {"name":"bias","shape":[8],"dtype":"float32"}]}]})";
+
+// A BlazeFace-style residual block as a TF.js graph: Relu(x + conv1x1(depthwise3x3(x)) + bias).
+TEST(TfjsKernels, FusedGraphBlockEqualsTheArithmetic) {
+  constexpr int kC = 8;
+  const std::string& json = kResidualBlockJson;
   const auto dw = ramp(9 * kC, 1.0f, -0.5f);
   const auto pw = ramp(kC * kC, 0.4f, -0.2f);
   const auto bias = ramp(kC, 1.0f, -0.5f);
@@ -181,6 +187,25 @@ TEST(TfjsKernels, FusedGraphBlockEqualsTheArithmetic) {
   }
   EXPECT_GT(positive, 20);  // the ReLU neither zeroes everything nor nothing
   EXPECT_LT(positive, 230);
+}
+
+// The rewrite leaves blocks wider than the limit (input x output channels) as they are.
+TEST(TfjsKernels, BlocksWiderThanTheLimitAreNotFused) {
+  const auto ops = [](std::int64_t limit) {
+    auto spec = sentio::vision::tfjs::parse_model_json_text(kResidualBlockJson, "model.json");
+    sentio::vision::tfjs::fuse_separable_blocks(spec, limit);
+    std::vector<std::string> out;
+    for (const auto& n : spec.nodes)
+      if (n.op != "Const" && n.op != "Placeholder") out.push_back(n.op);
+    return out;
+  };
+  const std::vector<std::string> fused{"_SentioSeparableBlock"};
+  const std::vector<std::string> kept{"DepthwiseConv2dNative", "_FusedConv2D", "AddV2", "Relu"};
+  EXPECT_EQ(ops(0), fused);       // no limit
+  EXPECT_EQ(ops(8 * 8), fused);   // exactly the limit
+  EXPECT_EQ(ops(8 * 8 - 1), kept);
+  const std::int64_t limit = sentio::vision::tfjs::separable_block_max_pointwise_weights();
+  EXPECT_TRUE(limit == 0 || limit == 64 * 64) << limit;
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include "sentio/torch_runtime/threads.hpp"
 #include "sentio/vision_neural/graph_model.hpp"
 #include "tfjs/graph.hpp"
+#include "tfjs/kernels.hpp"
 #include "tfjs/model_json.hpp"
 #include "tfjs/ops.hpp"
 #include "tfjs/weights.hpp"
@@ -130,7 +131,7 @@ GraphModel GraphModel::load(const std::string& model_json_path) {
     const char* env = std::getenv("SENTIO_TFJS_FUSE");
     return env == nullptr || std::string(env) != "0";
   }();
-  if (fuse) tfjs::fuse_separable_blocks(spec);
+  if (fuse) tfjs::fuse_separable_blocks(spec, tfjs::separable_block_max_pointwise_weights());
   const std::string dir = std::filesystem::path(model_json_path).parent_path().string();
   std::map<std::string, tfjs::HostTensor> weights = tfjs::load_weights(spec, dir.empty() ? "." : dir);
   const tfjs::GraphPlan plan = tfjs::plan_graph(spec);

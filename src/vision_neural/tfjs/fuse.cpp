@@ -37,7 +37,7 @@ AttrValue string_value(const std::string& s) {
 
 }  // namespace
 
-void fuse_separable_blocks(ModelSpec& spec) {
+void fuse_separable_blocks(ModelSpec& spec, std::int64_t max_pointwise_weights) {
   std::map<std::string, std::size_t> index;
   for (std::size_t k = 0; k < spec.nodes.size(); ++k) index.emplace(spec.nodes[k].name, k);
   std::map<std::string, std::vector<std::size_t>> consumers;
@@ -76,6 +76,7 @@ void fuse_separable_blocks(ModelSpec& spec) {
     if (pad && pad->s == "EXPLICIT") continue;
     const std::vector<std::int64_t> pw_shape = shape_of(conv.inputs[1]);
     if (pw_shape.size() != 4 || pw_shape[0] != 1 || pw_shape[1] != 1) continue;
+    if (max_pointwise_weights > 0 && pw_shape[2] * pw_shape[3] > max_pointwise_weights) continue;
     std::string act = ops.size() == 2 ? ops[1] : "";
     if (!act.empty() && act != "Relu" && act != "Prelu") continue;
     if (act == "Prelu" && conv.inputs.size() != 4) continue;

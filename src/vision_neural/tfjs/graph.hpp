@@ -32,7 +32,9 @@ GraphPlan plan_graph(const ModelSpec& spec);
 // the chain's last node, with inputs x, [depthwise filter], pointwise filter, bias, [residual], [alpha]
 // and attributes sentio_depthwise (b), sentio_residual (b), sentio_act (s: "", "Relu", "Prelu") plus the
 // depthwise node's window attributes. Only the op and wiring are checked here; shapes at kernel build.
-void fuse_separable_blocks(ModelSpec& spec);
+// Chains whose pointwise filter has more than `max_pointwise_weights` (input x output channels) values
+// are left as they are (0: no limit).
+void fuse_separable_blocks(ModelSpec& spec, std::int64_t max_pointwise_weights = 0);
 
 // "a2" < "a10": digit runs compare as numbers.
 bool natural_less(const std::string& a, const std::string& b);

@@ -188,6 +188,18 @@ bool cpu_has_avx2_fma() { return false; }
 
 bool separable_block_uses_avx2() { return cpu_has_avx2_fma(); }
 
+std::int64_t separable_block_max_pointwise_weights() {
+#if defined(SENTIO_TFJS_X86)
+  static const bool avx512 = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") != 0;
+  }();
+  return cpu_has_avx2_fma() && avx512 ? 64 * 64 : 0;
+#else
+  return 0;
+#endif
+}
+
 void run_separable_block(const SeparableBlock& b, const float* input, float* out, std::int64_t first_row,
                          std::int64_t end_row) {
   const bool avx2 = cpu_has_avx2_fma();

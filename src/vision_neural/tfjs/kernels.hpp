@@ -35,4 +35,11 @@ void run_separable_block(const SeparableBlock& b, const float* input, float* out
 // True when the AVX2+FMA kernels are used.
 bool separable_block_uses_avx2();
 
+// The widest pointwise filter (input x output channels) worth a fused block on this CPU (0: any width).
+// On CPUs with AVX-512, oneDNN's own convolution beats the AVX2 direct kernel beyond 64 x 64 channels: the
+// expression model's 128- and 256-channel blocks took 3.0 ms per face fused against 1.9 ms as ATen ops on
+// an AMD EPYC (BlazeFace and FaceMesh unchanged within noise), while on an AVX2-only Xeon fusing them gained
+// (bench/faces_speed.md). SENTIO_NO_AVX2 also turns this off.
+std::int64_t separable_block_max_pointwise_weights();
+
 }  // namespace sentio::vision::tfjs
